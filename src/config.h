@@ -1,0 +1,88 @@
+/*
+ * Configuration: the libconfuse schema of DESIGN section 4 turned into
+ * plain structs.  The parser validates everything it can before the
+ * daemon binds a socket, so that "spawnd -t" and a reload find the same
+ * errors.  No libconfuse type escapes this module.
+ */
+#ifndef SPAWND_CONFIG_H
+#define SPAWND_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "addr.h"
+
+struct service;
+
+/* One "service NAME { ... }" section. */
+struct svc_conf {
+	char			*sc_name;	/* section title */
+	const struct service	*sc_type;	/* entry of the service table */
+	int			 sc_enabled;
+	unsigned		 sc_line;	/* where the section starts */
+	struct listen_addr	*sc_stream;	/* listen_stream */
+	size_t			 sc_nstream;
+	struct listen_addr	*sc_dgram;	/* listen_datagram */
+	size_t			 sc_ndgram;
+	unsigned		 sc_max_instances; /* 0: only max_children */
+	unsigned		 sc_per_source;	/* 0: unlimited */
+	unsigned		 sc_rate;	/* per second; 0: unlimited */
+	unsigned		 sc_idle_timeout; /* seconds */
+	struct cidr		*sc_allow;	/* empty: everyone */
+	size_t			 sc_nallow;
+	struct cidr		*sc_deny;	/* deny wins over allow */
+	size_t			 sc_ndeny;
+	char			*sc_user;	/* global value unless overridden */
+	char			*sc_group;
+	uid_t			 sc_uid;	/* resolved from sc_user */
+	gid_t			 sc_gid;	/* resolved from sc_group */
+	mode_t			 sc_socket_mode; /* Unix socket files */
+	char			*sc_fortune_file; /* global unless overridden */
+	char			*sc_fortune_command; /* NULL: read the file */
+	int			 sc_fork;	/* stream: fork a child per client */
+	int			 sc_log_connections;
+	void			*sc_data;	/* prepared by the type's sv_check */
+};
+
+enum log_target { LOG_TARGET_SYSLOG, LOG_TARGET_STDERR };
+
+struct config {
+	char			*cf_file;	/* NULL: the built-in default */
+	char			*cf_pidfile;
+	char			*cf_user;
+	char			*cf_group;
+	unsigned		 cf_max_children;
+	enum log_target		 cf_log_target;
+	int			 cf_syslog_facility; /* LOG_DAEMON, ... */
+	int			 cf_resolve_names;
+	unsigned		 cf_dns_timeout;  /* seconds */
+	char			*cf_fortune_file;
+	char			*cf_motd_file;
+	unsigned		 cf_shutdown_grace; /* seconds */
+	struct svc_conf		*cf_services;	/* every section, enabled or not */
+	size_t			 cf_nservices;
+};
+
+/*
+ * Receives each error as one complete line "FILE:LINE: message" (no
+ * newline); ctx is the caller's.
+ */
+typedef void conf_report_fn(void *ctx, const char *line);
+
+/*
+ * Load and validate path.  cwd is the directory spawnd was started in
+ * (relative Unix socket paths are joined to it).  On success returns 0
+ * and fills cf; otherwise reports every error it found through report
+ * and returns the number of errors (cf is left empty).  -1 means the
+ * file could not be read (also reported).
+ */
+int conf_load(struct config *cf, const char *path, const char *cwd,
+    conf_report_fn *report, void *ctx);
+
+/* The built-in default configuration of DESIGN section 5. */
+int conf_builtin(struct config *cf, const char *cwd,
+    conf_report_fn *report, void *ctx);
+
+void conf_free(struct config *cf);
+
+#endif

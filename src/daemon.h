@@ -1,0 +1,43 @@
+/*
+ * Becoming a daemon the way daemon(7) describes for SysV daemons, and
+ * the pidfile.  The process the admin started waits on a pipe until the
+ * daemon reports that every listener is bound (exit 0) or why it could
+ * not start (the message on stderr, the daemon's exit status).
+ */
+#ifndef SPAWND_DAEMON_H
+#define SPAWND_DAEMON_H
+
+#include <sys/types.h>
+
+/*
+ * Detach: fork, setsid, fork, /dev/null on 0-2, umask 022, chdir("/").
+ * Returns 0 in the daemon.  The original process never returns: it exits
+ * with the status the daemon reports through daemon_ready/daemon_fail.
+ * Returns -1 with errno if a step failed before detaching.
+ */
+int daemon_detach(void);
+
+/* Tell the waiting launcher (if any) that start-up succeeded. */
+void daemon_ready(void);
+
+/*
+ * Start-up failed: print "spawnd: MESSAGE" on stderr (or hand it to the
+ * waiting launcher, which prints it) and exit with status.
+ */
+void daemon_fail(int status, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3), noreturn));
+
+/*
+ * Create and lock path.  Returns the fd (kept open for the lock), or -1:
+ * errno EWOULDBLOCK with *holder set (0 if unknown) when another process
+ * holds the lock, other errno otherwise.
+ */
+int pidfile_acquire(const char *path, pid_t *holder);
+
+/* Write our PID into the locked pidfile.  Returns 0 or -1 with errno. */
+int pidfile_write(int fd);
+
+/* Remove the pidfile and release the lock. */
+void pidfile_release(const char *path, int fd);
+
+#endif

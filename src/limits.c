@@ -1,0 +1,117 @@
+/*
+ * Admission of a new client: access lists first (cheap, and they never
+ * need a byte from the client), then the counters of live children and
+ * the per-second rate.  Everything here runs in the parent before fork.
+ */
+#include <netinet/in.h>
+#include <string.h>
+#include <time.h>
+
+#include "addr.h"
+#include "config.h"
+#include "server.h"
+
+static int
+acl_listed(const struct cidr *list, size_t n, const struct sockaddr *peer)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cidr_match(&list[i], peer))
+			return 1;
+	return 0;
+}
+
+/* Deny wins; an empty allow list allows everyone. */
+static int
+acl_permits(const struct svc_conf *sc, const struct sockaddr *peer)
+{
+	if (peer->sa_family == AF_UNIX)
+		return 1;	/* file permissions guard Unix sockets */
+	if (acl_listed(sc->sc_deny, sc->sc_ndeny, peer))
+		return 0;
+	return sc->sc_nallow == 0 ||
+	    acl_listed(sc->sc_allow, sc->sc_nallow, peer);
+}
+
+/*
+ * Two peers are "the same source" when their addresses are equal; the
+ * port does not matter.  A v4-mapped peer and a plain IPv4 one never
+ * meet on the same service socket, so raw comparison is enough.
+ */
+static int
+peer_same_source(const struct sockaddr_storage *a, const struct sockaddr *b)
+{
+	if (a->ss_family != b->sa_family)
+		return 0;
+	switch (b->sa_family) {
+	case AF_INET:
+		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
+		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
+	case AF_INET6:
+		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
+		    &((const struct sockaddr_in6 *)b)->sin6_addr,
+		    sizeof(struct in6_addr)) == 0;
+	default:
+		return 1;	/* every Unix client is one local source */
+	}
+}
+
+static unsigned
+live_from_source(const struct server *srv, size_t svc,
+    const struct sockaddr *peer)
+{
+	unsigned max = srv->srv_conf->cf_max_children, i, n = 0;
+
+	for (i = 0; i < max; i++) {
+		const struct child *ch = &srv->srv_children[i];
+
+		if (ch->ch_pid != 0 && ch->ch_svc == svc &&
+		    peer_same_source(&ch->ch_peer, peer))
+			n++;
+	}
+	return n;
+}
+
+static int
+rate_exceeded(struct svc_count *sn, unsigned rate)
+{
+	time_t now;
+
+	if (rate == 0)
+		return 0;
+	now = time(NULL);
+	if (sn->sn_rate_second != now) {
+		sn->sn_rate_second = now;
+		sn->sn_rate_used = 0;
+	}
+	if (sn->sn_rate_used >= rate)
+		return 1;
+	sn->sn_rate_used++;
+	return 0;
+}
+
+const char *
+limit_check(struct server *srv, size_t svc, const struct sockaddr *peer,
+    int forks)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+	struct svc_count *sn = &srv->srv_counts[svc];
+
+	if (!acl_permits(sc, peer))
+		return "acl";
+	if (forks) {
+		if (srv->srv_live >= srv->srv_conf->cf_max_children)
+			return "max_children";
+		if (sc->sc_max_instances != 0 &&
+		    sn->sn_live >= sc->sc_max_instances)
+			return "max_instances";
+		if (sc->sc_per_source != 0 &&
+		    live_from_source(srv, svc, peer) >= sc->sc_per_source)
+			return "per_source";
+	}
+	/* Last, so that a refused client does not use up the rate. */
+	if (rate_exceeded(sn, sc->sc_rate))
+		return "rate";
+	return NULL;
+}

@@ -1,0 +1,334 @@
+/*
+ * spawnd: serve the perlipc services, one forked child per client.
+ *
+ * main() owns start-up and the decisions to exit: options, the
+ * configuration, daemonizing, the listeners and the pidfile, then the
+ * event loop until a signal asks to stop or to reload.  A reload is a
+ * re-execution of the binary with the original argv, after the new
+ * configuration has been checked.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sysexits.h>
+#include <syslog.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "daemon.h"
+#include "log.h"
+#include "notify.h"
+#include "server.h"
+#include "sig.h"
+
+/* Set by a reloading parent for its successor: the original start dir. */
+#define ENV_STARTDIR "SPAWND_STARTDIR"
+#define DEFAULT_CONFIG SYSCONFDIR "/spawnd.conf"
+
+struct options {
+	const char	*op_config;	/* -c; NULL: default path or built-in */
+	const char	*op_pidfile;	/* -p; NULL: the config's */
+	int		 op_foreground;	/* -f */
+	int		 op_test;	/* -t */
+	int		 op_debug;	/* -d */
+};
+
+/* Everything a reload needs to re-execute us as we were started. */
+struct self {
+	char		 se_path[PATH_MAX];	/* absolute path of the binary */
+	char		 se_startdir[PATH_MAX];	/* cwd at the first start */
+	char		**se_argv;
+	int		 se_reexec;	/* we are a reload's new image */
+};
+
+static const char optstring[] = "fc:p:tdVh";
+static const struct option longopts[] = {
+	{ "foreground",		no_argument,		NULL, 'f' },
+	{ "config",		required_argument,	NULL, 'c' },
+	{ "pidfile",		required_argument,	NULL, 'p' },
+	{ "test-config",	no_argument,		NULL, 't' },
+	{ "debug",		no_argument,		NULL, 'd' },
+	{ "version",		no_argument,		NULL, 'V' },
+	{ "help",		no_argument,		NULL, 'h' },
+	{ NULL,			0,			NULL, 0 }
+};
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: spawnd [-f] [-c FILE] [-p PIDFILE] [-t] [-d] [-V] [-h]\n"
+	    "  -f, --foreground    stay in the foreground, log to stderr\n"
+	    "  -c, --config FILE   configuration file (default %s;\n"
+	    "                      built-in defaults when it does not exist)\n"
+	    "  -p, --pidfile FILE  overrides the configuration's pidfile\n"
+	    "  -t, --test-config   check the configuration and exit\n"
+	    "  -d, --debug         log debug messages too\n"
+	    "  -V, --version       print the version and exit\n"
+	    "  -h, --help          print this help and exit\n",
+	    DEFAULT_CONFIG);
+}
+
+static void
+parse_options(int argc, char **argv, struct options *op)
+{
+	int ch;
+
+	memset(op, 0, sizeof(*op));
+	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'f': op->op_foreground = 1; break;
+		case 'c': op->op_config = optarg; break;
+		case 'p': op->op_pidfile = optarg; break;
+		case 't': op->op_test = 1; break;
+		case 'd': op->op_debug = 1; break;
+		case 'V':
+			printf("spawnd %s\n", PACKAGE_VERSION);
+			exit(EX_OK);
+		case 'h':
+			usage(stdout);
+			exit(EX_OK);
+		default:
+			usage(stderr);
+			exit(EX_USAGE);
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "spawnd: unexpected argument \"%s\"\n",
+		    argv[optind]);
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+}
+
+/* dir + "/" + path unless path is absolute; 0 or -1 if too long. */
+static int
+path_join(char *out, size_t outlen, const char *dir, const char *path)
+{
+	int n;
+
+	if (path[0] == '/')
+		n = snprintf(out, outlen, "%s", path);
+	else
+		n = snprintf(out, outlen, "%s/%s", dir, path);
+	return n < 0 || (size_t)n >= outlen ? -1 : 0;
+}
+
+/* Find argv[0] the way the shell did, so a reload runs the same file. */
+static int
+self_locate(struct self *se, const char *argv0)
+{
+	const char *path = getenv("PATH");
+	char dir[PATH_MAX];
+
+	if (strchr(argv0, '/') != NULL)
+		return path_join(se->se_path, sizeof(se->se_path),
+		    se->se_startdir, argv0);
+	while (path != NULL && *path != '\0') {
+		size_t len = strcspn(path, ":");
+
+		snprintf(dir, sizeof(dir), "%.*s", (int)len, len ? path : ".");
+		if (path_join(se->se_path, sizeof(se->se_path), dir, argv0) == 0 &&
+		    se->se_path[0] == '/' && access(se->se_path, X_OK) == 0)
+			return 0;
+		path += len + (path[len] == ':');
+	}
+	errno = ENOENT;
+	return -1;
+}
+
+static void
+self_init(struct self *se, char **argv)
+{
+	const char *startdir = getenv(ENV_STARTDIR);
+
+	memset(se, 0, sizeof(*se));
+	se->se_argv = argv;
+	se->se_reexec = startdir != NULL;
+	if (startdir != NULL)
+		snprintf(se->se_startdir, sizeof(se->se_startdir), "%s", startdir);
+	else if (getcwd(se->se_startdir, sizeof(se->se_startdir)) == NULL) {
+		fprintf(stderr, "spawnd: getcwd: %s\n", strerror(errno));
+		exit(EX_OSERR);
+	}
+	/* Children (and programs they exec) must not think they are reloads. */
+	unsetenv(ENV_STARTDIR);
+	if (self_locate(se, argv[0]) == -1) {
+		fprintf(stderr, "spawnd: cannot locate my own binary \"%s\": %s\n",
+		    argv[0], strerror(errno));
+		exit(EX_OSERR);
+	}
+}
+
+static void
+report_stderr(void *ctx, const char *line)
+{
+	(void)ctx;
+	fprintf(stderr, "%s\n", line);
+}
+
+static void
+report_log(void *ctx, const char *line)
+{
+	(void)ctx;
+	log_warnx("%s", line);
+}
+
+/*
+ * Load the configuration named by -c, else the default file, else the
+ * built-in one.  Returns 0, or the number of errors (already reported).
+ */
+static int
+config_load(struct config *cf, const struct options *op,
+    const struct self *se, conf_report_fn *report)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	if (op->op_config == NULL && stat(DEFAULT_CONFIG, &st) == -1 &&
+	    errno == ENOENT)
+		return conf_builtin(cf, se->se_startdir, report, NULL);
+	if (path_join(path, sizeof(path), se->se_startdir,
+	    op->op_config ? op->op_config : DEFAULT_CONFIG) == -1) {
+		report(NULL, "configuration path too long");
+		return 1;
+	}
+	return conf_load(cf, path, se->se_startdir, report, NULL);
+}
+
+/*
+ * SIGHUP: check the new configuration exactly as -t would, then become
+ * a fresh copy of ourselves.  Never fatal: on any failure we keep
+ * serving with what we have.
+ */
+static void
+reload(const struct options *op, const struct self *se)
+{
+	struct config next;
+	char state[64];
+	struct timespec now;
+
+	if (config_load(&next, op, se, report_log) != 0) {
+		log_warnx("got SIGHUP, but the configuration has errors; "
+		    "still running with the old one");
+		return;
+	}
+	conf_free(&next);
+	log_info("got SIGHUP, re-executing %s", se->se_path);
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%lld",
+	    (long long)now.tv_sec * 1000000 + now.tv_nsec / 1000);
+	if (notify_send(state) == -1)
+		log_warn("notifying systemd");
+	if (setenv(ENV_STARTDIR, se->se_startdir, 1) == -1) {
+		log_warn("setenv %s", ENV_STARTDIR);
+		return;
+	}
+	execv(se->se_path, se->se_argv);
+	log_warn("re-executing %s; still running", se->se_path);
+	unsetenv(ENV_STARTDIR);
+	(void)notify_send("READY=1");
+}
+
+/* Lock the pidfile, or explain why not and exit. */
+static int
+pidfile_take(const char *path)
+{
+	pid_t holder = 0;
+	int fd;
+
+	fd = pidfile_acquire(path, &holder);
+	if (fd != -1)
+		return fd;
+	if (errno == EWOULDBLOCK && holder > 0)
+		daemon_fail(EX_UNAVAILABLE, "already running as PID %ld "
+		    "(pidfile %s)", (long)holder, path);
+	if (errno == EWOULDBLOCK)
+		daemon_fail(EX_UNAVAILABLE, "already running (pidfile %s is "
+		    "locked)", path);
+	daemon_fail(EX_CANTCREAT, "pidfile %s: %s", path, strerror(errno));
+}
+
+/* Start-up before the loop; returns the locked pidfile's fd. */
+static int
+start(struct server *srv, struct config *cf, const char *pidfile,
+    const struct options *op, const struct self *se)
+{
+	char err[512];
+	int pidfd, status;
+
+	if (!op->op_foreground && !se->se_reexec && daemon_detach() == -1) {
+		fprintf(stderr, "spawnd: becoming a daemon: %s\n",
+		    strerror(errno));
+		exit(EX_OSERR);
+	}
+	pidfd = pidfile_take(pidfile);
+	if (server_init(srv, cf) == -1)
+		daemon_fail(EX_OSERR, "setting up: %s", strerror(errno));
+	if ((status = server_listen(srv, err, sizeof(err))) != 0)
+		daemon_fail(status, "%s", err);
+	if (pidfile_write(pidfd) == -1)
+		daemon_fail(EX_CANTCREAT, "pidfile %s: %s", pidfile,
+		    strerror(errno));
+	log_info("spawnd %s %s with %s", PACKAGE_VERSION,
+	    se->se_reexec ? "reloaded" : "started",
+	    cf->cf_file ? cf->cf_file : "the built-in default configuration");
+	server_announce(srv);
+	daemon_ready();
+	if (notify_send("READY=1") == -1)
+		log_warn("notifying systemd");
+	return pidfd;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options op;
+	struct self se;
+	struct config cf;
+	struct server srv;
+	char pidfile[PATH_MAX];
+	int pidfd;
+
+	/* An exec from a signal handler's context inherits its mask. */
+	if (sig_reset() == -1) {
+		fprintf(stderr, "spawnd: resetting signals: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
+	parse_options(argc, argv, &op);
+	self_init(&se, argv);
+	tzset();
+	if (!op.op_foreground && !op.op_test && !se.se_reexec)
+		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
+	log_init(op.op_foreground || op.op_test || !se.se_reexec, LOG_DAEMON,
+	    op.op_debug);
+	if (config_load(&cf, &op, &se, se.se_reexec ? report_log :
+	    report_stderr) != 0)
+		return EX_CONFIG;
+	if (op.op_test) {
+		printf("configuration OK\n");
+		conf_free(&cf);
+		return EX_OK;
+	}
+	log_init(op.op_foreground || cf.cf_log_target == LOG_TARGET_STDERR,
+	    cf.cf_syslog_facility, op.op_debug);
+	if (path_join(pidfile, sizeof(pidfile), se.se_startdir,
+	    op.op_pidfile ? op.op_pidfile : cf.cf_pidfile) == -1) {
+		fprintf(stderr, "spawnd: pidfile path too long\n");
+		return EX_USAGE;
+	}
+	pidfd = start(&srv, &cf, pidfile, &op, &se);
+	while (server_loop(&srv) == SERVER_RELOAD)
+		reload(&op, &se);
+	(void)notify_send("STOPPING=1");
+	server_stop(&srv);
+	pidfile_release(pidfile, pidfd);
+	server_free(&srv);
+	conf_free(&cf);
+	return EX_OK;
+}

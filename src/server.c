@@ -1,0 +1,231 @@
+/*
+ * ---- parent: the event loop.
+ *
+ * Signals stay blocked except inside ppoll(), so a signal either arrives
+ * before ppoll() (and makes it return at once) or wakes it: the flags
+ * are then handled at the top of the loop, at one known point.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <sysexits.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "config.h"
+#include "listen.h"
+#include "log.h"
+#include "server.h"
+#include "service.h"
+#include "sig.h"
+
+int
+server_init(struct server *srv, struct config *cf)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->srv_conf = cf;
+	srv->srv_children = calloc(cf->cf_max_children, sizeof(struct child));
+	srv->srv_counts = calloc(cf->cf_nservices ? cf->cf_nservices : 1,
+	    sizeof(struct svc_count));
+	if (srv->srv_children == NULL || srv->srv_counts == NULL) {
+		server_free(srv);
+		return -1;
+	}
+	return sig_setup(&srv->srv_wait_mask);
+}
+
+/* How many sockets the enabled services ask for. */
+static size_t
+server_count_addresses(const struct config *cf)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (cf->cf_services[i].sc_enabled)
+			n += cf->cf_services[i].sc_nstream +
+			    cf->cf_services[i].sc_ndgram;
+	return n;
+}
+
+static int
+server_open_one(struct server *srv, size_t svc, const struct listen_addr *la,
+    int socktype, char *err, size_t errlen)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+	struct listener *li = &srv->srv_listeners[srv->srv_nlisteners];
+	int fd;
+
+	fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
+	if (fd == -1)
+		return errno == EACCES || errno == EPERM ? EX_NOPERM :
+		    EX_UNAVAILABLE;
+	li->li_fd = fd;
+	li->li_socktype = socktype;
+	li->li_svc = svc;
+	li->li_addr = la;
+	srv->srv_pollfds[srv->srv_nlisteners].fd = fd;
+	srv->srv_pollfds[srv->srv_nlisteners].events = POLLIN;
+	srv->srv_nlisteners++;
+	return 0;
+}
+
+int
+server_listen(struct server *srv, char *err, size_t errlen)
+{
+	const struct config *cf = srv->srv_conf;
+	size_t total = server_count_addresses(cf), i, j;
+	int status;
+
+	srv->srv_listeners = calloc(total ? total : 1, sizeof(struct listener));
+	srv->srv_pollfds = calloc(total ? total : 1, sizeof(struct pollfd));
+	if (srv->srv_listeners == NULL || srv->srv_pollfds == NULL) {
+		snprintf(err, errlen, "allocating listeners: %s",
+		    strerror(errno));
+		return EX_OSERR;
+	}
+	for (i = 0; i < cf->cf_nservices; i++) {
+		const struct svc_conf *sc = &cf->cf_services[i];
+
+		if (!sc->sc_enabled)
+			continue;
+		for (j = 0; j < sc->sc_nstream; j++)
+			if ((status = server_open_one(srv, i, &sc->sc_stream[j],
+			    SOCK_STREAM, err, errlen)) != 0)
+				return status;
+		for (j = 0; j < sc->sc_ndgram; j++)
+			if ((status = server_open_one(srv, i, &sc->sc_dgram[j],
+			    SOCK_DGRAM, err, errlen)) != 0)
+				return status;
+	}
+	return 0;
+}
+
+void
+server_announce(const struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		const struct listener *li = &srv->srv_listeners[i];
+
+		log_info("server started on %s %s%s",
+		    srv->srv_conf->cf_services[li->li_svc].sc_name,
+		    li->li_addr->la_text,
+		    li->li_socktype == SOCK_DGRAM ? " (datagram)" : "");
+	}
+}
+
+enum server_exit
+server_loop(struct server *srv)
+{
+	size_t i;
+	int n;
+
+	for (;;) {
+		if (sig_got_chld) {
+			sig_got_chld = 0;
+			server_reap(srv);
+		}
+		if (sig_got_term)
+			return SERVER_STOP;
+		if (sig_got_hup) {
+			sig_got_hup = 0;
+			return SERVER_RELOAD;
+		}
+		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners, NULL,
+		    &srv->srv_wait_mask);
+		if (n == -1) {
+			if (errno != EINTR)
+				fatal(EX_OSERR, "ppoll");
+			continue;
+		}
+		for (i = 0; i < srv->srv_nlisteners && n > 0; i++) {
+			if (srv->srv_pollfds[i].revents == 0)
+				continue;
+			n--;
+			if (srv->srv_listeners[i].li_socktype == SOCK_STREAM)
+				spawn_accept(srv, &srv->srv_listeners[i]);
+			else
+				dgram_answer(srv, &srv->srv_listeners[i]);
+		}
+	}
+}
+
+static void
+server_close_listeners(struct server *srv, int unlink_files)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		const struct listener *li = &srv->srv_listeners[i];
+
+		if (close(li->li_fd) == -1)
+			log_warn("%s: close", li->li_addr->la_text);
+		if (unlink_files && listen_unlink(li->li_addr) == -1)
+			log_warn("%s: unlink", li->li_addr->la_text);
+	}
+	srv->srv_nlisteners = 0;
+}
+
+static void
+server_signal_children(struct server *srv, int signo)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_conf->cf_max_children; i++)
+		if (srv->srv_children[i].ch_pid != 0 &&
+		    kill(srv->srv_children[i].ch_pid, signo) == -1 &&
+		    errno != ESRCH)
+			log_warn("kill %ld", (long)srv->srv_children[i].ch_pid);
+}
+
+/* Reap until no child is left or ticks of 50 ms have passed. */
+static void
+server_wait_children(struct server *srv, unsigned ticks)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	server_reap(srv);
+	while (srv->srv_live > 0 && ticks-- > 0) {
+		/* SIGCHLD is blocked: sigtimedwait() wakes as soon as one exits. */
+		(void)sigtimedwait(&chld, NULL, &tick);
+		server_reap(srv);
+	}
+}
+
+void
+server_stop(struct server *srv)
+{
+	log_info("shutting down");
+	server_close_listeners(srv, 1);
+	server_signal_children(srv, SIGTERM);
+	server_wait_children(srv, srv->srv_conf->cf_shutdown_grace * 20);
+	if (srv->srv_live > 0) {
+		log_info("killing %u children left after %u s", srv->srv_live,
+		    srv->srv_conf->cf_shutdown_grace);
+		server_signal_children(srv, SIGKILL);
+		/* SIGKILL cannot be caught: 5 s is plenty for the kernel. */
+		server_wait_children(srv, 100);
+	}
+}
+
+void
+server_free(struct server *srv)
+{
+	server_close_listeners(srv, 0);
+	free(srv->srv_listeners);
+	free(srv->srv_pollfds);
+	free(srv->srv_children);
+	free(srv->srv_counts);
+	srv->srv_listeners = NULL;
+	srv->srv_pollfds = NULL;
+	srv->srv_children = NULL;
+	srv->srv_counts = NULL;
+}

@@ -1,0 +1,99 @@
+/*
+ * The parent's event loop: listeners, the spawner, the reaper, inline
+ * answers and the limits.  The parent never reads a byte from a stream
+ * client and never blocks on anything but ppoll().
+ */
+#ifndef SPAWND_SERVER_H
+#define SPAWND_SERVER_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct config;
+struct listen_addr;
+struct svc_conf;
+
+struct listener {
+	int			 li_fd;
+	int			 li_socktype;	/* SOCK_STREAM or SOCK_DGRAM */
+	size_t			 li_svc;	/* index into cf_services */
+	const struct listen_addr *li_addr;	/* points into the config */
+};
+
+/* A live child; ch_pid 0 marks a free slot. */
+struct child {
+	pid_t			 ch_pid;
+	size_t			 ch_svc;	/* index into cf_services */
+	struct sockaddr_storage	 ch_peer;	/* for per_source; port ignored */
+};
+
+/* Per-service counters, parallel to cf_services. */
+struct svc_count {
+	unsigned		 sn_live;	/* children alive */
+	time_t			 sn_rate_second; /* second sn_rate_used counts */
+	unsigned		 sn_rate_used;
+};
+
+struct server {
+	struct config		*srv_conf;
+	struct listener		*srv_listeners;
+	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners */
+	size_t			 srv_nlisteners;
+	struct child		*srv_children;	/* cf_max_children slots */
+	unsigned		 srv_live;	/* children alive, all services */
+	struct svc_count	*srv_counts;
+	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
+};
+
+enum server_exit { SERVER_STOP, SERVER_RELOAD };
+
+/* Prepare srv for cf (which it borrows).  Returns 0 or -1 with errno. */
+int server_init(struct server *srv, struct config *cf);
+
+/*
+ * Open every listener of every enabled service.  Returns 0, or the
+ * sysexits status to exit with and a message in err.
+ */
+int server_listen(struct server *srv, char *err, size_t errlen);
+
+/* Log "server started on ..." for each listener. */
+void server_announce(const struct server *srv);
+
+/* Run until a signal asks to stop or to reload. */
+enum server_exit server_loop(struct server *srv);
+
+/*
+ * Shut down: close listeners, remove Unix socket files, SIGTERM the
+ * children and SIGKILL those still alive after shutdown_grace.
+ */
+void server_stop(struct server *srv);
+
+/* Close listeners and free srv (not the config). */
+void server_free(struct server *srv);
+
+/* The reaper: collect every exited child.  Never blocks. */
+void server_reap(struct server *srv);
+
+
+/* ---- used between the loop's files (server.c, spawn.c, dgram.c) */
+
+/* Accept every pending connection on a stream listener. */
+void spawn_accept(struct server *srv, const struct listener *li);
+
+/* Answer every pending datagram on a datagram listener. */
+void dgram_answer(struct server *srv, const struct listener *li);
+
+/*
+ * Why a new client of service svc from peer may not be served right now:
+ * NULL if it may, else the reason word logged with "refused"
+ * ("acl", "max_children", "max_instances", "per_source", "rate").
+ * Counts the client against the rate limit when it is admitted.
+ */
+const char *limit_check(struct server *srv, size_t svc,
+    const struct sockaddr *peer, int forks);
+
+#endif

@@ -1,0 +1,106 @@
+/*
+ * Signal flags.  The handlers are one assignment each; everything else
+ * happens in the main loop, which keeps these signals blocked except
+ * while it sleeps in ppoll() (sshd's pattern: no lost wake-up, no work
+ * in a handler).
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stddef.h>
+
+#include "sig.h"
+
+volatile sig_atomic_t sig_got_hup;
+volatile sig_atomic_t sig_got_term;
+volatile sig_atomic_t sig_got_chld;
+volatile sig_atomic_t sig_got_alrm;
+
+static void
+sig_on_hup(int signo)
+{
+	(void)signo;
+	sig_got_hup = 1;
+}
+
+static void
+sig_on_term(int signo)
+{
+	(void)signo;
+	sig_got_term = 1;
+}
+
+static void
+sig_on_chld(int signo)
+{
+	(void)signo;
+	sig_got_chld = 1;
+}
+
+static void
+sig_on_alrm(int signo)
+{
+	(void)signo;
+	sig_got_alrm = 1;
+}
+
+int
+sig_reset(void)
+{
+	struct sigaction sa = { .sa_handler = SIG_DFL };
+	sigset_t none;
+	int signo;
+
+	sigemptyset(&sa.sa_mask);
+	for (signo = 1; signo < NSIG; signo++) {
+		/* SIGKILL, SIGSTOP and the libc-reserved ones refuse: fine. */
+		if (sigaction(signo, &sa, NULL) == -1 && errno != EINVAL)
+			return -1;
+	}
+	sigemptyset(&none);
+	return sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+static int
+sig_install(int signo, void (*handler)(int))
+{
+	struct sigaction sa = { .sa_handler = handler };
+
+	sigemptyset(&sa.sa_mask);
+	/*
+	 * No SA_RESTART: a signal must wake ppoll().  SIGCHLD for stopped
+	 * children is noise.
+	 */
+	sa.sa_flags = signo == SIGCHLD ? SA_NOCLDSTOP : 0;
+	return sigaction(signo, &sa, NULL);
+}
+
+int
+sig_setup(sigset_t *wait_mask)
+{
+	struct sigaction ign = { .sa_handler = SIG_IGN };
+	sigset_t block;
+
+	sigemptyset(&block);
+	sigaddset(&block, SIGHUP);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigaddset(&block, SIGCHLD);
+	sigaddset(&block, SIGALRM);
+	if (sigprocmask(SIG_BLOCK, &block, wait_mask) == -1)
+		return -1;
+	sigdelset(wait_mask, SIGHUP);
+	sigdelset(wait_mask, SIGTERM);
+	sigdelset(wait_mask, SIGINT);
+	sigdelset(wait_mask, SIGCHLD);
+	sigdelset(wait_mask, SIGALRM);
+
+	sigemptyset(&ign.sa_mask);
+	if (sigaction(SIGPIPE, &ign, NULL) == -1 ||
+	    sig_install(SIGHUP, sig_on_hup) == -1 ||
+	    sig_install(SIGTERM, sig_on_term) == -1 ||
+	    sig_install(SIGINT, sig_on_term) == -1 ||
+	    sig_install(SIGCHLD, sig_on_chld) == -1 ||
+	    sig_install(SIGALRM, sig_on_alrm) == -1)
+		return -1;
+	return 0;
+}

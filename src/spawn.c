@@ -1,0 +1,189 @@
+/*
+ * The spawner and the reaper.  A stream listener becomes readable; the
+ * parent accepts every pending connection, decides whether it may be
+ * served, and either answers inline (time and daytime, as inetd does for
+ * its internal services) or forks a child that serves it.  The reaper
+ * collects every exited child so that no zombie survives a loop turn.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "addr.h"
+#include "child.h"
+#include "config.h"
+#include "log.h"
+#include "server.h"
+#include "service.h"
+
+/* Bounded so one busy listener cannot starve the others. */
+#define SPAWN_ACCEPT_BURST 64
+
+static void
+spawn_log_refused(const struct svc_conf *sc, const struct sockaddr *peer,
+    socklen_t peerlen, const char *why)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (peer->sa_family == AF_UNIX)
+		snprintf(addr, sizeof(addr), "local");
+	else
+		addr_format(peer, peerlen, addr, sizeof(addr));
+	log_info("refused %s on %s: %s", addr, sc->sc_name, why);
+}
+
+/* time/daytime without fork: one non-blocking send, then close. */
+static void
+spawn_inline(const struct svc_conf *sc, int fd, const struct sockaddr *peer,
+    socklen_t peerlen)
+{
+	char reply[64], addr[INET6_ADDRSTRLEN];
+	size_t len;
+
+	if (sc->sc_log_connections) {
+		unsigned port = addr_format(peer, peerlen, addr, sizeof(addr));
+
+		log_info("connection from %s [%s] at port %u on %s", addr,
+		    addr, port, sc->sc_name);
+	}
+	len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
+	/*
+	 * A fresh socket's send buffer always holds these few bytes; if the
+	 * client is already gone the reply is simply lost.
+	 */
+	if (len > 0 && send(fd, reply, len, MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
+		log_debug("%s: send: %s", sc->sc_name, strerror(errno));
+}
+
+static struct child *
+spawn_free_slot(struct server *srv)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_conf->cf_max_children; i++)
+		if (srv->srv_children[i].ch_pid == 0)
+			return &srv->srv_children[i];
+	return NULL;	/* limit_check keeps us from getting here */
+}
+
+static void
+spawn_fork(struct server *srv, const struct listener *li, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	struct child *ch = spawn_free_slot(srv);
+	pid_t pid;
+
+	if (ch == NULL)
+		return;
+	pid = fork();
+	if (pid == -1) {
+		log_warn("%s: fork", sc->sc_name);
+		return;
+	}
+	if (pid == 0)
+		child_serve(srv, li, fd, peer, peerlen);
+	ch->ch_pid = pid;
+	ch->ch_svc = li->li_svc;
+	ch->ch_peer = *peer;
+	srv->srv_live++;
+	srv->srv_counts[li->li_svc].sn_live++;
+	if (sc->sc_log_connections)
+		log_info("begat %ld for %s", (long)pid, sc->sc_name);
+}
+
+/* Serve (or refuse) one accepted connection; the caller closes fd. */
+static void
+spawn_one(struct server *srv, const struct listener *li, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	int forks = sc->sc_fork || sc->sc_type->sv_reply == NULL;
+	const char *refusal;
+
+	refusal = limit_check(srv, li->li_svc, (const struct sockaddr *)peer,
+	    forks);
+	if (refusal != NULL)
+		spawn_log_refused(sc, (const struct sockaddr *)peer, peerlen,
+		    refusal);
+	else if (forks)
+		spawn_fork(srv, li, fd, peer, peerlen);
+	else
+		spawn_inline(sc, fd, (const struct sockaddr *)peer, peerlen);
+}
+
+void
+spawn_accept(struct server *srv, const struct listener *li)
+{
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	int fd, n;
+
+	for (n = 0; n < SPAWN_ACCEPT_BURST; n++) {
+		peerlen = sizeof(peer);
+		fd = accept4(li->li_fd, (struct sockaddr *)&peer, &peerlen,
+		    SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("%s: accept", li->li_addr->la_text);
+			return;
+		}
+		spawn_one(srv, li, fd, &peer, peerlen);
+		if (close(fd) == -1)
+			log_warn("%s: close", li->li_addr->la_text);
+	}
+}
+
+static struct child *
+spawn_find(struct server *srv, pid_t pid)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_conf->cf_max_children; i++)
+		if (srv->srv_children[i].ch_pid == pid)
+			return &srv->srv_children[i];
+	return NULL;
+}
+
+static void
+spawn_log_reaped(pid_t pid, const char *name, int status)
+{
+	if (WIFSIGNALED(status))
+		log_info("reaped %ld (%s) killed by signal %d", (long)pid,
+		    name, WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		log_info("reaped %ld (%s) with exit %d", (long)pid, name,
+		    WEXITSTATUS(status));
+	else
+		log_info("reaped %ld (%s)", (long)pid, name);
+}
+
+void
+server_reap(struct server *srv)
+{
+	const struct svc_conf *sc;
+	struct child *ch;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		ch = spawn_find(srv, pid);
+		if (ch == NULL) {
+			log_info("reaped %ld", (long)pid);
+			continue;
+		}
+		sc = &srv->srv_conf->cf_services[ch->ch_svc];
+		if (sc->sc_log_connections || status != 0)
+			spawn_log_reaped(pid, sc->sc_name, status);
+		srv->srv_counts[ch->ch_svc].sn_live--;
+		srv->srv_live--;
+		ch->ch_pid = 0;
+	}
+	if (pid == -1 && errno != ECHILD)
+		log_warn("waitpid");
+}
