@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "sig.h"
 
 #define DAEMON_MSG_MAX 512
 
@@ -80,6 +81,8 @@ daemon_detach(void)
 		return -1;
 	if (pid > 0) {
 		close(pipefd[1]);
+		/* Let the admin's Ctrl-C reach the waiting launcher. */
+		(void)sig_reset();
 		daemon_wait_verdict(pipefd[0]);
 	}
 	close(pipefd[0]);

@@ -256,8 +256,8 @@ pidfile_take(const char *path)
 
 /* Start-up before the loop; returns the locked pidfile's fd. */
 static int
-start(struct server *srv, struct config *cf, const char *pidfile,
-    const struct options *op, const struct self *se)
+start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
+    const char *pidfile, const struct options *op, const struct self *se)
 {
 	char err[512];
 	int pidfd, status;
@@ -268,7 +268,7 @@ start(struct server *srv, struct config *cf, const char *pidfile,
 		exit(EX_OSERR);
 	}
 	pidfd = pidfile_take(pidfile);
-	if (server_init(srv, cf) == -1)
+	if (server_init(srv, cf, wait_mask) == -1)
 		daemon_fail(EX_OSERR, "setting up: %s", strerror(errno));
 	if ((status = server_listen(srv, err, sizeof(err))) != 0)
 		daemon_fail(status, "%s", err);
@@ -293,10 +293,14 @@ main(int argc, char **argv)
 	struct config cf;
 	struct server srv;
 	char pidfile[PATH_MAX];
+	sigset_t wait_mask;
 	int pidfd;
 
-	/* An exec from a signal handler's context inherits its mask. */
-	if (sig_reset() == -1) {
+	/*
+	 * Before anything else: an exec from a reload inherits the mask and
+	 * the pending signals of the image before it.
+	 */
+	if (sig_setup(&wait_mask) == -1) {
 		fprintf(stderr, "spawnd: resetting signals: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
@@ -322,7 +326,7 @@ main(int argc, char **argv)
 		fprintf(stderr, "spawnd: pidfile path too long\n");
 		return EX_USAGE;
 	}
-	pidfd = start(&srv, &cf, pidfile, &op, &se);
+	pidfd = start(&srv, &cf, &wait_mask, pidfile, &op, &se);
 	while (server_loop(&srv) == SERVER_RELOAD)
 		reload(&op, &se);
 	(void)notify_send("STOPPING=1");

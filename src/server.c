@@ -24,7 +24,7 @@
 #include "sig.h"
 
 int
-server_init(struct server *srv, struct config *cf)
+server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->srv_conf = cf;
@@ -35,7 +35,8 @@ server_init(struct server *srv, struct config *cf)
 		server_free(srv);
 		return -1;
 	}
-	return sig_setup(&srv->srv_wait_mask);
+	srv->srv_wait_mask = *wait_mask;
+	return 0;
 }
 
 /* How many sockets the enabled services ask for. */

@@ -51,8 +51,12 @@ struct server {
 
 enum server_exit { SERVER_STOP, SERVER_RELOAD };
 
-/* Prepare srv for cf (which it borrows).  Returns 0 or -1 with errno. */
-int server_init(struct server *srv, struct config *cf);
+/*
+ * Prepare srv for cf (which it borrows); wait_mask is the signal mask
+ * for ppoll().  Returns 0 or -1 with errno.
+ */
+int server_init(struct server *srv, struct config *cf,
+    const sigset_t *wait_mask);
 
 /*
  * Open every listener of every enabled service.  Returns 0, or the

@@ -43,11 +43,11 @@ sig_on_alrm(int signo)
 	sig_got_alrm = 1;
 }
 
-int
-sig_reset(void)
+/* Every disposition back to its default (exec keeps SIG_IGN ones). */
+static int
+sig_defaults(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };
-	sigset_t none;
 	int signo;
 
 	sigemptyset(&sa.sa_mask);
@@ -56,7 +56,17 @@ sig_reset(void)
 		if (sigaction(signo, &sa, NULL) == -1 && errno != EINVAL)
 			return -1;
 	}
+	return 0;
+}
+
+int
+sig_reset(void)
+{
+	sigset_t none;
+
 	sigemptyset(&none);
+	if (sig_defaults() == -1)
+		return -1;
 	return sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
@@ -86,14 +96,10 @@ sig_setup(sigset_t *wait_mask)
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGCHLD);
 	sigaddset(&block, SIGALRM);
-	if (sigprocmask(SIG_BLOCK, &block, wait_mask) == -1)
+	/* Block first: a pending HUP must wait for its handler. */
+	if (sigprocmask(SIG_SETMASK, &block, NULL) == -1 || sig_defaults() == -1)
 		return -1;
-	sigdelset(wait_mask, SIGHUP);
-	sigdelset(wait_mask, SIGTERM);
-	sigdelset(wait_mask, SIGINT);
-	sigdelset(wait_mask, SIGCHLD);
-	sigdelset(wait_mask, SIGALRM);
-
+	sigemptyset(wait_mask);
 	sigemptyset(&ign.sa_mask);
 	if (sigaction(SIGPIPE, &ign, NULL) == -1 ||
 	    sig_install(SIGHUP, sig_on_hup) == -1 ||

@@ -13,12 +13,18 @@ extern volatile sig_atomic_t sig_got_term;	/* SIGTERM or SIGINT */
 extern volatile sig_atomic_t sig_got_chld;
 extern volatile sig_atomic_t sig_got_alrm;
 
-/* Empty the mask and restore every default disposition (exec inherits both). */
+/*
+ * For a new child: every default disposition back, and an empty mask.
+ */
 int sig_reset(void);
 
 /*
- * Install the handlers, ignore SIGPIPE, and block HUP, TERM, INT, CHLD
- * and ALRM.  *wait_mask receives the mask to use inside ppoll().
+ * For the parent, first thing at start: restore default dispositions,
+ * replace whatever mask exec handed us by exactly HUP, TERM, INT, CHLD
+ * and ALRM blocked (a signal that arrived during a reload's exec stays
+ * pending and is handled by the loop, not by a default action), ignore
+ * SIGPIPE and install the flag-setting handlers.  *wait_mask receives
+ * the mask to use inside ppoll(): nothing blocked.
  */
 int sig_setup(sigset_t *wait_mask);
 
