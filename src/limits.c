@@ -61,9 +61,9 @@ static unsigned
 live_from_source(const struct server *srv, size_t svc,
     const struct sockaddr *peer)
 {
-	unsigned max = srv->srv_conf->cf_max_children, i, n = 0;
+	unsigned i, n = 0;
 
-	for (i = 0; i < max; i++) {
+	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 
 		if (ch->ch_pid != 0 && ch->ch_svc == svc &&

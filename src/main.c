@@ -21,13 +21,12 @@
 
 #include "config.h"
 #include "daemon.h"
+#include "handover.h"
 #include "log.h"
 #include "notify.h"
 #include "server.h"
 #include "sig.h"
 
-/* Set by a reloading parent for its successor: the original start dir. */
-#define ENV_STARTDIR "SPAWND_STARTDIR"
 #define DEFAULT_CONFIG SYSCONFDIR "/spawnd.conf"
 
 struct options {
@@ -44,6 +43,7 @@ struct self {
 	char		 se_startdir[PATH_MAX];	/* cwd at the first start */
 	char		**se_argv;
 	int		 se_reexec;	/* we are a reload's new image */
+	struct handover	 se_handover;	/* what the old image passed on */
 };
 
 static const char optstring[] = "fc:p:tdVh";
@@ -145,19 +145,23 @@ self_locate(struct self *se, const char *argv0)
 static void
 self_init(struct self *se, char **argv)
 {
-	const char *startdir = getenv(ENV_STARTDIR);
+	struct handover *ho = &se->se_handover;
+	char err[512];
 
 	memset(se, 0, sizeof(*se));
 	se->se_argv = argv;
-	se->se_reexec = startdir != NULL;
-	if (startdir != NULL)
-		snprintf(se->se_startdir, sizeof(se->se_startdir), "%s", startdir);
+	/* Also unsets the variables: children must not see them. */
+	if (handover_read(ho, err, sizeof(err)) == -1) {
+		fprintf(stderr, "spawnd: %s\n", err);
+		exit(EX_OSERR);
+	}
+	se->se_reexec = ho->ho_present;
+	if (ho->ho_present && ho->ho_startdir[0] == '/')
+		memcpy(se->se_startdir, ho->ho_startdir, sizeof(se->se_startdir));
 	else if (getcwd(se->se_startdir, sizeof(se->se_startdir)) == NULL) {
 		fprintf(stderr, "spawnd: getcwd: %s\n", strerror(errno));
 		exit(EX_OSERR);
 	}
-	/* Children (and programs they exec) must not think they are reloads. */
-	unsetenv(ENV_STARTDIR);
 	if (self_locate(se, argv[0]) == -1) {
 		fprintf(stderr, "spawnd: cannot locate my own binary \"%s\": %s\n",
 		    argv[0], strerror(errno));
@@ -201,17 +205,32 @@ config_load(struct config *cf, const struct options *op,
 	return conf_load(cf, path, se->se_startdir, report, NULL);
 }
 
-/*
- * SIGHUP: check the new configuration exactly as -t would, then become
- * a fresh copy of ourselves.  Never fatal: on any failure we keep
- * serving with what we have.
- */
+/* Tell systemd a reload starts (sd_notify(3) wants the clock too). */
 static void
-reload(const struct options *op, const struct self *se)
+notify_reloading(void)
 {
-	struct config next;
 	char state[64];
 	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%lld",
+	    (long long)now.tv_sec * 1000000 + now.tv_nsec / 1000);
+	if (notify_send(state) == -1)
+		log_warn("notifying systemd");
+}
+
+/*
+ * SIGHUP: check the new configuration exactly as -t would, then become
+ * a fresh copy of ourselves, handing over listeners, pidfile and
+ * children.  Never fatal: on any failure we keep serving as we are.
+ */
+static void
+reload(const struct server *srv, const struct options *op,
+    const struct self *se, const char *pidfile, int pidfd)
+{
+	struct config next;
+	char env[16];
+	int memfd;
 
 	if (config_load(&next, op, se, report_log) != 0) {
 		log_warnx("got SIGHUP, but the configuration has errors; "
@@ -220,19 +239,25 @@ reload(const struct options *op, const struct self *se)
 	}
 	conf_free(&next);
 	log_info("got SIGHUP, re-executing %s", se->se_path);
-	clock_gettime(CLOCK_MONOTONIC, &now);
-	snprintf(state, sizeof(state), "RELOADING=1\nMONOTONIC_USEC=%lld",
-	    (long long)now.tv_sec * 1000000 + now.tv_nsec / 1000);
-	if (notify_send(state) == -1)
-		log_warn("notifying systemd");
-	if (setenv(ENV_STARTDIR, se->se_startdir, 1) == -1) {
-		log_warn("setenv %s", ENV_STARTDIR);
-		return;
+	memfd = handover_create(se->se_startdir, pidfd, pidfile);
+	if (memfd == -1 || server_handover(srv, memfd) == -1) {
+		log_warn("preparing the hand-over; still running");
+		goto undo;
 	}
+	snprintf(env, sizeof(env), "%d", memfd);
+	if (setenv(HANDOVER_ENV, env, 1) == -1) {
+		log_warn("setenv %s; still running", HANDOVER_ENV);
+		goto undo;
+	}
+	notify_reloading();
 	execv(se->se_path, se->se_argv);
 	log_warn("re-executing %s; still running", se->se_path);
-	unsetenv(ENV_STARTDIR);
 	(void)notify_send("READY=1");
+undo:
+	server_handover_undo(srv);
+	(void)handover_restore_cloexec(pidfd);
+	if (memfd != -1)
+		handover_cancel(memfd);
 }
 
 /* Lock the pidfile, or explain why not and exit. */
@@ -254,11 +279,26 @@ pidfile_take(const char *path)
 	daemon_fail(EX_CANTCREAT, "pidfile %s: %s", path, strerror(errno));
 }
 
+/* The pidfile a reload handed over if its path is unchanged, else a new one. */
+static int
+pidfile_inherit(struct handover *ho, const char *pidfile)
+{
+	int fd = ho->ho_pidfd;
+
+	ho->ho_pidfd = -1;
+	if (fd != -1 && strcmp(ho->ho_pidfile, pidfile) == 0)
+		return fd;
+	if (fd != -1)
+		pidfile_release(ho->ho_pidfile, fd);
+	return pidfile_take(pidfile);
+}
+
 /* Start-up before the loop; returns the locked pidfile's fd. */
 static int
 start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
-    const char *pidfile, const struct options *op, const struct self *se)
+    const char *pidfile, const struct options *op, struct self *se)
 {
+	struct handover *ho = &se->se_handover;
 	char err[512];
 	int pidfd, status;
 
@@ -267,11 +307,13 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 		    strerror(errno));
 		exit(EX_OSERR);
 	}
-	pidfd = pidfile_take(pidfile);
-	if (server_init(srv, cf, wait_mask) == -1)
+	pidfd = pidfile_inherit(ho, pidfile);
+	if (server_init(srv, cf, wait_mask) == -1 ||
+	    server_adopt_children(srv, ho) == -1)
 		daemon_fail(EX_OSERR, "setting up: %s", strerror(errno));
-	if ((status = server_listen(srv, err, sizeof(err))) != 0)
+	if ((status = server_listen(srv, ho, err, sizeof(err))) != 0)
 		daemon_fail(status, "%s", err);
+	handover_free(ho);
 	if (pidfile_write(pidfd) == -1)
 		daemon_fail(EX_CANTCREAT, "pidfile %s: %s", pidfile,
 		    strerror(errno));
@@ -307,7 +349,9 @@ main(int argc, char **argv)
 	parse_options(argc, argv, &op);
 	self_init(&se, argv);
 	tzset();
-	if (!op.op_foreground && !op.op_test && !se.se_reexec)
+	/* daemon(7): no stray fds, except sockets systemd passed us. */
+	if (!op.op_foreground && !op.op_test && !se.se_reexec &&
+	    se.se_handover.ho_nlisteners == 0)
 		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
 	log_init(op.op_foreground || op.op_test || !se.se_reexec, LOG_DAEMON,
 	    op.op_debug);
@@ -328,7 +372,7 @@ main(int argc, char **argv)
 	}
 	pidfd = start(&srv, &cf, &wait_mask, pidfile, &op, &se);
 	while (server_loop(&srv) == SERVER_RELOAD)
-		reload(&op, &se);
+		reload(&srv, &op, &se, pidfile, pidfd);
 	(void)notify_send("STOPPING=1");
 	server_stop(&srv);
 	pidfile_release(pidfile, pidfd);

@@ -6,6 +6,7 @@
  * are then handled at the top of the loop, at one known point.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@
 #include <unistd.h>
 
 #include "config.h"
+#include "handover.h"
 #include "listen.h"
 #include "log.h"
 #include "server.h"
@@ -28,7 +30,8 @@ server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->srv_conf = cf;
-	srv->srv_children = calloc(cf->cf_max_children, sizeof(struct child));
+	srv->srv_nslots = cf->cf_max_children;
+	srv->srv_children = calloc(srv->srv_nslots, sizeof(struct child));
 	srv->srv_counts = calloc(cf->cf_nservices ? cf->cf_nservices : 1,
 	    sizeof(struct svc_count));
 	if (srv->srv_children == NULL || srv->srv_counts == NULL) {
@@ -53,14 +56,17 @@ server_count_addresses(const struct config *cf)
 }
 
 static int
-server_open_one(struct server *srv, size_t svc, const struct listen_addr *la,
-    int socktype, char *err, size_t errlen)
+server_open_one(struct server *srv, struct handover *ho, size_t svc,
+    const struct listen_addr *la, int socktype, char *err, size_t errlen)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct listener *li = &srv->srv_listeners[srv->srv_nlisteners];
-	int fd;
+	int fd = -1;
 
-	fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
+	if (ho != NULL)
+		fd = handover_take_listener(ho, socktype, la);
+	if (fd == -1)
+		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
 	if (fd == -1)
 		return errno == EACCES || errno == EPERM ? EX_NOPERM :
 		    EX_UNAVAILABLE;
@@ -75,7 +81,8 @@ server_open_one(struct server *srv, size_t svc, const struct listen_addr *la,
 }
 
 int
-server_listen(struct server *srv, char *err, size_t errlen)
+server_listen(struct server *srv, struct handover *ho, char *err,
+    size_t errlen)
 {
 	const struct config *cf = srv->srv_conf;
 	size_t total = server_count_addresses(cf), i, j;
@@ -94,15 +101,93 @@ server_listen(struct server *srv, char *err, size_t errlen)
 		if (!sc->sc_enabled)
 			continue;
 		for (j = 0; j < sc->sc_nstream; j++)
-			if ((status = server_open_one(srv, i, &sc->sc_stream[j],
-			    SOCK_STREAM, err, errlen)) != 0)
+			if ((status = server_open_one(srv, ho, i,
+			    &sc->sc_stream[j], SOCK_STREAM, err, errlen)) != 0)
 				return status;
 		for (j = 0; j < sc->sc_ndgram; j++)
-			if ((status = server_open_one(srv, i, &sc->sc_dgram[j],
-			    SOCK_DGRAM, err, errlen)) != 0)
+			if ((status = server_open_one(srv, ho, i,
+			    &sc->sc_dgram[j], SOCK_DGRAM, err, errlen)) != 0)
 				return status;
 	}
+	if (ho != NULL)
+		handover_close_unused(ho);
 	return 0;
+}
+
+static size_t
+server_find_service(const struct config *cf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (strcmp(cf->cf_services[i].sc_name, name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+int
+server_adopt_children(struct server *srv, const struct handover *ho)
+{
+	size_t i;
+
+	if (ho->ho_nchildren > srv->srv_nslots) {
+		struct child *more = reallocarray(srv->srv_children,
+		    ho->ho_nchildren, sizeof(struct child));
+
+		if (more == NULL)
+			return -1;
+		memset(more + srv->srv_nslots, 0, (ho->ho_nchildren -
+		    srv->srv_nslots) * sizeof(struct child));
+		srv->srv_children = more;
+		srv->srv_nslots = (unsigned)ho->ho_nchildren;
+	}
+	for (i = 0; i < ho->ho_nchildren; i++) {
+		const struct inherited_child *ic = &ho->ho_children[i];
+		struct child *ch = &srv->srv_children[i];
+
+		ch->ch_pid = ic->ic_pid;
+		ch->ch_peer = ic->ic_peer;
+		/* A service gone from the configuration still counts in total. */
+		ch->ch_svc = server_find_service(srv->srv_conf, ic->ic_service);
+		if (ch->ch_svc != SIZE_MAX)
+			srv->srv_counts[ch->ch_svc].sn_live++;
+		srv->srv_live++;
+	}
+	return 0;
+}
+
+int
+server_handover(const struct server *srv, int memfd)
+{
+	const struct config *cf = srv->srv_conf;
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		const struct listener *li = &srv->srv_listeners[i];
+
+		if (handover_add_listener(memfd, li->li_fd, li->li_socktype,
+		    li->li_addr->la_text) == -1)
+			return -1;
+	}
+	for (i = 0; i < srv->srv_nslots; i++) {
+		const struct child *ch = &srv->srv_children[i];
+
+		if (ch->ch_pid != 0 && handover_add_child(memfd, ch->ch_pid,
+		    (const struct sockaddr *)&ch->ch_peer,
+		    ch->ch_svc == SIZE_MAX ? "-" :
+		    cf->cf_services[ch->ch_svc].sc_name) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+server_handover_undo(const struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++)
+		(void)handover_restore_cloexec(srv->srv_listeners[i].li_fd);
 }
 
 void
@@ -177,7 +262,7 @@ server_signal_children(struct server *srv, int signo)
 {
 	unsigned i;
 
-	for (i = 0; i < srv->srv_conf->cf_max_children; i++)
+	for (i = 0; i < srv->srv_nslots; i++)
 		if (srv->srv_children[i].ch_pid != 0 &&
 		    kill(srv->srv_children[i].ch_pid, signo) == -1 &&
 		    errno != ESRCH)

@@ -14,6 +14,7 @@
 #include <time.h>
 
 struct config;
+struct handover;
 struct listen_addr;
 struct svc_conf;
 
@@ -43,7 +44,9 @@ struct server {
 	struct listener		*srv_listeners;
 	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners */
 	size_t			 srv_nlisteners;
-	struct child		*srv_children;	/* cf_max_children slots */
+	struct child		*srv_children;
+	unsigned		 srv_nslots;	/* max_children, or more after a
+						   reload that lowered it */
 	unsigned		 srv_live;	/* children alive, all services */
 	struct svc_count	*srv_counts;
 	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
@@ -59,10 +62,28 @@ int server_init(struct server *srv, struct config *cf,
     const sigset_t *wait_mask);
 
 /*
- * Open every listener of every enabled service.  Returns 0, or the
- * sysexits status to exit with and a message in err.
+ * Open every listener of every enabled service, adopting the matching
+ * sockets of ho (a reload's or systemd's; NULL for none) and closing
+ * the rest of them.  Returns 0, or the sysexits status to exit with and
+ * a message in err.
  */
-int server_listen(struct server *srv, char *err, size_t errlen);
+int server_listen(struct server *srv, struct handover *ho, char *err,
+    size_t errlen);
+
+/*
+ * Count and watch the children a reload handed over, as if we had
+ * forked them.  Returns 0 or -1 with errno.
+ */
+int server_adopt_children(struct server *srv, const struct handover *ho);
+
+/*
+ * Describe listeners and children into a hand-over memfd and let the
+ * listeners survive exec.  Returns 0 or -1 with errno.
+ */
+int server_handover(const struct server *srv, int memfd);
+
+/* Undo server_handover's fd flags after a failed exec. */
+void server_handover_undo(const struct server *srv);
 
 /* Log "server started on ..." for each listener. */
 void server_announce(const struct server *srv);

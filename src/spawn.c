@@ -6,6 +6,7 @@
  * collects every exited child so that no zombie survives a loop turn.
  */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -63,7 +64,7 @@ spawn_free_slot(struct server *srv)
 {
 	unsigned i;
 
-	for (i = 0; i < srv->srv_conf->cf_max_children; i++)
+	for (i = 0; i < srv->srv_nslots; i++)
 		if (srv->srv_children[i].ch_pid == 0)
 			return &srv->srv_children[i];
 	return NULL;	/* limit_check keeps us from getting here */
@@ -144,7 +145,7 @@ spawn_find(struct server *srv, pid_t pid)
 {
 	unsigned i;
 
-	for (i = 0; i < srv->srv_conf->cf_max_children; i++)
+	for (i = 0; i < srv->srv_nslots; i++)
 		if (srv->srv_children[i].ch_pid == pid)
 			return &srv->srv_children[i];
 	return NULL;
@@ -177,12 +178,16 @@ server_reap(struct server *srv)
 			log_info("reaped %ld", (long)pid);
 			continue;
 		}
+		srv->srv_live--;
+		ch->ch_pid = 0;
+		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */
+			spawn_log_reaped(pid, "-", status);
+			continue;
+		}
 		sc = &srv->srv_conf->cf_services[ch->ch_svc];
 		if (sc->sc_log_connections || status != 0)
 			spawn_log_reaped(pid, sc->sc_name, status);
 		srv->srv_counts[ch->ch_svc].sn_live--;
-		srv->srv_live--;
-		ch->ch_pid = 0;
 	}
 	if (pid == -1 && errno != ECHILD)
 		log_warn("waitpid");
