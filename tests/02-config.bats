@@ -1,0 +1,412 @@
+#!/usr/bin/env bats
+# Configuration file (DESIGN section 4): the full schema, every error as
+# FILE:LINE: message with exit 78, true line numbers around comments.
+#
+# Most cases only run "spawnd -t", which binds nothing, so their ports are
+# arbitrary numbers; the cases that start the daemon use free_port.
+
+load helpers
+
+# line_of FIXED_STRING [FILE]: number of the first line holding the string.
+line_of() {
+	local n
+	n=$(grep -nF -- "$1" "${2:-$SPAWND_CONF}" | head -n 1 | cut -d: -f1)
+	[[ -n $n ]] || fail "line_of: '$1' not in ${2:-$SPAWND_CONF}"
+	echo "$n"
+}
+
+# expect_error ERE LINE...: "spawnd -t -c $SPAWND_CONF" exits 78, does not
+# say OK, and prints "$SPAWND_CONF:N: message" with N one of the LINEs and
+# a message matching ERE (case-insensitive).
+expect_error() {
+	local re=$1 lines file_re
+	shift
+	lines=$(IFS='|'; echo "$*")
+	file_re=$(re_quote "$SPAWND_CONF")
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	if [[ $status -ne 78 ]]; then
+		fail "expected exit 78, got $status; output:" "$output" \
+		    "config:" "$(cat -n "$SPAWND_CONF")"
+		return 1
+	fi
+	if [[ $output == *"configuration OK"* ]]; then
+		fail "says 'configuration OK' and exits 78"
+		return 1
+	fi
+	if ! grep -qiE -- "^${file_re}:(${lines}): .*(${re})" <<<"$output"; then
+		fail "expected '$SPAWND_CONF:{$lines}: ...' with /$re/; output:" \
+		    "$output" "config:" "$(cat -n "$SPAWND_CONF")"
+		return 1
+	fi
+}
+
+expect_ok() {
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	if [[ $status -ne 0 || $output != *"configuration OK"* ]]; then
+		fail "expected 'configuration OK' and exit 0, got $status:" \
+		    "$output" "config:" "$(cat -n "$SPAWND_CONF")"
+		return 1
+	fi
+}
+
+@test "the full schema of DESIGN section 4 is accepted" {
+	local group
+	group=$(id -gn nobody 2>/dev/null) || skip "no user nobody"
+	printf 'A cookie.\n%%\nAnother cookie.\n' >"$BATS_TEST_TMPDIR/fortunes"
+	echo "motd" >"$BATS_TEST_TMPDIR/motd"
+	write_config <<-EOF
+	pidfile         = "$SPAWND_PIDFILE"
+	user            = "nobody"
+	group           = "$group"
+	max_children    = 256
+	log_target      = "stderr"
+	syslog_facility = "local3"
+	resolve_names   = true
+	dns_timeout     = 2
+	fortune_file    = "$BATS_TEST_TMPDIR/fortunes"
+	motd_file       = "$BATS_TEST_TMPDIR/motd"
+	shutdown_grace  = 10
+	service hello {
+		type            = hello
+		enabled         = true
+		listen_stream   = {"40001", "$BATS_TEST_TMPDIR/hello.sock"}
+		listen_datagram = {}
+		max_instances   = 64
+		per_source      = 4
+		rate            = 100
+		idle_timeout    = 300
+		allow           = {"127.0.0.0/8", "::1", "10.0.0.0/8", "fe80::/10"}
+		deny            = {"10.1.0.0/16"}
+		user            = "nobody"
+		group           = "$group"
+		socket_mode     = "0660"
+		fortune_file    = "$BATS_TEST_TMPDIR/fortunes"
+		fortune_command = ""
+		fork            = true
+		log_connections = false
+	}
+	service "hello-off" {
+		type    = "hello"
+		enabled = false
+		listen_stream = {"127.0.0.1:40002", "[::1]:40002"}
+	}
+	EOF
+	expect_ok
+}
+
+@test "unknown global option: FILE:LINE: message, exit 78" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	no_such_option = 1
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+	}
+	EOF
+	expect_error 'no_such_option' 2
+}
+
+@test "unknown option inside a service: FILE:LINE: message, exit 78" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+		bogus_knob = 3
+	}
+	EOF
+	expect_error 'bogus_knob' 5
+}
+
+@test "unknown service type: FILE:LINE: message, exit 78" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+
+	service gopher {
+		type = "gopher"
+		listen_stream = {"40001"}
+	}
+	EOF
+	expect_error 'gopher' 4 3
+}
+
+@test "bad ports: FILE:LINE: message naming the port, exit 78" {
+	local addr num
+	for addr in 65536 99999 127.0.0.1:65536 "[::1]:70000" 127.0.0.1:123456; do
+		num=${addr##*:}
+		write_config <<-EOF
+		log_target = "stderr"
+		service hello {
+			type = "hello"
+			listen_stream = {"$addr"}
+		}
+		EOF
+		expect_error "$num" 4 2
+	done
+}
+
+@test "bad values of typed and enumerated options: FILE:LINE, exit 78" {
+	local line
+	for line in 'max_children = "lots"' 'resolve_names = maybe' \
+	    'log_target = "file"' 'syslog_facility = "nonsense"' \
+	    'dns_timeout = -3'; do
+		write_config <<-EOF
+		pidfile = "$SPAWND_PIDFILE"
+
+		$line
+		service hello {
+			type = "hello"
+			listen_stream = {"40001"}
+		}
+		EOF
+		expect_error "${line%% *}|value|invalid|bad|expected|${line##* }" 3
+	done
+}
+
+@test "two services on one address: FILE:LINE: message, exit 78" {
+	local a b
+	for pair in "127.0.0.1:40001 127.0.0.1:40001" "40001 127.0.0.1:40001" \
+	    "[::1]:40001 40001" "[::1]:40001 [::1]:40001" \
+	    "$BATS_TEST_TMPDIR/s.sock $BATS_TEST_TMPDIR/s.sock"; do
+		read -r a b <<<"$pair"
+		write_config <<-EOF
+		log_target = "stderr"
+		service one {
+			type = "hello"
+			listen_stream = {"$a"}
+		}
+		service two {
+			type = "hello"
+			listen_stream = {"$b"}
+		}
+		EOF
+		# The error belongs to the second service; its listen_stream
+		# line or its section line is a true place (so is the first's).
+		expect_error "${b##*[:/]}" 8 6 4 2
+	done
+}
+
+@test "one service listing the same address twice is an error too" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service one {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40001", "[::1]:40001", "127.0.0.1:40001"}
+	}
+	EOF
+	expect_error '40001' 4 2
+}
+
+@test "addresses that do not overlap are fine" {
+	write_config <<-EOF
+	log_target = "stderr"
+	service one {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40001", "[::1]:40002"}
+	}
+	service two {
+		type = "hello"
+		listen_stream = {"[::1]:40001", "127.0.0.1:40002", "40003"}
+	}
+	service three {
+		type = "hello"
+		listen_stream = {"$BATS_TEST_TMPDIR/a.sock", "rel.sock"}
+	}
+	EOF
+	expect_ok
+}
+
+@test "bad CIDR in allow or deny: FILE:LINE: message naming it, exit 78" {
+	local cidr opt
+	for cidr in 10.0.0.0/33 ::1/129 300.1.2.3 10.0.0.0/ banana 1.2.3.4/-1 \
+	    10.0.0.0/8/8; do
+		for opt in allow deny; do
+			write_config <<-EOF
+			log_target = "stderr"
+			service hello {
+				type = "hello"
+				listen_stream = {"40001"}
+				$opt = {"127.0.0.1", "$cidr"}
+			}
+			EOF
+			expect_error "$(re_quote "$cidr")" 5 2
+		done
+	done
+}
+
+@test "hello does not take listen_datagram: FILE:LINE, exit 78" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+		listen_datagram = {"40001"}
+	}
+	EOF
+	expect_error 'datagram|hello' 5 2
+}
+
+@test "unknown user or group: FILE:LINE: message naming it, exit 78" {
+	getent passwd no-such-user-spawnd >/dev/null && skip "user exists here"
+	getent group no-such-group-spawnd >/dev/null && skip "group exists here"
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service hello {
+		type = "hello"
+		user = "no-such-user-spawnd"
+		listen_stream = {"40001"}
+	}
+	EOF
+	expect_error 'no-such-user-spawnd' 4 2
+	write_config <<-'EOF'
+	log_target = "stderr"
+	user = "no-such-user-spawnd"
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+	}
+	EOF
+	expect_error 'no-such-user-spawnd' 2
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+		group = "no-such-group-spawnd"
+	}
+	EOF
+	expect_error 'no-such-group-spawnd' 5 2
+}
+
+@test "every error is reported at once, each with its own line" {
+	getent passwd no-such-user-spawnd >/dev/null && skip "user exists here"
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service a {
+		type = "hello"
+		listen_stream = {"127.0.0.1:99999"}
+	}
+	service b {
+		type = "hello"
+		listen_stream = {"40002"}
+		allow = {"10.0.0.0/40"}
+	}
+	service c {
+		type = "hello"
+		listen_stream = {"40003"}
+		user = "no-such-user-spawnd"
+	}
+	EOF
+	expect_error '99999' 4 2
+	expect_error '10\.0\.0\.0/40' 9 6
+	expect_error 'no-such-user-spawnd' 14 11
+	local n file_re
+	file_re=$(re_quote "$SPAWND_CONF")
+	n=$(grep -cE "^${file_re}:[0-9]+: " <<<"$output")
+	[[ $n -ge 3 ]] || fail "expected 3 error lines, got $n:" "$output"
+}
+
+@test "true line numbers after #, // and /* */ comment lines" {
+	write_config <<-'EOF'
+	# A comment line
+	# and another
+	// a C++ comment
+	/* a block comment
+	   over two lines */
+	log_target = "stderr"   # trailing comment
+
+	service hello {   // trailing comment
+		# inside the section
+		/* inside */ type = "hello"
+		listen_stream = {"40001"}  /* trailing */
+		frobnicate = yes
+	}
+	EOF
+	expect_error 'frobnicate' "$(line_of frobnicate)"
+	write_config <<-'EOF'
+	# one
+	// two
+	/* three */
+	/*
+	 * four to six
+	 */
+	log_target = "stderr"
+	# eight
+	service hello {
+		# ten
+		// eleven
+		/* twelve */
+		type = "hello"
+		# fourteen
+		listen_stream = {"127.0.0.1:65536"}  # the error
+	}
+	EOF
+	expect_error '65536' "$(line_of 65536)" "$(line_of 'service hello')"
+}
+
+@test "comments inside a {...} list and after values are accepted" {
+	write_config <<-'EOF'
+	log_target = "stderr" // after a value
+	service hello {
+		type = "hello" /* after a value */
+		listen_stream = { "127.0.0.1:40001", # first
+		                  "[::1]:40001" // second
+		                  /* end */ }
+		allow = { "127.0.0.0/8" /* loopback */, "::1" # v6
+		}
+		deny = { /* nobody */ }
+	}
+	EOF
+	expect_ok
+}
+
+@test "an unterminated block comment is an error with FILE:LINE" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	/* never closed
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+	}
+	EOF
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	grep -qE "^$(re_quote "$SPAWND_CONF"):[0-9]+: " <<<"$output" ||
+	    fail "no FILE:LINE: message:" "$output"
+}
+
+@test "a heavily commented config runs; comment marks inside strings are kept" {
+	local port weird
+	port=$(free_port)
+	mkdir "$BATS_TEST_TMPDIR/a#b"
+	weird="$BATS_TEST_TMPDIR/a#b/x//y/*z*/.pid"
+	mkdir -p "$(dirname "$weird")"
+	write_config <<-EOF
+	/*
+	 * spawnd test configuration
+	 */
+	# globals
+	log_target = "stderr"      # foreground anyway
+	pidfile = "$weird"         // quoted comment marks are data
+	resolve_names = false      /* numeric names */
+
+	// the only service
+	service hello {
+		# type
+		type = "hello"
+		listen_stream = {
+			# IPv4 loopback
+			"127.0.0.1:$port" // v4
+			/* that is all */
+		}
+		log_connections = true # yes
+	}
+	# end
+	EOF
+	expect_ok
+	SPAWND_PIDFILE=$weird
+	spawnd_launch -f -c "$SPAWND_CONF"
+	spawnd_wait_ready
+	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+}

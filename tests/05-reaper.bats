@@ -1,0 +1,149 @@
+#!/usr/bin/env bats
+# The spawner and the REAPER (DESIGN section 2): one child per connection,
+# every child reaped: after thousands of connections, 50 at a time, no
+# zombie and not one descriptor more in the parent than before.
+
+load helpers
+
+# hammer HOST PORT TOTAL CONCURRENCY: TOTAL hello connections, at most
+# CONCURRENCY at a time; each must read a whole hello line and EOF.
+# Prints "ok N bad N seconds S" and the first few errors; fails if any
+# connection failed.
+hammer() {
+	timeout 120 python3 - "$@" <<'PY'
+import socket, sys, time
+from concurrent.futures import ThreadPoolExecutor
+
+host, port, total, conc = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+
+def one(_):
+    try:
+        with socket.create_connection((host, port), timeout=20) as s:
+            data = b''
+            while True:
+                chunk = s.recv(4096)
+                if not chunk:
+                    break
+                data += chunk
+        if data.startswith(b'Hello there, ') and data.endswith(b'\r\n'):
+            return None
+        return 'bad reply %r' % data[:80]
+    except OSError as e:
+        return '%s: %s' % (type(e).__name__, e)
+
+start = time.monotonic()
+with ThreadPoolExecutor(max_workers=conc) as pool:
+    errors = [e for e in pool.map(one, range(total)) if e]
+elapsed = time.monotonic() - start
+print('ok %d bad %d seconds %.2f' % (total - len(errors), len(errors), elapsed))
+for e in errors[:5]:
+    print(e)
+sys.exit(1 if errors else 0)
+PY
+}
+
+fd_count() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+_no_children() {
+	[[ -z $(ps --ppid "$1" -o pid= 2>/dev/null) ]]
+}
+
+# wait_no_children PID: until PID has no child at all (a zombie is a
+# child, so a missed reap never gets there); on timeout show them.
+wait_no_children() {
+	wait_until 30 _no_children "$1" && return 0
+	fail "children of $1 still there after 30 s:" \
+	    "$(ps --ppid "$1" -o pid=,stat=,etime=,args=)"
+}
+
+# Descriptors of PID, one "fd -> target" per line, sockets by type only.
+fd_list() {
+	local fd
+	for fd in /proc/"$1"/fd/*; do
+		printf '%s -> %s\n' "${fd##*/}" "$(readlink "$fd" | sed 's/:\[[0-9]*\]//')"
+	done | sort -n
+}
+
+@test "2000 connections, 50 at a time: no zombie, no descriptor leaked" {
+	local port before after zombies
+	port=$(free_port)
+	write_config <<-EOF
+	$(config_globals)
+	resolve_names = false
+	max_children = 256
+	service hello {
+		type = "hello"
+		listen_stream = {"127.0.0.1:$port"}
+		max_instances = 0
+		log_connections = false
+	}
+	EOF
+	start_spawnd -c "$SPAWND_CONF"
+	# A first connection lets lazily opened things (syslog, DNS, ...) open
+	# before counting.
+	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+	wait_no_children "$SPAWND_PID"
+	before=$(fd_count "$SPAWND_PID")
+	fd_list "$SPAWND_PID" >"$BATS_TEST_TMPDIR/fds.before"
+	run hammer 127.0.0.1 "$port" 2000 50
+	echo "# reaper: 2000 conns, 50 at a time: $output" >&3
+	assert_status 0
+	wait_no_children "$SPAWND_PID"
+	zombies=$(ps --ppid "$SPAWND_PID" -o stat= | grep -c '^Z' || true)
+	[[ $zombies -eq 0 ]] || fail "$zombies zombie children"
+	after=$(fd_count "$SPAWND_PID")
+	fd_list "$SPAWND_PID" >"$BATS_TEST_TMPDIR/fds.after"
+	echo "# reaper: parent fds before $before, after $after" >&3
+	[[ $after -eq $before ]] ||
+	    fail "parent had $before descriptors before and $after after:" \
+	    "$(diff "$BATS_TEST_TMPDIR/fds.before" "$BATS_TEST_TMPDIR/fds.after")"
+	kill -0 "$SPAWND_PID" || fail "spawnd died under load"
+}
+
+@test "with connection logs on: every begat has its reaped, exit 0, no zombie" {
+	local port n begat reaped exit0 cpids
+	port=$(free_port)
+	n=500
+	hello_config "127.0.0.1:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	run hammer 127.0.0.1 "$port" "$n" 50
+	echo "# reaper (logged): $output" >&3
+	assert_status 0
+	wait_no_children "$SPAWND_PID"
+	wait_for_log "reaped [0-9]+ \(hello\)" "$n"
+	begat=$(log_count "^spawnd\[$SPAWND_PID\]: begat [0-9]+ for hello$")
+	reaped=$(log_count "^spawnd\[$SPAWND_PID\]: reaped [0-9]+ \(hello\)")
+	exit0=$(log_count "^spawnd\[$SPAWND_PID\]: reaped [0-9]+ \(hello\) with exit 0$")
+	[[ $begat -eq $n && $reaped -eq $n && $exit0 -eq $n ]] ||
+	    fail "$n connections: $begat begat, $reaped reaped, $exit0 with exit 0"
+	[[ $(log_count "connection from 127\.0\.0\.1 \[127\.0\.0\.1\] at port [0-9]+ on hello$") -eq $n ]] ||
+	    fail "expected $n 'connection from' lines"
+	# The same set of PIDs was begotten and reaped.
+	cpids=$(comm -3 \
+	    <(sed -nE 's/.*: begat ([0-9]+) for hello$/\1/p' "$SPAWND_LOG" | sort) \
+	    <(sed -nE 's/.*: reaped ([0-9]+) \(hello\).*/\1/p' "$SPAWND_LOG" | sort))
+	[[ -z $cpids ]] || fail "begat and reaped PIDs differ:" "$cpids"
+}
+
+@test "clients that vanish without reading still leave no zombie" {
+	local port
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	# Connect and reset at once (SO_LINGER 0), 200 times.
+	timeout 60 python3 - "$port" <<-'PY'
+	import socket, struct, sys
+	port = int(sys.argv[1])
+	for _ in range(200):
+	    s = socket.create_connection(('127.0.0.1', port), timeout=10)
+	    s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack('ii', 1, 0))
+	    s.close()
+	PY
+	wait_no_children "$SPAWND_PID"
+	kill -0 "$SPAWND_PID" || fail "spawnd died"
+	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+}
