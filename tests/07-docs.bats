@@ -1,0 +1,188 @@
+#!/usr/bin/env bats
+# Documentation and packaging (issue 4).  The man pages cannot fall
+# behind the code: every option of the configuration schema in
+# src/config.c has an entry in spawnd.conf(5), every service type a
+# description, and every flag of main.c's getopt tables an entry in
+# spawnd(8), and the other way round.  The pages are mandoc-clean, the
+# shipped configuration passes "spawnd -t" and shows every option, and
+# the systemd unit passes "systemd-analyze verify".
+
+load helpers
+
+# Only the -t test runs the binary, and it never starts a daemon.
+setup() {
+	DOC_CONF5=$(generated man/spawnd.conf.5)
+	DOC_MAN8=$(generated man/spawnd.8)
+}
+teardown() { :; }
+
+# A file made from FILE.in at build time; its source when not built yet
+# (the markup is the same, only configure's paths differ).
+generated() {
+	if [[ -f $TOP_BUILDDIR/$1 ]]; then
+		echo "$TOP_BUILDDIR/$1"
+	else
+		echo "$TOP_SRCDIR/$1.in"
+	fi
+}
+
+# The schema's option and section names: the first argument of every
+# CFG_STR("name", ...), CFG_INT, CFG_BOOL, CFG_STR_LIST, CFG_SEC, ...
+# The file is joined into one line so that a call split over lines counts.
+schema_options() {
+	tr '\n' ' ' <"$TOP_SRCDIR/src/config.c" |
+	    grep -oE 'CFG_[A-Z_]+[[:space:]]*\([[:space:]]*"[A-Za-z0-9_]+"' |
+	    sed -E 's/.*"([^"]+)"$/\1/' | sort -u
+}
+
+# Options documented in spawnd.conf(5): its ".It Ic name" entries.
+documented_options() {
+	sed -nE 's/^\.It Ic ([A-Za-z0-9_]+).*/\1/p' "$DOC_CONF5" | sort -u
+}
+
+# main.c's getopt_long() tables: the optstring and the long names.
+optstring() {
+	sed -nE 's/.*optstring\[\][[:space:]]*=[[:space:]]*"([^"]*)".*/\1/p' \
+	    "$TOP_SRCDIR/src/main.c" | head -n 1
+}
+long_options() {
+	tr '\n' ' ' <"$TOP_SRCDIR/src/main.c" |
+	    grep -oE '\{[[:space:]]*"[a-z0-9-]+"[[:space:]]*,[[:space:]]*(no|required|optional)_argument' |
+	    sed -E 's/^\{[[:space:]]*"([^"]+)".*/\1/' | sort -u
+}
+
+# mandoc -Tlint, less what depends on which manuals this machine has
+# installed: cross-references to pages that are not installed (ours are
+# not, before "make install") and notes about its mandoc.db.
+lint() {
+	mandoc -Tlint "$1" 2>&1 |
+	    grep -vE 'referenced manual not found|outdated mandoc\.db' || true
+}
+
+@test "every option of the configuration schema has an entry in spawnd.conf(5)" {
+	local -a known
+	local name missing=
+	mapfile -t known < <(schema_options)
+	(( ${#known[@]} >= 20 )) ||
+	    fail "found only ${#known[@]} options in src/config.c: ${known[*]}" \
+	    "(has the schema's form changed? update schema_options)"
+	for name in "${known[@]}"; do
+		grep -qE "^\.It Ic $name( |$)" "$DOC_CONF5" || missing+=" $name"
+	done
+	[[ -z $missing ]] || fail "options missing from $DOC_CONF5:$missing"
+}
+
+@test "spawnd.conf(5) documents no option the parser does not know" {
+	local extra
+	extra=$(comm -13 <(schema_options) <(documented_options) | tr '\n' ' ')
+	[[ -z $extra ]] || fail "documented but unknown to src/config.c: $extra"
+}
+
+@test "every service type has an entry in spawnd.conf(5)" {
+	local -a types
+	local t missing=
+	mapfile -t types < <(cat "$TOP_SRCDIR"/src/services/*.c |
+	    sed -nE 's/.*\.sv_type[[:space:]]*=[[:space:]]*"([a-z0-9_]+)".*/\1/p' |
+	    sort -u)
+	(( ${#types[@]} >= 1 )) || fail "no .sv_type found in src/services/*.c"
+	for t in "${types[@]}"; do
+		grep -qE "^\.It Cm $t( |$)" "$DOC_CONF5" || missing+=" $t"
+	done
+	[[ -z $missing ]] || fail "service types missing from $DOC_CONF5:$missing"
+}
+
+@test "every flag of main.c has an entry in spawnd(8) and is in its synopsis" {
+	local opts flag synopsis name missing=
+	local -a longs
+	opts=$(optstring)
+	opts=${opts#[+:-]}
+	[[ -n $opts ]] || fail "no optstring found in src/main.c"
+	synopsis=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$DOC_MAN8")
+	while [[ -n $opts ]]; do
+		flag=${opts:0:1}
+		opts=${opts:1}
+		grep -qE "^\.It Fl $flag( |$)" "$DOC_MAN8" || missing+=" -$flag"
+		if [[ ${opts:0:1} == : ]]; then
+			opts=${opts#:}
+			grep -qE "^\.Op Fl $flag Ar " <<<"$synopsis" ||
+			    missing+=" -$flag(synopsis)"
+		else
+			grep -qE "^\.Op Fl [A-Za-z]*$flag" <<<"$synopsis" ||
+			    missing+=" -$flag(synopsis)"
+		fi
+	done
+	mapfile -t longs < <(long_options)
+	(( ${#longs[@]} >= 1 )) || fail "no long options found in src/main.c"
+	for name in "${longs[@]}"; do
+		grep -qE "^\.It .*Fl \\\\-$name( |$)" "$DOC_MAN8" ||
+		    missing+=" --$name"
+	done
+	[[ -z $missing ]] || fail "flags missing from $DOC_MAN8:$missing"
+}
+
+@test "spawnd(8) documents no flag main.c does not accept" {
+	local opts flag name extra=
+	opts=$(optstring)
+	for flag in $(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MAN8"); do
+		[[ $opts == *"$flag"* ]] || extra+=" -$flag"
+	done
+	for name in $(grep -oE '^\.It .*Fl \\-[a-z0-9-]+' "$DOC_MAN8" |
+	    sed -E 's/.*Fl \\-//'); do
+		long_options | grep -qx -- "$name" || extra+=" --$name"
+	done
+	[[ -z $extra ]] || fail "documented but not in main.c:$extra"
+}
+
+@test "mandoc -Tlint finds nothing in either page" {
+	command -v mandoc >/dev/null || fail "mandoc is not installed"
+	local page out
+	for page in "$DOC_MAN8" "$DOC_CONF5"; do
+		out=$(lint "$page")
+		[[ -z $out ]] || fail "mandoc -Tlint $page:" "$out"
+	done
+}
+
+@test "the shipped configuration shows every option" {
+	local conf name missing=
+	conf=$(generated etc/spawnd.conf)
+	for name in $(schema_options); do
+		grep -qE "^[[:space:]]*#?[[:space:]]*$name([[:space:]]*=|[[:space:]])" \
+		    "$conf" || missing+=" $name"
+	done
+	[[ -z $missing ]] || fail "options not shown in $conf:$missing"
+}
+
+@test "the shipped configuration passes spawnd -t" {
+	[[ -x $SPAWND ]] || fail "SPAWND=$SPAWND is not an executable (build first)"
+	local conf=$TOP_BUILDDIR/etc/spawnd.conf copy=$BATS_TEST_TMPDIR/spawnd.conf
+	[[ -f $conf ]] || fail "$conf was not generated (run make)"
+	# The default fortune file exists only once installed: use the one in
+	# the source tree, on the same line so that line numbers stay true.
+	sed "s|^#fortune_file = .*|fortune_file = \"$TOP_SRCDIR/etc/fortunes\"|" \
+	    "$conf" >"$copy"
+	grep -q "^fortune_file = \"$TOP_SRCDIR/etc/fortunes\"" "$copy" ||
+	    fail "no global #fortune_file line to redirect in $conf"
+	run --separate-stderr "$SPAWND" -t -c "$copy"
+	[[ $status -eq 0 && $output == "configuration OK" ]] ||
+	    fail "spawnd -t -c $copy: status $status" "stdout: $output" "stderr: $stderr"
+}
+
+@test "the systemd unit is generated and passes systemd-analyze verify" {
+	command -v systemd-analyze >/dev/null ||
+	    fail "systemd-analyze is not installed (Debian package systemd)"
+	local unit=$TOP_BUILDDIR/systemd/spawnd.service
+	local dir=$BATS_TEST_TMPDIR copy=$BATS_TEST_TMPDIR/spawnd.service
+	[[ -f $unit ]] || fail "$unit was not generated (run make)"
+	! grep -n '@[a-z_]*@' "$unit" || fail "placeholders left in $unit"
+	grep -qE '^ExecStart=/[^ ]*/spawnd -f' "$unit" || fail "bad ExecStart in $unit"
+	# verify wants ExecStart's binary to exist: the built one stands in
+	# for the installed one.  It looks up Documentation= with man(1):
+	# give it the built pages.
+	sed -E "s|^ExecStart=[^ ]*/spawnd |ExecStart=$SPAWND |" "$unit" >"$copy"
+	mkdir -p "$dir/man/man8" "$dir/man/man5"
+	cp "$DOC_MAN8" "$dir/man/man8/spawnd.8"
+	cp "$DOC_CONF5" "$dir/man/man5/spawnd.conf.5"
+	run env MANPATH="$dir/man:" systemd-analyze verify "$copy"
+	[[ $status -eq 0 && -z $output ]] ||
+	    fail "systemd-analyze verify: status $status" "$output"
+}
