@@ -101,10 +101,10 @@ netio_convert_eol(const char *in, size_t inlen, char *out, size_t cap,
     enum netio_eol eol)
 {
 	char unit[2];
-	size_t i = 0, len = 0, n;
+	size_t i = 0, len = 0;
 
 	while (i < inlen) {
-		n = netio_eol_step(in, inlen, &i, unit, eol);
+		size_t n = netio_eol_step(in, inlen, &i, unit, eol);
 		if (cap - len < n)
 			return (size_t)-1;
 		out[len++] = unit[0];

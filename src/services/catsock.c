@@ -1,0 +1,62 @@
+/*
+ * catsock: perlipc's Unix-domain server.  The client gets
+ * "Hello there, it's now DATE\n" and one fortune cookie, both with
+ * plain LF line ends as is usual on a Unix socket, then the connection
+ * is closed.  The cookie comes from fortune_file or fortune_command,
+ * read in the child.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "config.h"
+#include "cookie.h"
+#include "log.h"
+#include "netio.h"
+#include "service.h"
+#include "timefmt.h"
+
+static int
+catsock_stream(int fd, const struct svc_client *cl)
+{
+	const struct svc_conf *sc = cl->cl_svc;
+	char date[TIMEFMT_DATE_LEN + 1], hello[128], err[512], *cookie;
+	size_t clen = 0;
+	int hlen, rc = 0;
+
+	cookie = cookie_get(sc, &clen, err, sizeof(err));
+	if (cookie == NULL) {
+		log_warnx("%s: %s", sc->sc_name, err);
+		rc = 1;
+	}
+	if (timefmt_date(date, sizeof(date), time(NULL)) == 0)
+		date[0] = '\0';
+	hlen = snprintf(hello, sizeof(hello), "Hello there, it's now %s\n",
+	    date);
+	if (netio_write_all(fd, hello, (size_t)hlen) == -1 ||
+	    (cookie != NULL &&
+	    netio_write_text(fd, cookie, clen, NETIO_LF) == -1)) {
+		log_debug("%s: writing to the client: %s", sc->sc_name,
+		    strerror(errno));
+		rc = 1;
+	}
+	free(cookie);
+	return rc;
+}
+
+static int
+catsock_check(struct svc_conf *sc, const struct config *cf, char *err,
+    size_t errlen)
+{
+	return cookie_check(sc, 0, err, errlen);
+}
+
+const struct service svc_catsock = {
+	.sv_type = "catsock",
+	.sv_stream = catsock_stream,
+	.sv_fork_default = 1,
+	.sv_check = catsock_check,
+	.sv_release = cookie_release,
+};
