@@ -1,0 +1,470 @@
+#!/usr/bin/env bash
+# bench/run.sh: spawnd against the reference servers that define its
+# ceilings, on loopback, interleaved (A B A B ...), as ratios.
+#
+#   bench/run.sh [BUILD_DIR]        (make bench runs it with the build dir)
+#
+# Rows: hello (forked) vs forkserver, time and daytime over TCP (inline)
+# vs loopserver, time over UDP vs loopserver -U, catsock over a Unix
+# socket vs forkserver -u.  A service this spawnd does not know (spawnd -t
+# rejects it) is skipped, and the table says so.  See bench/README.md.
+#
+# Environment (defaults in brackets):
+#   SPAWND LOADGEN FORKSERVER LOOPSERVER   the programs [from BUILD_DIR]
+#   BENCH_SECONDS     seconds per run, decimals allowed [5]
+#   BENCH_ROUNDS      runs of each server per row [3]
+#   BENCH_CONC        concurrent clients [32]
+#   BENCH_RSS_CONNS   hello connections of the memory run afterwards;
+#                     0 skips it [100000]
+#   BENCH_RSS_SECONDS time limit of the memory run [120]
+#   BENCH_ROWS        rows to run, e.g. "hello time" [all]
+#   BENCH_TMPDIR      where the work directory goes [$TMPDIR or /tmp]
+#
+# Exit status: 0 when everything ran (missed targets are reported in the
+# table, not in the status); 1 when something failed to run.
+
+# Functions called through wait_until and trap look unreachable to shellcheck.
+# shellcheck disable=SC2317
+set -u
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+build=${1:-${BUILD_DIR:-$PWD}}
+SPAWND=${SPAWND:-$build/src/spawnd}
+LOADGEN=${LOADGEN:-$build/bench/loadgen}
+FORKSERVER=${FORKSERVER:-$build/bench/ref/forkserver}
+LOOPSERVER=${LOOPSERVER:-$build/bench/ref/loopserver}
+secs=${BENCH_SECONDS:-5}
+rounds=${BENCH_ROUNDS:-3}
+conc=${BENCH_CONC:-32}
+rss_conns=${BENCH_RSS_CONNS:-100000}
+rss_secs=${BENCH_RSS_SECONDS:-120}
+want_rows=${BENCH_ROWS:-hello time daytime timeudp catsock}
+
+# How long start-up and shut-down may take, seconds.
+WAIT_LIMIT=10
+
+die() {
+	echo "bench: $*" >&2
+	exit 1
+}
+
+say() {
+	echo "bench: $*" >&2
+}
+
+for v in rounds conc rss_conns rss_secs; do
+	[[ ${!v} =~ ^[0-9]+$ ]] || die "$v=${!v} is not a whole number"
+done
+if ! [[ $secs =~ ^[0-9]*\.?[0-9]+$ ]] ||
+    ! awk -v s="$secs" 'BEGIN { exit !(s >= 0.01) }'; then
+	die "BENCH_SECONDS=$secs is not a number of seconds (0.01 or more)"
+fi
+(( rounds >= 1 && conc >= 1 )) ||
+	die "BENCH_ROUNDS and BENCH_CONC must be at least 1"
+for p in "$SPAWND" "$LOADGEN" "$FORKSERVER" "$LOOPSERVER"; do
+	[[ -x $p ]] || die "$p is not an executable (make bench builds it; or set SPAWND, LOADGEN, FORKSERVER, LOOPSERVER)"
+done
+command -v python3 >/dev/null || die "python3 is needed to pick free ports"
+
+dir=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/spawnd-bench.XXXXXX") || die "mktemp failed"
+pids=()
+
+# Stop what we started, by PID, newest first; SIGKILL after WAIT_LIMIT.
+cleanup() {
+	local i pid n
+	for (( i = ${#pids[@]} - 1; i >= 0; i-- )); do
+		pid=${pids[i]}
+		kill -TERM "$pid" 2>/dev/null || continue
+		for (( n = 0; n < WAIT_LIMIT * 20; n++ )); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.05
+		done
+		kill -KILL "$pid" 2>/dev/null
+		wait "$pid" 2>/dev/null
+	done
+	rm -rf "$dir"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM HUP
+
+# ---- ports, processes, waiting
+
+# free_ports N: N distinct ports free for TCP and UDP on 127.0.0.1, taken
+# below the ephemeral range (no client socket can hold them) and reserved
+# for ten minutes in the same per-user file the test helpers use, so a
+# benchmark and a parallel test run never pick the same port.
+free_ports() {
+	python3 - "$1" "${TMPDIR:-/tmp}" <<'PY'
+import fcntl, os, random, socket, sys, time
+
+count, tmp = int(sys.argv[1]), sys.argv[2]
+try:
+    with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
+        low_eph = int(f.read().split()[0])
+except (OSError, ValueError, IndexError):
+    low_eph = 32768
+low, high = 10000, low_eph - 1
+if high - low < 2000:
+    low, high = 20000, 60999
+
+def bindable(port):
+    for typ in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
+        s = socket.socket(socket.AF_INET, typ)
+        try:
+            s.bind(('127.0.0.1', port))
+        except OSError:
+            return False
+        finally:
+            s.close()
+    return True
+
+path = os.path.join(tmp, 'spawnd-test-ports.%d' % os.getuid())
+now, got = time.time(), []
+with open(path, 'a+') as f:
+    fcntl.flock(f, fcntl.LOCK_EX)
+    f.seek(0)
+    held = {}
+    for line in f:
+        try:
+            p, t = line.split()
+            if now - float(t) < 600:
+                held[int(p)] = float(t)
+        except ValueError:
+            pass
+    for _ in range(5000):
+        if len(got) == count:
+            break
+        p = random.randint(low, high)
+        if p in held or p in (2345, 2346, 2347, 2348, 9000) or not bindable(p):
+            continue
+        held[p] = now
+        got.append(p)
+    f.seek(0)
+    f.truncate()
+    f.writelines('%d %.0f\n' % kv for kv in held.items())
+if len(got) < count:
+    sys.exit('free_ports: not enough free ports')
+print(' '.join(map(str, got)))
+PY
+}
+
+# wait_until SECONDS COMMAND...: poll COMMAND every 50 ms until it succeeds.
+wait_until() {
+	local n=$(( $1 * 20 ))
+	shift
+	while (( n-- > 0 )); do
+		"$@" && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+alive() { kill -0 "$1" 2>/dev/null; }
+
+# listening tcp|udp|unix WHERE PID: PID's socket is bound at WHERE.
+listening() {
+	local lines
+	case $1 in
+	tcp) lines=$(ss -Hltnp "sport = :$2" 2>/dev/null) ;;
+	udp) lines=$(ss -Hlunp "sport = :$2" 2>/dev/null) ;;
+	unix) [[ -S $2 ]] || return 1; lines=$(ss -Hlxp src "$2" 2>/dev/null) ;;
+	esac
+	[[ $lines == *"pid=$3,"* ]]
+}
+
+# start_ref NAME KIND WHERE PROGRAM ARG...: start a reference server and
+# wait until it listens; sets REF_PID.
+start_ref() {
+	local name=$1 kind=$2 where=$3
+	shift 3
+	"$@" </dev/null >"$dir/$name.log" 2>&1 3>&- &
+	REF_PID=$!
+	pids+=("$REF_PID")
+	wait_until "$WAIT_LIMIT" listening "$kind" "$where" "$REF_PID" && return 0
+	cat "$dir/$name.log" >&2
+	die "$name did not start listening on $where"
+}
+
+rss_kib() {
+	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
+}
+
+zombies_of() {
+	# shellcheck disable=SC2009	# pgrep cannot select by state everywhere
+	ps --ppid "$1" -o stat= 2>/dev/null | grep -c '^Z'
+}
+
+# ---- the configuration
+
+# Global settings of every configuration written here.
+conf_globals() {
+	printf 'pidfile = "%s"\n' "$dir/spawnd.pid"
+	printf 'log_target = "stderr"\n'
+	printf 'resolve_names = false\n'
+	[[ -r $top/etc/fortunes ]] &&
+		printf 'fortune_file = "%s"\n' "$top/etc/fortunes"
+	return 0
+}
+
+# conf_service ROW: the service section a row needs.
+conf_service() {
+	case $1 in
+	hello)   printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port_hello" ;;
+	time)    printf 'service time {\n\ttype = "time"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port_time" ;;
+	daytime) printf 'service daytime {\n\ttype = "daytime"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port_daytime" ;;
+	timeudp) printf 'service timeudp {\n\ttype = "time"\n\tlisten_datagram = {"127.0.0.1:%s"}\n' "$port_timeudp" ;;
+	catsock) printf 'service catsock {\n\ttype = "catsock"\n\tlisten_stream = {"%s"}\n' "$dir/catsock" ;;
+	esac
+	printf '\tlog_connections = false\n}\n'
+}
+
+# Keep the rows whose service this spawnd accepts ("spawnd -t"); hello
+# is required.
+check_rows() {
+	local row out
+	rows=()
+	for row in $want_rows; do
+		{ conf_globals; conf_service "$row"; } >"$dir/check-$row.conf"
+		if out=$("$SPAWND" -t -c "$dir/check-$row.conf" 2>&1); then
+			rows+=("$row")
+		else
+			skipped[$row]=${out%%$'\n'*}
+			[[ $row == hello ]] &&
+				die "spawnd -t rejects the hello service: $out"
+			say "$row: skipped: service not available (${skipped[$row]})"
+		fi
+	done
+}
+
+start_spawnd() {
+	local row
+	{
+		conf_globals
+		for row in "${rows[@]}"; do
+			conf_service "$row"
+		done
+	} >"$dir/spawnd.conf"
+	"$SPAWND" -f -c "$dir/spawnd.conf" </dev/null >"$dir/spawnd.out" \
+	    2>"$dir/spawnd.log" 3>&- &
+	spawnd_pid=$!
+	pids+=("$spawnd_pid")
+	wait_until "$WAIT_LIMIT" spawnd_ready && alive "$spawnd_pid" && return 0
+	cat "$dir/spawnd.log" >&2
+	die "spawnd did not start"
+}
+
+spawnd_ready() {
+	[[ -s $dir/spawnd.pid && $(<"$dir/spawnd.pid") == "$spawnd_pid" ]] ||
+		! alive "$spawnd_pid"
+}
+
+# ---- one row
+
+# Per row: how loadgen reaches each side, and the least a reply can be.
+# (The hello line is 59 bytes; daytime 26; a catsock reply is a line and
+# a cookie.)
+row_label() {
+	case $1 in
+	hello)   echo "hello (fork) vs forkserver" ;;
+	time)    echo "time TCP (inline) vs loopserver" ;;
+	daytime) echo "daytime TCP (inline) vs loopserver" ;;
+	timeudp) echo "time UDP vs loopserver -U" ;;
+	catsock) echo "catsock Unix vs forkserver -u" ;;
+	esac
+}
+
+row_args() {	# row_args ROW spawnd|ref
+	local s=$2
+	case $1 in
+	hello)   [[ $s == spawnd ]] && echo "-p $port_hello -e 40" || echo "-p $ref_hello -e 40" ;;
+	time)    [[ $s == spawnd ]] && echo "-p $port_time -e 4" || echo "-p $ref_time -e 4" ;;
+	daytime) [[ $s == spawnd ]] && echo "-p $port_daytime -e 26" || echo "-p $ref_daytime -e 26" ;;
+	timeudp) [[ $s == spawnd ]] && echo "--udp -p $port_timeudp -e 4" || echo "--udp -p $ref_timeudp -e 4" ;;
+	catsock) [[ $s == spawnd ]] && echo "-u $dir/catsock -e 20" || echo "-u $dir/ref.sock -e 20" ;;
+	esac
+}
+
+row_forks() { [[ $1 == hello || $1 == catsock ]]; }
+
+# run_load ROW SIDE: one loadgen run; appends its line to $dir/ROW.SIDE.
+# For spawnd's forking rows, the zombies halfway through are noted too.
+run_load() {
+	local row=$1 side=$2 line lg z
+	# shellcheck disable=SC2046
+	"$LOADGEN" --quiet -c "$conc" -d "$secs" $(row_args "$row" "$side") \
+	    >"$dir/last.out" 2>"$dir/last.err" &
+	lg=$!
+	if [[ $side == spawnd ]] && row_forks "$row"; then
+		sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
+		z=$(zombies_of "$spawnd_pid")
+		(( z > peak_zombies )) && peak_zombies=$z
+	fi
+	if ! wait "$lg"; then
+		cat "$dir/last.err" >&2
+		die "loadgen failed on $row ($side)"
+	fi
+	line=$(<"$dir/last.out")
+	echo "$line" >>"$dir/$row.$side"
+	say "$row $side: $line"
+}
+
+# field KEY LINE: the number after KEY= in a loadgen line ("-" if none).
+field() {
+	local re="(^| )$1=([0-9.]+)"
+	[[ $2 =~ $re ]] && echo "${BASH_REMATCH[2]}" || echo "-"
+}
+
+# median KEY FILE: the median of KEY over the runs in FILE.
+median() {
+	local line
+	while read -r line; do
+		field "$1" "$line"
+	done <"$2" | grep -v '^-$' | sort -g |
+	    awk '{ v[NR] = $1 } END { if (NR == 0) print "-";
+		else if (NR % 2) print v[(NR + 1) / 2];
+		else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+total() {
+	local line n=0
+	while read -r line; do
+		n=$(( n + $(field "$1" "$line") ))
+	done <"$2"
+	echo "$n"
+}
+
+# num FORMAT X: printf X unless it is "-".
+num() {
+	awk -v f="$1" -v x="$2" 'BEGIN { if (x == "-") print "-"; else printf f "\n", x }'
+}
+
+ratio() {
+	awk -v a="$1" -v b="$2" 'BEGIN { if (a == "-" || b == "-" || b == 0) print "-";
+		else printf "%.2f\n", a / b }'
+}
+
+# at_least X MIN / at_most X MAX, for ratios ("-" fails).
+at_least() { awk -v x="$1" -v m="$2" 'BEGIN { exit !(x != "-" && x + 0 >= m) }'; }
+at_most() { awk -v x="$1" -v m="$2" 'BEGIN { exit !(x != "-" && x + 0 <= m) }'; }
+
+# row_target ROW RATE_RATIO P99_RATIO ERRORS: the target column of a row
+# into $target; misses go to $misses (no subshell, or they would be lost).
+row_target() {
+	local row=$1 rr=$2 pr=$3 errs=$4
+	case $row in
+	hello)
+		target="rate>=0.90x p99<=1.25x"
+		if ! at_least "$rr" 0.9 || ! at_most "$pr" 1.25; then
+			target+=" MISSED"
+			misses+=("$row ratios")
+		fi ;;
+	time|daytime)
+		target="rate>=0.70x"
+		if ! at_least "$rr" 0.7; then
+			target+=" MISSED"
+			misses+=("$row ratio")
+		fi ;;
+	*)	target="(none)" ;;
+	esac
+	if (( errs > 0 )); then
+		target+=" errors!"
+		misses+=("$row errors")
+	fi
+}
+
+print_table() {
+	local row sr sp50 sp99 rr rp50 rp99 se re rrat prat target
+	printf '\n%s rounds x %s s, %s concurrent clients, medians over rounds; %s\n\n' \
+	    "$rounds" "$secs" "$conc" "$("$SPAWND" -V 2>/dev/null | head -n 1)"
+	printf '| row | spawnd rate/s | p50 ms | p99 ms | ref rate/s | p50 ms | p99 ms | rate ratio | p99 ratio | errors spawnd/ref | target |\n'
+	printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+	for row in $want_rows; do
+		if [[ -n ${skipped[$row]:-} ]]; then
+			printf '| %s | skipped: service not available |||||||||\n' "$(row_label "$row")"
+			continue
+		fi
+		sr=$(median rate "$dir/$row.spawnd");  rr=$(median rate "$dir/$row.ref")
+		sp50=$(median p50 "$dir/$row.spawnd"); rp50=$(median p50 "$dir/$row.ref")
+		sp99=$(median p99 "$dir/$row.spawnd"); rp99=$(median p99 "$dir/$row.ref")
+		se=$(total errors "$dir/$row.spawnd"); re=$(total errors "$dir/$row.ref")
+		rrat=$(ratio "$sr" "$rr"); prat=$(ratio "$sp99" "$rp99")
+		row_target "$row" "$rrat" "$prat" "$se"
+		printf '| %s | %s | %s | %s | %s | %s | %s | %sx | %sx | %s/%s | %s |\n' \
+		    "$(row_label "$row")" "$(num %.0f "$sr")" "$(num %.2f "$sp50")" \
+		    "$(num %.2f "$sp99")" "$(num %.0f "$rr")" "$(num %.2f "$rp50")" \
+		    "$(num %.2f "$rp99")" \
+		    "$rrat" "$prat" "$se" "$re" "$target"
+	done
+}
+
+# ---- main
+
+declare -A skipped=()
+rows=()
+misses=()
+peak_zombies=0
+read -r port_hello port_time port_daytime port_timeudp ref_hello ref_time \
+    ref_daytime ref_timeudp <<<"$(free_ports 8)" || die "no free ports"
+[[ -n $ref_timeudp ]] || die "no free ports"
+
+check_rows
+start_spawnd
+rss_start=$(rss_kib "$spawnd_pid")
+for row in "${rows[@]}"; do
+	case $row in
+	hello)   start_ref forkserver tcp "$ref_hello" "$FORKSERVER" -p "$ref_hello" ;;
+	time)    start_ref loop-time tcp "$ref_time" "$LOOPSERVER" -m time -p "$ref_time" ;;
+	daytime) start_ref loop-daytime tcp "$ref_daytime" "$LOOPSERVER" -m daytime -p "$ref_daytime" ;;
+	timeudp) start_ref loop-udp udp "$ref_timeudp" "$LOOPSERVER" -U -m time -p "$ref_timeudp" ;;
+	catsock) start_ref forkserver-unix unix "$dir/ref.sock" "$FORKSERVER" -u "$dir/ref.sock" ;;
+	esac
+done
+wait_until "$WAIT_LIMIT" listening tcp "$port_hello" "$spawnd_pid" ||
+	die "spawnd is not listening on 127.0.0.1:$port_hello"
+
+say "spawnd PID $spawnd_pid, rows: ${rows[*]}; $rounds rounds x $secs s x 2 per row"
+for (( r = 1; r <= rounds; r++ )); do
+	for row in "${rows[@]}"; do
+		run_load "$row" spawnd
+		run_load "$row" ref
+	done
+	alive "$spawnd_pid" || die "spawnd exited during the load; log: $(tail -n 20 "$dir/spawnd.log")"
+done
+
+# The reaper has had its chance once the load stops: none may be left.
+wait_until 2 test "$(zombies_of "$spawnd_pid")" -eq 0
+zombies_after=$(zombies_of "$spawnd_pid")
+rss_rounds=$(rss_kib "$spawnd_pid")
+rss_line="parent RSS (VmRSS): ${rss_start} KiB at start, ${rss_rounds} KiB after the rounds"
+if (( rss_conns > 0 )); then
+	say "memory run: up to $rss_conns hello connections, at most $rss_secs s"
+	"$LOADGEN" --quiet -c "$conc" -n "$rss_conns" -d "$rss_secs" \
+	    -p "$port_hello" -e 40 >"$dir/rss.out" 2>"$dir/rss.err" ||
+		die "loadgen failed on the memory run: $(cat "$dir/rss.err")"
+	say "memory run: $(<"$dir/rss.out")"
+	rss_end=$(rss_kib "$spawnd_pid")
+	done_conns=$(field conns "$(<"$dir/rss.out")")
+	rss_line+=", ${rss_end} KiB after $done_conns more"
+	(( rss_end < 4096 )) || misses+=("RSS ${rss_end} KiB >= 4 MiB")
+	(( done_conns >= rss_conns )) ||
+		misses+=("memory run: only $done_conns of $rss_conns connections in ${rss_secs}s")
+	rss_errs=$(field errors "$(<"$dir/rss.out")")
+	(( rss_errs == 0 )) || misses+=("memory run errors: $rss_errs")
+	wait_until 2 test "$(zombies_of "$spawnd_pid")" -eq 0
+	z=$(zombies_of "$spawnd_pid")
+	(( z > zombies_after )) && zombies_after=$z
+fi
+(( zombies_after == 0 )) || misses+=("zombies left: $zombies_after")
+
+print_table
+echo
+echo "zombies: $zombies_after left 2 s after the load (target 0); $peak_zombies at most halfway through a forking run"
+echo "$rss_line (target < 4096 KiB, no growth)"
+echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)"
+if (( ${#misses[@]} == 0 )); then
+	echo "targets: all met"
+else
+	local_list=$(IFS=';'; echo "${misses[*]}")
+	echo "targets missed: ${local_list//;/; }"
+fi
+exit 0
