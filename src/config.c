@@ -17,6 +17,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -461,10 +462,26 @@ static const char conf_builtin_text[] =
     "\tlisten_stream = {\"./catsock\"}\n"
     "}\n";
 
+/*
+ * Before "make install" the cookie file is not in PKGDATADIR yet; the
+ * built-in configuration then reads the one in the source tree, so that
+ * "./dev run" works from a fresh clone.
+ */
 int
 conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
     void *arg)
 {
-	return conf_text(cf, conf_builtin_text, sizeof(conf_builtin_text) - 1,
+	char text[sizeof(conf_builtin_text) + PATH_MAX + 32];
+	int n = 0;
+
+#ifdef SOURCE_FORTUNES
+	if (access(PKGDATADIR "/fortunes", R_OK) == -1)
+		n = snprintf(text, sizeof(text), "fortune_file = \"%s\"\n",
+		    SOURCE_FORTUNES);
+#endif
+	if (n < 0 || (size_t)n >= sizeof(text) - sizeof(conf_builtin_text))
+		n = 0;
+	memcpy(text + n, conf_builtin_text, sizeof(conf_builtin_text));
+	return conf_text(cf, text, (size_t)n + sizeof(conf_builtin_text) - 1,
 	    "(built-in)", cwd, report, arg);
 }

@@ -7,10 +7,16 @@
 
 #include "service.h"
 
-extern const struct service svc_hello;
+extern const struct service svc_catsock, svc_command, svc_daytime,
+    svc_fortune, svc_hello, svc_time;
 
 static const struct service *const svc_table[] = {
 	&svc_hello,
+	&svc_fortune,
+	&svc_time,
+	&svc_daytime,
+	&svc_catsock,
+	&svc_command,
 };
 
 #define SVC_COUNT (sizeof(svc_table) / sizeof(svc_table[0]))
