@@ -91,24 +91,43 @@ rate_exceeded(struct svc_count *sn, unsigned rate)
 	return 0;
 }
 
+/* Which count of live children a new child would exceed, if any. */
+static const char *
+limit_counts(const struct server *srv, size_t svc, const struct sockaddr *peer)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+
+	if (srv->srv_live >= srv->srv_conf->cf_max_children)
+		return "max_children";
+	if (sc->sc_max_instances != 0 &&
+	    srv->srv_counts[svc].sn_live >= sc->sc_max_instances)
+		return "max_instances";
+	if (sc->sc_per_source != 0 &&
+	    live_from_source(srv, svc, peer) >= sc->sc_per_source)
+		return "per_source";
+	return NULL;
+}
+
 const char *
 limit_check(struct server *srv, size_t svc, const struct sockaddr *peer,
     int forks)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct svc_count *sn = &srv->srv_counts[svc];
+	const char *reason;
 
 	if (!acl_permits(sc, peer))
 		return "acl";
-	if (forks) {
-		if (srv->srv_live >= srv->srv_conf->cf_max_children)
-			return "max_children";
-		if (sc->sc_max_instances != 0 &&
-		    sn->sn_live >= sc->sc_max_instances)
-			return "max_instances";
-		if (sc->sc_per_source != 0 &&
-		    live_from_source(srv, svc, peer) >= sc->sc_per_source)
-			return "per_source";
+	/*
+	 * SIGCHLD is only taken in ppoll(), so during a burst of accepts
+	 * children that already exited still count.  At a limit, reap
+	 * first (one WNOHANG waitpid when nothing exited) and look again:
+	 * the limits are on live children, not on unreaped ones.
+	 */
+	if (forks && limit_counts(srv, svc, peer) != NULL) {
+		server_reap(srv);
+		if ((reason = limit_counts(srv, svc, peer)) != NULL)
+			return reason;
 	}
 	/* Last, so that a refused client does not use up the rate. */
 	if (rate_exceeded(sn, sc->sc_rate))
