@@ -7,6 +7,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -41,9 +42,53 @@ cookie_split(char *buf, char **argv)
 	return argc;
 }
 
+/*
+ * Children open the fortune file and run the command after dropping
+ * privileges, so a file only root can read would pass a check made as
+ * root and then fail every client.  When that drop will happen, try
+ * access(2) as the service's user, in a throwaway child.  Returns 0,
+ * or -1 with a message (a child that cannot even switch users proves
+ * nothing: the core refuses to serve then anyway).
+ */
 static int
-cookie_check_command(const char *cmd, char *err, size_t errlen)
+cookie_check_as_user(const struct svc_conf *sc, const char *what,
+    const char *path, int mode, char *err, size_t errlen)
 {
+	int status, e;
+	pid_t pid, r;
+
+	if (geteuid() != 0 || sc->sc_uid == 0)
+		return 0;
+	if ((pid = fork()) == -1) {
+		snprintf(err, errlen, "checking %s %s as user %s: fork: %s",
+		    what, path, sc->sc_user ? sc->sc_user : "?",
+		    strerror(errno));
+		return -1;
+	}
+	if (pid == 0) {
+		if ((sc->sc_user != NULL ? initgroups(sc->sc_user, sc->sc_gid) :
+		    setgroups(1, &sc->sc_gid)) == -1 ||
+		    setgid(sc->sc_gid) == -1 || setuid(sc->sc_uid) == -1)
+			_exit(255);
+		_exit(access(path, mode) == 0 ? 0 : (errno & 0x7f));
+	}
+	do
+		r = waitpid(pid, &status, 0);
+	while (r == -1 && errno == EINTR);
+	if (r != pid || !WIFEXITED(status) || WEXITSTATUS(status) == 0 ||
+	    WEXITSTATUS(status) == 255)
+		return 0;
+	e = WEXITSTATUS(status);
+	snprintf(err, errlen, "%s %s is not %s by user %s: %s", what, path,
+	    mode == X_OK ? "executable" : "readable",
+	    sc->sc_user ? sc->sc_user : "?", strerror(e));
+	return -1;
+}
+
+static int
+cookie_check_command(const struct svc_conf *sc, char *err, size_t errlen)
+{
+	const char *cmd = sc->sc_fortune_command;
 	char *argv[COOKIE_CMD_ARGS + 1], *buf;
 	int argc, rc = -1;
 
@@ -62,7 +107,8 @@ cookie_check_command(const char *cmd, char *err, size_t errlen)
 		snprintf(err, errlen, "fortune_command %s: %s", argv[0],
 		    strerror(errno));
 	else
-		rc = 0;
+		rc = cookie_check_as_user(sc, "fortune_command", argv[0],
+		    X_OK, err, errlen);
 	free(buf);
 	return rc;
 }
@@ -75,8 +121,7 @@ cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 
 	sc->sc_data = NULL;
 	if (sc->sc_fortune_command != NULL && sc->sc_fortune_command[0] != '\0') {
-		if (cookie_check_command(sc->sc_fortune_command, err,
-		    errlen) == -1)
+		if (cookie_check_command(sc, err, errlen) == -1)
 			return -1;
 		if (!dgram)
 			return 0;
@@ -99,7 +144,8 @@ cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 		snprintf(err, errlen, "fortune file %s holds no cookie of at "
 		    "most %d bytes for datagram replies", sc->sc_fortune_file,
 		    FORTUNE_DGRAM_MAX);
-	else if (n > 0) {
+	else if (n > 0 && cookie_check_as_user(sc, "fortune file",
+	    sc->sc_fortune_file, R_OK, err, errlen) == 0) {
 		sc->sc_data = fs;
 		return 0;
 	}

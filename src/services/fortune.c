@@ -11,6 +11,7 @@
  * fits 512 bytes; longer cookies are never cut, only left out.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -49,10 +50,19 @@ fortune_stream(int fd, const struct svc_client *cl)
 	return rc;
 }
 
+/*
+ * fork = false would answer streams inline with a bare cookie, without
+ * the hello line: refuse it rather than serve a different protocol.
+ */
 static int
 fortune_check(struct svc_conf *sc, const struct config *cf, char *err,
     size_t errlen)
 {
+	if (!sc->sc_fork) {
+		snprintf(err, errlen, "fork = false: the fortune stream "
+		    "service needs a child");
+		return -1;
+	}
 	return cookie_check(sc, sc->sc_ndgram > 0, err, errlen);
 }
 

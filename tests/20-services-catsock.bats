@@ -1,0 +1,86 @@
+#!/usr/bin/env bats
+# The catsock service (DESIGN section 6): over a Unix stream socket,
+# "Hello there, it's now DATE\n" then one fortune cookie with LF line
+# ends, then close; nc -U shows it.  Also the life of its socket file:
+# socket_mode applied, a live one never taken over, removed at shutdown.
+
+load helpers
+load services
+
+setup() {
+	spawnd_setup
+	SOCK=$BATS_TEST_TMPDIR/catsock
+}
+
+teardown() { spawnd_teardown; }
+
+# catsock_conf PATH [OPTION_LINE...]
+catsock_conf() {
+	local path=$1 opt
+	shift
+	svc_globals
+	printf 'service catsock {\n\ttype = "catsock"\n'
+	printf '\tlisten_stream = {"%s"}\n' "$path"
+	for opt in "$@"; do
+		printf '\t%s\n' "$opt"
+	done
+	printf '}\n'
+}
+
+@test "catsock over nc -U: the LF hello line, then one cookie with LF line ends" {
+	catsock_conf "$SOCK" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_unix "$SOCK"
+	fetch_unix "$SOCK" "$BATS_TEST_TMPDIR/reply"
+	head -n 1 "$BATS_TEST_TMPDIR/reply" >"$BATS_TEST_TMPDIR/hello"
+	[[ $(head -c -1 "$BATS_TEST_TMPDIR/hello") =~ ^Hello\ there,\ it\'s\ now\ ($DATE_RE)$ ]] ||
+	    fail "not the catsock hello line:" "$(svc_dump "$BATS_TEST_TMPDIR/hello")"
+	local when now
+	when=$(date -d "${BASH_REMATCH[1]}" +%s)
+	now=$(date +%s)
+	(( when - now <= 10 && now - when <= 10 )) || fail "DATE is not now"
+	assert_cookie "$TOP_SRCDIR/etc/fortunes" "$BATS_TEST_TMPDIR/reply" lf \
+	    "$(stat -c %s "$BATS_TEST_TMPDIR/hello")"
+	wait_for_log "begat [0-9]+ for catsock$"
+}
+
+@test "catsock with fortune_command: the program's output, LF line ends" {
+	catsock_conf "$SOCK" 'fortune_command = "/usr/bin/printf a\\r\\nb\\n"' |
+	    write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_unix "$SOCK"
+	fetch_unix "$SOCK" "$BATS_TEST_TMPDIR/reply"
+	tail -n +2 "$BATS_TEST_TMPDIR/reply" >"$BATS_TEST_TMPDIR/cookie"
+	assert_bytes "$BATS_TEST_TMPDIR/cookie" 'a\nb\n'
+}
+
+@test "socket_mode is applied to the socket file, which goes at SIGTERM" {
+	catsock_conf "$SOCK" 'socket_mode = "0660"' | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_unix "$SOCK"
+	[[ $(stat -c %a "$SOCK") == 660 ]] || fail "mode $(stat -c %a "$SOCK"), want 660"
+	stop_spawnd
+	[[ $SPAWND_STATUS -eq 0 ]] || fail "exit status $SPAWND_STATUS"
+	[[ ! -e $SOCK ]] || fail "$SOCK is still there after shutdown"
+}
+
+@test "a path with a live spawnd behind it is an error, and the socket is left alone" {
+	catsock_conf "$SOCK" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_unix "$SOCK"
+	local first=$SPAWND_PID inode
+	inode=$(stat -c %i "$SOCK")
+	# A second instance with its own pidfile and the same socket path.
+	{
+		svc_globals | sed "s|$(re_quote "$SPAWND_PIDFILE")|$BATS_TEST_TMPDIR/second.pid|"
+		printf 'service catsock {\n\ttype = "catsock"\n'
+		printf '\tlisten_stream = {"%s"}\n}\n' "$SOCK"
+	} | write_config second.conf
+	run timeout 10 "$SPAWND" -f -c "$BATS_TEST_TMPDIR/second.conf" 3>&-
+	[[ $status -ne 0 ]] || fail "the second spawnd started"
+	assert_output_has "$SOCK"
+	[[ $(stat -c %i "$SOCK") == "$inode" ]] || fail "the socket file was replaced"
+	fetch_unix "$SOCK" "$BATS_TEST_TMPDIR/reply"
+	[[ -s $BATS_TEST_TMPDIR/reply ]] || fail "the first spawnd no longer answers"
+	kill -0 "$first" || fail "the first spawnd died"
+}
