@@ -4,8 +4,9 @@
 # src/config.c has an entry in spawnd.conf(5), every service type a
 # description, and every flag of main.c's getopt tables an entry in
 # spawnd(8), and the other way round.  The pages are mandoc-clean, the
-# shipped configuration passes "spawnd -t" and shows every option, and
-# the systemd unit passes "systemd-analyze verify".
+# shipped configuration and the examples of spawnd.conf(5) pass
+# "spawnd -t", the shipped configuration shows every option, and the
+# systemd unit passes "systemd-analyze verify".
 
 load helpers
 
@@ -185,4 +186,29 @@ lint() {
 	run env MANPATH="$dir/man:" systemd-analyze verify "$copy"
 	[[ $status -eq 0 && -z $output ]] ||
 	    fail "systemd-analyze verify: status $status" "$output"
+}
+
+@test "the configuration examples of spawnd.conf(5) pass spawnd -t" {
+	[[ -x $SPAWND ]] || fail "SPAWND=$SPAWND is not an executable (build first)"
+	local n=0 f
+	# Each literal display of EXAMPLES that holds a service section is a
+	# whole configuration file.
+	awk -v dir="$BATS_TEST_TMPDIR" '
+		/^\.Sh EXAMPLES/ { ex = 1; next }
+		/^\.Sh / { ex = 0 }
+		ex && /^\.Bd -literal/ { n++; f = dir "/example" n ".conf"; inb = 1; next }
+		inb && /^\.Ed/ { inb = 0; close(f); next }
+		inb { gsub(/\\e/, "\\"); gsub(/\\&/, ""); print > f }
+	' "$DOC_CONF5"
+	for f in "$BATS_TEST_TMPDIR"/example*.conf; do
+		grep -q '^service ' "$f" || continue
+		n=$((n + 1))
+		# The default fortune file exists only once installed; a global
+		# option may come last, which keeps the example's line numbers.
+		echo "fortune_file = \"$TOP_SRCDIR/etc/fortunes\"" >>"$f"
+		run --separate-stderr "$SPAWND" -t -c "$f"
+		[[ $status -eq 0 && $output == "configuration OK" ]] ||
+		    fail "example $f: status $status" "$(cat "$f")" "stderr: $stderr"
+	done
+	(( n >= 2 )) || fail "found only $n configuration examples in $DOC_CONF5"
 }
