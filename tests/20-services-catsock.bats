@@ -8,11 +8,11 @@ load helpers
 load services
 
 setup() {
-	spawnd_setup
+	svc_setup
 	SOCK=$BATS_TEST_TMPDIR/catsock
 }
 
-teardown() { spawnd_teardown; }
+teardown() { svc_teardown; }
 
 # catsock_conf PATH [OPTION_LINE...]
 catsock_conf() {
@@ -39,7 +39,7 @@ catsock_conf() {
 	when=$(date -d "${BASH_REMATCH[1]}" +%s)
 	now=$(date +%s)
 	(( when - now <= 10 && now - when <= 10 )) || fail "DATE is not now"
-	assert_cookie "$TOP_SRCDIR/etc/fortunes" "$BATS_TEST_TMPDIR/reply" lf \
+	assert_cookie "$FORTUNES_FILE" "$BATS_TEST_TMPDIR/reply" lf \
 	    "$(stat -c %s "$BATS_TEST_TMPDIR/hello")"
 	wait_for_log "begat [0-9]+ for catsock$"
 }

@@ -25,23 +25,17 @@ command_conf() {
 }
 
 setup() {
-	spawnd_setup
+	svc_setup
 	PORT=$(free_port)
 	TMUX_SESSION=
-	# Read by the children, which may run as nobody: not in the test dir.
-	MDIR=$(mktemp -d "${TMPDIR:-/tmp}/spawnd-motd.XXXXXX")
-	chmod 755 "$MDIR"
-	MOTD=$MDIR/motd
+	MOTD=$SVC_DIR/motd
 }
 
 teardown() {
 	if [[ -n ${TMUX_SESSION:-} ]]; then
 		tmux kill-session -t "$TMUX_SESSION" 2>/dev/null || true
 	fi
-	spawnd_teardown
-	if [[ -n ${MDIR:-} && $MDIR == */spawnd-motd.* ]]; then
-		rm -rf -- "$MDIR"
-	fi
+	svc_teardown
 }
 
 start_command() {
@@ -117,7 +111,7 @@ talk() {
 	    head -c -${#PROMPT} >"$BATS_TEST_TMPDIR/cookie"
 	[[ $(tail -c ${#PROMPT} "$BATS_TEST_TMPDIR/raw") == "$PROMPT" ]] ||
 	    fail "no prompt after the cookie"
-	assert_cookie "$TOP_SRCDIR/etc/fortunes" "$BATS_TEST_TMPDIR/cookie" crlf
+	assert_cookie "$FORTUNES_FILE" "$BATS_TEST_TMPDIR/cookie" crlf
 }
 
 @test "who: like who(1) with CRLF, or 'no users logged in'" {

@@ -7,7 +7,7 @@ load helpers
 load services
 
 setup() {
-	spawnd_setup
+	svc_setup
 	PORT=$(free_port)
 	FPORT=$(free_port)
 	{
@@ -21,7 +21,7 @@ setup() {
 	start_spawnd -c "$SPAWND_CONF"
 }
 
-teardown() { spawnd_teardown; }
+teardown() { svc_teardown; }
 
 # assert_daytime FILE: exactly "DATE\r\n" (26 bytes), DATE in Perl's
 # scalar localtime format and within 10 s of our clock.

@@ -23,21 +23,12 @@ fortune_conf() {
 }
 
 setup() {
-	spawnd_setup
+	svc_setup
 	PORT=$(free_port)
 	FORTUNES=
-	# Children read fortune files as the service's user (nobody when we
-	# are root), who cannot enter $BATS_TEST_TMPDIR: test files go here.
-	FDIR=$(mktemp -d "${TMPDIR:-/tmp}/spawnd-fortunes.XXXXXX")
-	chmod 755 "$FDIR"
 }
 
-teardown() {
-	spawnd_teardown
-	if [[ -n ${FDIR:-} && $FDIR == */spawnd-fortunes.* ]]; then
-		rm -rf -- "$FDIR"
-	fi
-}
+teardown() { svc_teardown; }
 
 # split_reply FILE: the hello line into FILE.hello; its length in HLEN.
 split_reply() {
@@ -51,7 +42,7 @@ split_reply() {
 	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/reply"
 	split_reply "$BATS_TEST_TMPDIR/reply"
 	assert_hello_bytes "$BATS_TEST_TMPDIR/reply.hello" '127\.0\.0\.1'
-	assert_cookie "$TOP_SRCDIR/etc/fortunes" "$BATS_TEST_TMPDIR/reply" crlf "$HLEN"
+	assert_cookie "$FORTUNES_FILE" "$BATS_TEST_TMPDIR/reply" crlf "$HLEN"
 	wait_for_log "begat [0-9]+ for fortune$"
 }
 
@@ -63,7 +54,7 @@ split_reply() {
 		fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/r$i"
 		split_reply "$BATS_TEST_TMPDIR/r$i"
 		(( i > 5 )) ||
-		    assert_cookie "$TOP_SRCDIR/etc/fortunes" "$BATS_TEST_TMPDIR/r$i" crlf "$HLEN"
+		    assert_cookie "$FORTUNES_FILE" "$BATS_TEST_TMPDIR/r$i" crlf "$HLEN"
 		tail -c +$((HLEN + 1)) "$BATS_TEST_TMPDIR/r$i" | md5sum
 	done >"$BATS_TEST_TMPDIR/sums"
 	distinct=$(sort -u "$BATS_TEST_TMPDIR/sums" | wc -l)
@@ -85,14 +76,14 @@ split_reply() {
 	start_spawnd -c "$SPAWND_CONF"
 	udp_ask 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/reply"
 	(( $(stat -c %s "$BATS_TEST_TMPDIR/reply") <= 512 )) || fail "over 512 bytes"
-	assert_cookie "$TOP_SRCDIR/etc/fortunes" "$BATS_TEST_TMPDIR/reply" crlf
+	assert_cookie "$FORTUNES_FILE" "$BATS_TEST_TMPDIR/reply" crlf
 	run_client socat -T2 - "UDP:127.0.0.1:$PORT" <<<"x"
 	assert_status 0
 	[[ -n $output ]] || fail "socat got nothing"
 }
 
 @test "UDP never sends a cookie over 512 bytes; TCP does" {
-	FORTUNES=$FDIR/fortunes
+	FORTUNES=$SVC_DIR/fortunes
 	{
 		printf 'short one\n%%\nshort two\n%%\n'
 		for i in $(seq 12); do
@@ -124,7 +115,7 @@ PY
 }
 
 @test "datagrams are answered from memory: the file can go, UDP still answers" {
-	FORTUNES=$FDIR/fortunes
+	FORTUNES=$SVC_DIR/fortunes
 	printf 'only cookie\n%%\n' >"$FORTUNES"
 	fortune_conf | write_config
 	start_spawnd -c "$SPAWND_CONF"
@@ -140,7 +131,7 @@ PY
 
 @test "the strfile index is used when fresh and ignored when older than the text" {
 	command -v strfile >/dev/null || skip "strfile (fortune-mod) not installed"
-	FORTUNES=$FDIR/fortunes
+	FORTUNES=$SVC_DIR/fortunes
 	# Index a file of one cookie, then add a second one and make the text
 	# look older than the index: the index knows only the first.
 	printf 'indexed\n%%\n' >"$FORTUNES"
@@ -192,7 +183,7 @@ PY
 }
 
 @test "configuration errors: missing fortune file, relative fortune_command, fork = false" {
-	FORTUNES=$FDIR/no-such-file
+	FORTUNES=$SVC_DIR/no-such-file
 	fortune_conf | write_config
 	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
 	assert_status 78
@@ -213,7 +204,7 @@ PY
 @test "a fortune file the service's user cannot read is a configuration error" {
 	[[ $(id -u) -eq 0 ]] || skip "needs root (children drop to another user)"
 	id nobody >/dev/null 2>&1 || skip "no user nobody"
-	FORTUNES=$FDIR/secret
+	FORTUNES=$SVC_DIR/secret
 	printf 'for root only\n%%\n' >"$FORTUNES"
 	chmod 600 "$FORTUNES"
 	fortune_conf 'user = "nobody"' | write_config

@@ -8,7 +8,7 @@ load helpers
 load services
 
 setup() {
-	spawnd_setup
+	svc_setup
 	PORT=$(free_port)
 	FPORT=$(free_port)
 	{
@@ -22,7 +22,7 @@ setup() {
 	start_spawnd -c "$SPAWND_CONF"
 }
 
-teardown() { spawnd_teardown; }
+teardown() { svc_teardown; }
 
 # assert_rfc868 FILE: exactly 4 bytes whose value is now + 2208988800
 # (mod 2^32) within 5 seconds.

@@ -2,13 +2,35 @@
 # (which each file loads first).  Byte-exact checks of what a service
 # sends, and a socket client that can send, wait and time a session.
 
-# svc_globals: the global options of every services test config: logs on
-# stderr, the test's pidfile, no DNS, and the shipped fortune file (or
-# $1) as the global fortune_file.
+# svc_setup / svc_teardown: spawnd_setup / spawnd_teardown, plus SVC_DIR,
+# a directory for the files the service children read (fortune files,
+# motd).  When the tests run as root the children run as user nobody,
+# who cannot enter $BATS_TEST_TMPDIR and often not the source tree
+# either: so SVC_DIR is world-readable, in /tmp, and holds a copy of the
+# shipped cookies as $FORTUNES_FILE.
+svc_setup() {
+	spawnd_setup
+	SVC_DIR=$(mktemp -d /tmp/spawnd-svc.XXXXXX) || fail "mktemp -d failed"
+	chmod 755 "$SVC_DIR"
+	FORTUNES_FILE=$SVC_DIR/fortunes
+	cp "$TOP_SRCDIR/etc/fortunes" "$FORTUNES_FILE"
+	chmod 644 "$FORTUNES_FILE"
+}
+
+svc_teardown() {
+	spawnd_teardown
+	if [[ -n ${SVC_DIR:-} && $SVC_DIR == /tmp/spawnd-svc.* ]]; then
+		rm -rf -- "$SVC_DIR"
+	fi
+}
+
+# svc_globals [FORTUNE_FILE]: the global options of every services test
+# config: logs on stderr, the test's pidfile, no DNS, and FORTUNE_FILE
+# (default $FORTUNES_FILE) as the global fortune_file.
 svc_globals() {
 	config_globals
 	printf 'resolve_names = false\n'
-	printf 'fortune_file = "%s"\n' "${1:-$TOP_SRCDIR/etc/fortunes}"
+	printf 'fortune_file = "%s"\n' "${1:-$FORTUNES_FILE}"
 }
 
 # hexdump of a file, for failure messages.

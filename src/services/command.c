@@ -73,7 +73,8 @@ cmd_who(int fd)
 
 	setutxent();
 	while (rc == 0 && (ut = getutxent()) != NULL) {
-		if (ut->ut_type != USER_PROCESS)
+		/* who(1)'s test: a login record with a user name. */
+		if (ut->ut_type != USER_PROCESS || ut->ut_user[0] == '\0')
 			continue;
 		len = cmdline_who_format(line, sizeof(line), ut);
 		if (len == 0)
