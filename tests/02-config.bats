@@ -19,9 +19,9 @@ line_of() {
 # say OK, and prints "$SPAWND_CONF:N: message" with N one of the LINEs and
 # a message matching ERE (case-insensitive).
 expect_error() {
-	local re=$1 lines file_re
+	local re=$1 want file_re
 	shift
-	lines=$(IFS='|'; echo "$*")
+	want=$(IFS="|"; echo "$*")
 	file_re=$(re_quote "$SPAWND_CONF")
 	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
 	if [[ $status -ne 78 ]]; then
@@ -33,8 +33,8 @@ expect_error() {
 		fail "says 'configuration OK' and exits 78"
 		return 1
 	fi
-	if ! grep -qiE -- "^${file_re}:(${lines}): .*(${re})" <<<"$output"; then
-		fail "expected '$SPAWND_CONF:{$lines}: ...' with /$re/; output:" \
+	if ! grep -qiE -- "^${file_re}:(${want}): .*(${re})" <<<"$output"; then
+		fail "expected '$SPAWND_CONF:{$want}: ...' with /$re/; output:" \
 		    "$output" "config:" "$(cat -n "$SPAWND_CONF")"
 		return 1
 	fi

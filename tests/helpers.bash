@@ -361,12 +361,12 @@ spawnd_wait_ready() {
 # directory.
 is_ours() {
 	[[ $1 =~ ^[0-9]+$ ]] || return 1
-	if tr '\0' '\n' <"/proc/$1/environ" 2>/dev/null |
+	if tr '\0' '\n' 2>/dev/null <"/proc/$1/environ" |
 	    grep -qxF "SPAWND_TEST_OWNER=$BATS_TEST_TMPDIR"; then
 		return 0
 	fi
 	local cmd
-	cmd=$(tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null) || return 1
+	cmd=$(tr '\0' ' ' 2>/dev/null <"/proc/$1/cmdline") || return 1
 	[[ $cmd == *"$BATS_TEST_TMPDIR"* ]]
 }
 
@@ -374,10 +374,12 @@ is_ours() {
 # (daemons, children, re-executed images), except the given PIDs and
 # their children.
 our_spawnds() {
-	local d pid ppid x skip
+	local d pid ppid x skip comm
 	for d in /proc/[0-9]*; do
 		pid=${d#/proc/}
-		[[ $(cat "$d/comm" 2>/dev/null) == spawnd ]] || continue
+		# Builtins only: this runs in every teardown.
+		read -r comm 2>/dev/null <"$d/comm" || continue
+		[[ $comm == spawnd ]] || continue
 		is_ours "$pid" || continue
 		ppid=$(awk '/^PPid:/ { print $2 }' "$d/status" 2>/dev/null)
 		skip=0
