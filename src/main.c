@@ -276,7 +276,7 @@ pidfile_take(const char *path)
 	if (errno == EWOULDBLOCK)
 		daemon_fail(EX_UNAVAILABLE, "already running (pidfile %s is "
 		    "locked)", path);
-	daemon_fail(EX_CANTCREAT, "pidfile %s: %s", path, strerror(errno));
+	daemon_fail(EX_OSERR, "pidfile %s: %s", path, strerror(errno));
 }
 
 /* The pidfile a reload handed over if its path is unchanged, else a new one. */
@@ -309,13 +309,20 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 	}
 	pidfd = pidfile_inherit(ho, pidfile);
 	if (server_init(srv, cf, wait_mask) == -1 ||
-	    server_adopt_children(srv, ho) == -1)
-		daemon_fail(EX_OSERR, "setting up: %s", strerror(errno));
-	if ((status = server_listen(srv, ho, err, sizeof(err))) != 0)
+	    server_adopt_children(srv, ho) == -1) {
+		snprintf(err, sizeof(err), "setting up: %s", strerror(errno));
+		status = EX_OSERR;
+	} else
+		status = server_listen(srv, ho, err, sizeof(err));
+	if (status != 0) {
+		/* Failed start-up: leave no pidfile behind (nor half a set of sockets). */
+		server_free(srv);
+		pidfile_release(pidfile, pidfd);
 		daemon_fail(status, "%s", err);
+	}
 	handover_free(ho);
 	if (pidfile_write(pidfd) == -1)
-		daemon_fail(EX_CANTCREAT, "pidfile %s: %s", pidfile,
+		daemon_fail(EX_OSERR, "pidfile %s: %s", pidfile,
 		    strerror(errno));
 	log_info("spawnd %s %s with %s", PACKAGE_VERSION,
 	    se->se_reexec ? "reloaded" : "started",

@@ -68,8 +68,9 @@ server_open_one(struct server *srv, struct handover *ho, size_t svc,
 	if (fd == -1)
 		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
 	if (fd == -1)
-		return errno == EACCES || errno == EPERM ? EX_NOPERM :
-		    EX_UNAVAILABLE;
+		/* sysexits: a taken address is "unavailable", the rest an OS error. */
+		return errno == EADDRINUSE || errno == EEXIST ? EX_UNAVAILABLE :
+		    EX_OSERR;
 	li->li_fd = fd;
 	li->li_socktype = socktype;
 	li->li_svc = svc;

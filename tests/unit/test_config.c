@@ -629,7 +629,11 @@ main(void)
 
 	snprintf(tmpdir, sizeof(tmpdir), "%s/spawnd-test-config.XXXXXX",
 	    getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (mkdtemp(tmpdir) == NULL) {
+	/*
+	 * As root, the fortune check reads the file as the service's user
+	 * (nobody), so the directory must be searchable by everyone.
+	 */
+	if (mkdtemp(tmpdir) == NULL || chmod(tmpdir, 0755) == -1) {
 		perror("mkdtemp");
 		return 99;
 	}
