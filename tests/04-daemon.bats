@@ -124,9 +124,13 @@ stat_field() {
 		[[ $(awk '/^Umask:/ { print $2 }' "/proc/$pid/status") == 0022 ]] ||
 		    fail "umask is not 022: $(grep '^Umask:' "/proc/$pid/status")"
 	fi
-	if ls -l "/proc/$pid/fd" | grep -E 'stray-marker|launch\.(out|err)|/dev/pts|/dev/tty'; then
-		fail "the daemon kept a descriptor it should have closed (above)"
-	fi
+	for fd in /proc/"$pid"/fd/*; do
+		target=$(readlink "$fd") || continue
+		case $target in
+		*stray-marker | *launch.out | *launch.err | /dev/pts/* | /dev/tty*)
+			fail "the daemon kept fd ${fd##*/} -> $target";;
+		esac
+	done
 }
 
 @test "the pidfile holds the daemon's PID and is locked: a second instance refuses, exit 69" {

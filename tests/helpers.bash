@@ -22,6 +22,10 @@
 # Tunables (environment): SPAWND_TEST_TIMEOUT (seconds a wait may take,
 # default 10), SPAWND_CLIENT_TIMEOUT (seconds a client may take, default 5).
 
+# shellcheck disable=SC2154 # status, output, lines: set by bats' run
+# shellcheck disable=SC2034 # HELLO_NAME, BUILTIN_*: for the test files
+# shellcheck disable=SC2120 # our_spawnds: arguments are optional
+
 bats_require_minimum_version 1.5.0
 
 : "${SPAWND_TEST_TIMEOUT:=10}"
