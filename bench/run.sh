@@ -185,6 +185,17 @@ start_ref() {
 	die "$name did not start listening on $where"
 }
 
+# bind_now PROGRAM: "BIND_NOW" or "lazy" (what a forked child pays for).
+bind_now() {
+	if ! command -v readelf >/dev/null; then
+		echo "unknown"
+	elif readelf -d "$1" 2>/dev/null | grep -q 'BIND_NOW\|FLAGS_1.*NOW'; then
+		echo "BIND_NOW"
+	else
+		echo "lazy"
+	fi
+}
+
 rss_kib() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
@@ -460,6 +471,7 @@ print_table
 echo
 echo "zombies: $zombies_after left 2 s after the load (target 0); $peak_zombies at most halfway through a forking run"
 echo "$rss_line (target < 4096 KiB, no growth)"
+echo "binding: spawnd $(bind_now "$SPAWND"), forkserver $(bind_now "$FORKSERVER") (lazy binding costs a forked child ~10%)"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)"
 if (( ${#misses[@]} == 0 )); then
 	echo "targets: all met"

@@ -12,7 +12,13 @@
  *         honest for a server that counts nothing; the default.
  *   wait  a SIGCHLD handler sets a flag and the loop reaps with
  *         waitpid(-1, WNOHANG) until it returns 0: what a server that
- *         must count its children (spawnd) has to pay.
+ *         must count its children (spawnd) has to pay.  Measured here
+ *         within noise of ign, 0-6% slower.
+ *
+ * Link it with -Wl,-z,now (the Makefile does): with lazy binding every
+ * child resolves inet_ntop, strftime, write ... again on its first call,
+ * because the parent never called them; that costs about 12% of the
+ * fork ceiling on the benchmark machine.
  *
  * usage: forkserver [-r ign|wait] (-p PORT [-h 127.0.0.1|::1] | -u PATH)
  */
