@@ -430,8 +430,18 @@ for row in "${rows[@]}"; do
 	catsock) start_ref forkserver-unix unix "$dir/ref.sock" "$FORKSERVER" -u "$dir/ref.sock" ;;
 	esac
 done
-wait_until "$WAIT_LIMIT" listening tcp "$port_hello" "$spawnd_pid" ||
-	die "spawnd is not listening on 127.0.0.1:$port_hello"
+# The pidfile already says every listener is bound; this names a missing one.
+for row in "${rows[@]}"; do
+	case $row in
+	hello)   set -- tcp "$port_hello" ;;
+	time)    set -- tcp "$port_time" ;;
+	daytime) set -- tcp "$port_daytime" ;;
+	timeudp) set -- udp "$port_timeudp" ;;
+	catsock) set -- unix "$dir/catsock" ;;
+	esac
+	wait_until "$WAIT_LIMIT" listening "$1" "$2" "$spawnd_pid" ||
+		die "spawnd is not listening on $1 $2 for $row"
+done
 
 say "spawnd PID $spawnd_pid, rows: ${rows[*]}; $rounds rounds x $secs s x 2 per row"
 for (( r = 1; r <= rounds; r++ )); do

@@ -42,6 +42,16 @@ bench_programs() {
 	    fail "the work directory was left behind"
 }
 
+@test "bench/run.sh: BENCH_ROWS runs only the rows it names" {
+	bench_programs
+	run env BENCH_ROWS=time BENCH_SECONDS=0.2 BENCH_ROUNDS=1 BENCH_CONC=2 \
+	    BENCH_RSS_CONNS=0 BENCH_TMPDIR="$BATS_TEST_TMPDIR" \
+	    timeout 60 "$TOP_SRCDIR/bench/run.sh" "$TOP_BUILDDIR"
+	assert_status 0
+	assert_output_re '\| time TCP \(inline\) vs loopserver \| ([0-9]+ \||skipped: service not available)'
+	[[ $output != *"| hello (fork)"* ]] || fail "hello ran although not asked for"
+}
+
 @test "bench/run.sh: a missing program is an error, not a silent pass" {
 	bench_programs
 	run env LOADGEN="$BATS_TEST_TMPDIR/nonexistent" BENCH_TMPDIR="$BATS_TEST_TMPDIR" \
