@@ -54,8 +54,9 @@ child_drop_privileges(const struct svc_conf *sc)
 {
 	if (geteuid() != 0)
 		return;	/* nothing to drop: we run as who started us */
-	if (initgroups(sc->sc_user, sc->sc_gid) == -1)
-		child_fail(sc, "initgroups");
+	/* The list was looked up at configuration time (see confval.c). */
+	if (setgroups((size_t)sc->sc_ngroups, sc->sc_groups) == -1)
+		child_fail(sc, "setgroups");
 	if (setgid(sc->sc_gid) == -1)
 		child_fail(sc, "setgid");
 	if (setuid(sc->sc_uid) == -1)

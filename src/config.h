@@ -36,6 +36,10 @@ struct svc_conf {
 	char			*sc_group;
 	uid_t			 sc_uid;	/* resolved from sc_user */
 	gid_t			 sc_gid;	/* resolved from sc_group */
+	gid_t			*sc_groups;	/* supplementary groups of sc_user,
+						   looked up once (NSS is costly
+						   in every child) */
+	int			 sc_ngroups;
 	mode_t			 sc_socket_mode; /* Unix socket files */
 	char			*sc_fortune_file; /* global unless overridden */
 	char			*sc_fortune_command; /* NULL: read the file */

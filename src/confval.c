@@ -324,6 +324,41 @@ conf_svc_identity(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 		sc->sc_group = conf_strdup(cx, cf->cf_group, sc->sc_line);
 }
 
+/*
+ * The supplementary groups the children get, like initgroups(3) would
+ * set them, but looked up here once: through NSS, initgroups() costs a
+ * child dozens of system calls and a few shared libraries.  Group
+ * membership changes are therefore picked up on reload.
+ */
+static void
+conf_svc_groups(struct conf_ctx *cx, struct svc_conf *sc)
+{
+	int n = 16;
+
+	if (sc->sc_user == NULL)
+		return;
+	for (;;) {
+		gid_t *groups = reallocarray(sc->sc_groups, (size_t)n,
+		    sizeof(gid_t));
+		int want = n;
+
+		if (groups == NULL) {
+			conf_error(cx, sc->sc_line, "out of memory");
+			return;
+		}
+		sc->sc_groups = groups;
+		if (getgrouplist(sc->sc_user, sc->sc_gid, groups, &want) != -1) {
+			sc->sc_ngroups = want;
+			return;
+		}
+		if (want <= n)	/* no growth asked for: give up on extras */
+			break;
+		n = want;
+	}
+	sc->sc_groups[0] = sc->sc_gid;
+	sc->sc_ngroups = 1;
+}
+
 /* socket_mode, fortune_file and fortune_command. */
 static void
 conf_svc_files(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
@@ -383,6 +418,7 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	sc->sc_idle_timeout = conf_uint(cx, sec, "idle_timeout", 0,
 	    sc->sc_line, who);
 	conf_svc_identity(cx, cf, sec, sc, who);
+	conf_svc_groups(cx, sc);
 	conf_svc_files(cx, cf, sec, sc, who);
 	return cx->cx_errors != before;
 }
@@ -516,6 +552,7 @@ conf_free(struct config *cf)
 		free(sc->sc_deny);
 		free(sc->sc_user);
 		free(sc->sc_group);
+		free(sc->sc_groups);
 		free(sc->sc_fortune_file);
 		free(sc->sc_fortune_command);
 	}

@@ -35,12 +35,13 @@ void
 log_reopen(void)
 {
 	/*
-	 * A forked child shares the parent's syslog socket; reopening
-	 * gives it its own and stamps its own PID on each line.
+	 * A forked child must not share the parent's syslog socket; it
+	 * gets its own, stamped with its own PID, on its first message
+	 * only (no LOG_NDELAY: most children never log).
 	 */
 	if (!log_to_stderr) {
 		closelog();
-		openlog("spawnd", LOG_PID | LOG_NDELAY, log_facility);
+		openlog("spawnd", LOG_PID, log_facility);
 	}
 }
 

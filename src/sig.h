@@ -14,7 +14,8 @@ extern volatile sig_atomic_t sig_got_chld;
 extern volatile sig_atomic_t sig_got_alrm;
 
 /*
- * For a new child: every default disposition back, and an empty mask.
+ * For a new child of a parent set up by sig_setup(): every default
+ * disposition back, and an empty mask.
  */
 int sig_reset(void);
 
