@@ -30,6 +30,20 @@ set_cloexec(int fd, int on)
 	return fcntl(fd, F_SETFD, flags);
 }
 
+/*
+ * The loop accepts until EAGAIN, so a listener must not block; systemd
+ * passes blocking sockets unless the unit says NonBlocking=yes.
+ */
+static int
+set_nonblock(int fd)
+{
+	int flags = fcntl(fd, F_GETFL);
+
+	if (flags == -1)
+		return -1;
+	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+}
+
 /* ---- writing (the old image) */
 
 int
@@ -259,7 +273,8 @@ handover_activation(struct handover *ho, char *err, size_t errlen)
 	for (i = 0; i < n && i < 1024; i++) {
 		int fd = LISTEN_FDS_START + (int)i;
 
-		if (set_cloexec(fd, 1) == -1 || handover_add_fd(ho, fd) == -1) {
+		if (set_cloexec(fd, 1) == -1 || set_nonblock(fd) == -1 ||
+		    handover_add_fd(ho, fd) == -1) {
 			snprintf(err, errlen, "socket %d from systemd: %s", fd,
 			    strerror(errno));
 			return -1;
