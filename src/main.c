@@ -220,16 +220,19 @@ notify_reloading(void)
 }
 
 /*
- * SIGHUP: check the new configuration exactly as -t would, then become
- * a fresh copy of ourselves, handing over listeners, pidfile and
- * children.  Never fatal: on any failure we keep serving as we are.
+ * SIGHUP: check the new configuration exactly as -t would and open the
+ * addresses it adds, then become a fresh copy of ourselves, handing over
+ * listeners, pidfile and children.  Never fatal: on any failure we keep
+ * serving as we are.
  */
 static void
 reload(const struct server *srv, const struct options *op,
     const struct self *se, const char *pidfile, int pidfd)
 {
 	struct config next;
-	char env[16];
+	struct prebound *pb;
+	size_t npb;
+	char env[16], err[512];
 	int memfd;
 
 	if (config_load(&next, op, se, report_log) != 0) {
@@ -237,10 +240,15 @@ reload(const struct server *srv, const struct options *op,
 		    "still running with the old one");
 		return;
 	}
-	conf_free(&next);
+	if (server_prebind(srv, &next, &pb, &npb, err, sizeof(err)) == -1) {
+		log_warnx("got SIGHUP, but %s; still running with the old "
+		    "configuration", err);
+		conf_free(&next);
+		return;
+	}
 	log_info("got SIGHUP, re-executing %s", se->se_path);
 	memfd = handover_create(se->se_startdir, pidfd, pidfile);
-	if (memfd == -1 || server_handover(srv, memfd) == -1) {
+	if (memfd == -1 || server_handover(srv, pb, npb, memfd) == -1) {
 		log_warn("preparing the hand-over; still running");
 		goto undo;
 	}
@@ -255,6 +263,8 @@ reload(const struct server *srv, const struct options *op,
 	(void)notify_send("READY=1");
 undo:
 	server_handover_undo(srv);
+	server_prebind_close(pb, npb);
+	conf_free(&next);
 	(void)handover_restore_cloexec(pidfd);
 	if (memfd != -1)
 		handover_cancel(memfd);

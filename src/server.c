@@ -154,11 +154,98 @@ server_adopt_children(struct server *srv, const struct handover *ho)
 			srv->srv_counts[ch->ch_svc].sn_live++;
 		srv->srv_live++;
 	}
+	/*
+	 * A child that exited while we were re-executing sent a SIGCHLD
+	 * that resetting its action to SIG_DFL discarded: look once.
+	 */
+	if (ho->ho_nchildren > 0)
+		sig_got_chld = 1;
+	return 0;
+}
+
+/* Do we listen on la (with socktype) already?  Same text, same address. */
+static int
+server_holds(const struct server *srv, const struct listen_addr *la,
+    int socktype)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++)
+		if (srv->srv_listeners[i].li_socktype == socktype &&
+		    strcmp(srv->srv_listeners[i].li_addr->la_text,
+		    la->la_text) == 0)
+			return 1;
+	return 0;
+}
+
+static int
+server_prebind_one(const struct server *srv, struct prebound *pb,
+    size_t *np, const struct svc_conf *sc, const struct listen_addr *la,
+    int socktype, char *err, size_t errlen)
+{
+	int fd;
+
+	if (server_holds(srv, la, socktype))
+		return 0;
+	fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
+	if (fd == -1)
+		return -1;
+	pb[*np].pb_fd = fd;
+	pb[*np].pb_socktype = socktype;
+	pb[*np].pb_addr = la;
+	(*np)++;
 	return 0;
 }
 
 int
-server_handover(const struct server *srv, int memfd)
+server_prebind(const struct server *srv, const struct config *next,
+    struct prebound **pbp, size_t *np, char *err, size_t errlen)
+{
+	size_t total = server_count_addresses(next), i, j;
+	struct prebound *pb;
+	int rc = 0;
+
+	*np = 0;
+	if ((*pbp = pb = calloc(total ? total : 1, sizeof(*pb))) == NULL) {
+		snprintf(err, errlen, "allocating listeners: %s",
+		    strerror(errno));
+		return -1;
+	}
+	for (i = 0; i < next->cf_nservices && rc == 0; i++) {
+		const struct svc_conf *sc = &next->cf_services[i];
+
+		if (!sc->sc_enabled)
+			continue;
+		for (j = 0; j < sc->sc_nstream && rc == 0; j++)
+			rc = server_prebind_one(srv, pb, np, sc,
+			    &sc->sc_stream[j], SOCK_STREAM, err, errlen);
+		for (j = 0; j < sc->sc_ndgram && rc == 0; j++)
+			rc = server_prebind_one(srv, pb, np, sc,
+			    &sc->sc_dgram[j], SOCK_DGRAM, err, errlen);
+	}
+	if (rc == -1) {
+		server_prebind_close(pb, *np);
+		*pbp = NULL;
+		*np = 0;
+	}
+	return rc;
+}
+
+void
+server_prebind_close(struct prebound *pb, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		(void)close(pb[i].pb_fd);
+		(void)listen_unlink(pb[i].pb_addr);
+	}
+	free(pb);
+}
+
+int
+server_handover(const struct server *srv, const struct prebound *pb,
+    size_t npb, int memfd)
 {
 	const struct config *cf = srv->srv_conf;
 	size_t i;
@@ -170,6 +257,10 @@ server_handover(const struct server *srv, int memfd)
 		    li->li_addr->la_text) == -1)
 			return -1;
 	}
+	for (i = 0; i < npb; i++)
+		if (handover_add_listener(memfd, pb[i].pb_fd,
+		    pb[i].pb_socktype, pb[i].pb_addr->la_text) == -1)
+			return -1;
 	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 

@@ -76,11 +76,32 @@ int server_listen(struct server *srv, struct handover *ho, char *err,
  */
 int server_adopt_children(struct server *srv, const struct handover *ho);
 
+/* A listener a reload opened for the next configuration. */
+struct prebound {
+	int			 pb_fd;
+	int			 pb_socktype;
+	const struct listen_addr *pb_addr;	/* points into that config */
+};
+
 /*
- * Describe listeners and children into a hand-over memfd and let the
- * listeners survive exec.  Returns 0 or -1 with errno.
+ * Before a reload: open every listener of next that srv does not hold
+ * yet, so that an address we cannot get refuses the reload while we
+ * still serve (the new image could only exit).  Returns 0 with the new
+ * sockets in *pbp (*np of them), or -1 with a message in err.
  */
-int server_handover(const struct server *srv, int memfd);
+int server_prebind(const struct server *srv, const struct config *next,
+    struct prebound **pbp, size_t *np, char *err, size_t errlen);
+
+/* Close the sockets of a reload that did not happen, remove their files. */
+void server_prebind_close(struct prebound *pb, size_t n);
+
+/*
+ * Describe listeners (ours and the npb prebound ones) and children into
+ * a hand-over memfd and let the listeners survive exec.  Returns 0 or
+ * -1 with errno.
+ */
+int server_handover(const struct server *srv, const struct prebound *pb,
+    size_t npb, int memfd);
 
 /* Undo server_handover's fd flags after a failed exec. */
 void server_handover_undo(const struct server *srv);
