@@ -148,16 +148,29 @@ _refuses() { ! tcp_accepts "$1" "$2"; }
 	kill -0 "$pid"
 }
 
+_done_more_than() {
+	local n
+	n=$(cat "$1" 2>/dev/null)
+	(( ${n:-0} > $2 ))
+}
+
+# This test once failed with "ok 0 bad 0": the client loop (python3,
+# started through a pyenv shim, slow to start on a loaded machine) had
+# not made its first connection when the three reloads were over and the
+# stop file appeared, so it stopped before it began.  So: the clients
+# count their good replies in a file, and each HUP waits until they have
+# made progress since the previous reload, so that every reload happens
+# while they are connecting.
 @test "no connection is refused while spawnd re-executes (DESIGN 7 target)" {
-	local port i
+	local port i done_before loop d=$BATS_TEST_TMPDIR
 	port=$(free_port)
 	hello_config "127.0.0.1:$port" | write_config
 	start_spawnd -c "$SPAWND_CONF"
 	# Four clients connecting in a loop until told to stop.
-	timeout 120 python3 - "$port" "$BATS_TEST_TMPDIR/stop" "$BATS_TEST_TMPDIR/going" \
-	    >"$BATS_TEST_TMPDIR/loop.out" 2>&1 3>&- <<-'PY' &
-	import os, socket, sys, threading
-	port, stop, going = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+	timeout 120 python3 - "$port" "$d/stop" "$d/done" \
+	    >"$d/loop.out" 2>&1 3>&- <<-'PY' &
+	import os, socket, sys, threading, time
+	port, stop, done = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 	ok, errs = [0], []
 	def client():
 	    while not os.path.exists(stop):
@@ -171,7 +184,6 @@ _refuses() { ! tcp_accepts "$1" "$2"; }
 	                    data += b
 	            if data.startswith(b'Hello there, '):
 	                ok[0] += 1
-	                open(going, 'a').close()
 	            else:
 	                errs.append('reply %r' % data[:40])
 	        except OSError as e:
@@ -179,19 +191,26 @@ _refuses() { ! tcp_accepts "$1" "$2"; }
 	threads = [threading.Thread(target=client) for _ in range(4)]
 	for t in threads:
 	    t.start()
-	for t in threads:
-	    t.join()
+	while any(t.is_alive() for t in threads):
+	    with open(done + '.tmp', 'w') as f:
+	        f.write('%d\n' % ok[0])
+	    os.replace(done + '.tmp', done)
+	    time.sleep(0.05)
 	print('ok %d bad %d %s' % (ok[0], len(errs), errs[:3]))
 	PY
-	local loop=$!
-	wait_until 30 test -e "$BATS_TEST_TMPDIR/going" ||
-	    fail "the client loop never got a hello: $(cat "$BATS_TEST_TMPDIR/loop.out")"
+	loop=$!
+	done_before=0
 	for i in 1 2 3; do
+		wait_until 30 _done_more_than "$d/done" "$done_before" ||
+		    fail "the clients made no progress before HUP $i: $(cat "$d/loop.out")"
 		hup_and_wait "$i" "^spawnd\[$SPAWND_PID\]: server started on hello 127\.0\.0\.1:$port$"
+		done_before=$(cat "$d/done")
 	done
-	touch "$BATS_TEST_TMPDIR/stop"
+	wait_until 30 _done_more_than "$d/done" "$done_before" ||
+	    fail "the clients made no progress after the last HUP: $(cat "$d/loop.out")"
+	touch "$d/stop"
 	wait "$loop" || true
-	echo "# during 3 reloads: $(cat "$BATS_TEST_TMPDIR/loop.out")" >&3
-	[[ $(<"$BATS_TEST_TMPDIR/loop.out") =~ ^ok\ [1-9][0-9]*\ bad\ 0\  ]] ||
-	    fail "connections failed during the reloads: $(cat "$BATS_TEST_TMPDIR/loop.out")"
+	echo "# during 3 reloads: $(cat "$d/loop.out")" >&3
+	[[ $(<"$d/loop.out") =~ ^ok\ [1-9][0-9]*\ bad\ 0\  ]] ||
+	    fail "connections failed during the reloads: $(cat "$d/loop.out")"
 }
