@@ -356,6 +356,15 @@ fd_table() {
 	udp_ask 127.0.0.1 "$p4" "$BATS_TEST_TMPDIR/time.reply"
 	[[ $(stat -c %s "$BATS_TEST_TMPDIR/time.reply") -eq 4 ]] || fail "no 4-byte time datagram"
 	(( $(log_count 'server started on (cat1|time) ') == 2 )) || fail "new services not started"
+	# And dropped again: the new image closes what it did not adopt and
+	# removes the socket file.
+	good "\"127.0.0.1:$p1\"" | write_config
+	hup 2
+	[[ ! -e $ok_sock ]] || fail "$ok_sock left after its service was removed"
+	if _port_listening tcp "$p3" "$pid" || _port_listening udp "$p4" "$pid"; then
+		fail "removed addresses still open"
+	fi
+	hello_answers "$p1"
 }
 
 # ---- 2. no client notices a reload
