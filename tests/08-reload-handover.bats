@@ -713,6 +713,8 @@ STOPPING=1" ]] || fail "unexpected notifications:" "$(cat "$d/notify.out")"
 }
 
 @test "6: socket activation: spawnd adopts the socket systemd passes, serves on it across reloads, and stops" {
+	command -v systemd-socket-activate >/dev/null ||
+	    skip "systemd-socket-activate (package systemd) is not installed"
 	local port ino pid i
 	port=$(free_port)
 	hello_config "127.0.0.1:$port" | write_config
