@@ -330,6 +330,7 @@ server_loop(struct server *srv)
 			else
 				dgram_answer(srv, &srv->srv_listeners[i]);
 		}
+		sig_deliver_pending(&srv->srv_wait_mask);
 	}
 }
 

@@ -6,7 +6,9 @@
  */
 #include <errno.h>
 #include <signal.h>
+#include <poll.h>
 #include <stddef.h>
+#include <time.h>
 
 #include "sig.h"
 
@@ -121,4 +123,18 @@ sig_setup(sigset_t *wait_mask)
 	    sig_install(SIGALRM, sig_on_alrm) == -1)
 		return -1;
 	return 0;
+}
+
+void
+sig_deliver_pending(const sigset_t *wait_mask)
+{
+	static const struct timespec zero = { 0, 0 };
+	sigset_t pending;
+
+	if (sigpending(&pending) == -1)
+		return;
+	if (sigismember(&pending, SIGCHLD) || sigismember(&pending, SIGHUP) ||
+	    sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT) ||
+	    sigismember(&pending, SIGALRM))
+		(void)ppoll(NULL, 0, &zero, wait_mask);
 }

@@ -29,4 +29,13 @@ int sig_reset(void);
  */
 int sig_setup(sigset_t *wait_mask);
 
+/*
+ * ppoll() runs the handler of a pending signal only when it returns
+ * EINTR: while a listener is always ready it returns the fd instead, and
+ * reaping, reload and shutdown would wait for a quiet moment.  Called
+ * after each busy ppoll(), this lets pending signals in (one sigpending()
+ * when there are none).
+ */
+void sig_deliver_pending(const sigset_t *wait_mask);
+
 #endif
