@@ -127,11 +127,9 @@ child_serve(const struct server *srv, const struct listener *li, int fd,
 	memcpy(&cl.cl_peer, peer, peerlen);
 	cl.cl_peerlen = peerlen;
 
+	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
 	if (sig_reset() == -1)
 		child_fail(sc, "resetting signals");
-	/* A client that vanishes mid-reply must cost an EPIPE, not a signal. */
-	if (signal(SIGPIPE, SIG_IGN) == SIG_ERR)
-		child_fail(sc, "ignoring SIGPIPE");
 	child_close_inherited(sc, fd);
 	log_reopen();	/* after the close: syslog needs its own socket */
 	child_drop_privileges(sc);

@@ -11,9 +11,7 @@
 #endif
 
 #include <errno.h>
-#include <grp.h>
 #include <limits.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +20,7 @@
 
 #include "addr.h"
 #include "confval.h"
+#include "idlookup.h"
 #include "service.h"
 
 /* Facility names as syslog.conf(5) spells them. */
@@ -119,18 +118,12 @@ conf_id(struct conf_ctx *cx, int group, const char *name, unsigned line,
     const char *who, unsigned long *id)
 {
 	const char	*what = group ? "group" : "user";
-	struct passwd	*pw = NULL;
-	struct group	*gr = NULL;
+	int		 found = idl_name(group, name, id);
 
-	errno = 0;
-	if (group ? (gr = getgrnam(name)) != NULL :
-	    (pw = getpwnam(name)) != NULL) {
-		*id = group ? (unsigned long)gr->gr_gid :
-		    (unsigned long)pw->pw_uid;
+	if (found == 1)
 		return 0;
-	}
-	if (errno != 0 && errno != ENOENT && errno != ESRCH &&
-	    errno != EBADF && errno != EPERM) {
+	if (found == -1 || (errno != 0 && errno != ENOENT && errno != ESRCH &&
+	    errno != EBADF && errno != EPERM)) {
 		conf_error(cx, line, "%slooking up %s \"%s\": %s", who, what,
 		    name, strerror(errno));
 		return -1;
@@ -326,37 +319,30 @@ conf_svc_identity(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 
 /*
  * The supplementary groups the children get, like initgroups(3) would
- * set them, but looked up here once: through NSS, initgroups() costs a
- * child dozens of system calls and a few shared libraries.  Group
- * membership changes are therefore picked up on reload.
+ * set them, but looked up here once (and in a throwaway child, see
+ * idlookup.h): through NSS, initgroups() costs every child dozens of
+ * system calls and a few shared libraries.  Group membership changes
+ * are therefore picked up on reload.
  */
 static void
 conf_svc_groups(struct conf_ctx *cx, struct svc_conf *sc)
 {
-	int n = 16;
+	gid_t	groups[IDL_MAX_GROUPS];
+	int	n;
 
 	if (sc->sc_user == NULL)
 		return;
-	for (;;) {
-		gid_t *groups = reallocarray(sc->sc_groups, (size_t)n,
-		    sizeof(gid_t));
-		int want = n;
-
-		if (groups == NULL) {
-			conf_error(cx, sc->sc_line, "out of memory");
-			return;
-		}
-		sc->sc_groups = groups;
-		if (getgrouplist(sc->sc_user, sc->sc_gid, groups, &want) != -1) {
-			sc->sc_ngroups = want;
-			return;
-		}
-		if (want <= n)	/* no growth asked for: give up on extras */
-			break;
-		n = want;
+	if ((n = idl_grouplist(sc->sc_user, sc->sc_gid, groups)) < 1) {
+		/* A numeric user has no name to look up: its group alone. */
+		groups[0] = sc->sc_gid;
+		n = 1;
 	}
-	sc->sc_groups[0] = sc->sc_gid;
-	sc->sc_ngroups = 1;
+	if ((sc->sc_groups = calloc((size_t)n, sizeof(gid_t))) == NULL) {
+		conf_error(cx, sc->sc_line, "out of memory");
+		return;
+	}
+	memcpy(sc->sc_groups, groups, (size_t)n * sizeof(gid_t));
+	sc->sc_ngroups = n;
 }
 
 /* socket_mode, fortune_file and fortune_command. */

@@ -15,7 +15,7 @@ extern volatile sig_atomic_t sig_got_alrm;
 
 /*
  * For a new child of a parent set up by sig_setup(): every default
- * disposition back, and an empty mask.
+ * disposition back but SIGPIPE's (still ignored), and an empty mask.
  */
 int sig_reset(void);
 
