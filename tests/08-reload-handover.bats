@@ -799,7 +799,7 @@ while True:
 }
 
 @test "7: valgrind: no memory error in any of 6 images (5 reloads), no definite leak at exit" {
-	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	skip_without_valgrind
 	local port pid i errs
 	port=$(free_port)
 	hello_config "127.0.0.1:$port" | write_config

@@ -579,3 +579,13 @@ package_version() {
 	    "$TOP_SRCDIR/configure.ac")
 	[[ -n $v ]] && echo "$v"
 }
+
+# skip_without_valgrind: skip a test that runs spawnd under valgrind when
+# valgrind is missing or the binary is built with sanitizers (ASan and
+# valgrind cannot share a process).
+skip_without_valgrind() {
+	command -v valgrind >/dev/null || skip "valgrind is not installed"
+	if ldd "$SPAWND" 2>/dev/null | grep -q 'libasan'; then
+		skip "spawnd is built with AddressSanitizer; valgrind cannot run it"
+	fi
+}
