@@ -35,26 +35,49 @@ acl_permits(const struct svc_conf *sc, const struct sockaddr *peer)
 }
 
 /*
+ * The bytes that identify a peer's address: 4 for IPv4, native or
+ * v4-mapped (a service may listen on a plain IPv4 socket and on a
+ * dual-stack one, and the same client must count once), 16 for IPv6,
+ * none for a Unix client.  Returns the length.
+ */
+static size_t
+peer_key(const struct sockaddr *sa, const unsigned char **key)
+{
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		*key = (const unsigned char *)
+		    &((const struct sockaddr_in *)sa)->sin_addr;
+		return 4;
+	case AF_INET6:
+		*key = s6->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr)) {
+			*key += 12;
+			return 4;
+		}
+		return 16;
+	default:
+		*key = NULL;
+		return 0;	/* every Unix client is one local source */
+	}
+}
+
+/*
  * Two peers are "the same source" when their addresses are equal; the
- * port does not matter.  A v4-mapped peer and a plain IPv4 one never
- * meet on the same service socket, so raw comparison is enough.
+ * port does not matter.
  */
 static int
 peer_same_source(const struct sockaddr_storage *a, const struct sockaddr *b)
 {
-	if (a->ss_family != b->sa_family)
+	const unsigned char *ka, *kb;
+	size_t la, lb;
+
+	la = peer_key((const struct sockaddr *)a, &ka);
+	lb = peer_key(b, &kb);
+	if (la != lb || (la == 0 && a->ss_family != b->sa_family))
 		return 0;
-	switch (b->sa_family) {
-	case AF_INET:
-		return ((const struct sockaddr_in *)a)->sin_addr.s_addr ==
-		    ((const struct sockaddr_in *)b)->sin_addr.s_addr;
-	case AF_INET6:
-		return memcmp(&((const struct sockaddr_in6 *)a)->sin6_addr,
-		    &((const struct sockaddr_in6 *)b)->sin6_addr,
-		    sizeof(struct in6_addr)) == 0;
-	default:
-		return 1;	/* every Unix client is one local source */
-	}
+	return la == 0 || memcmp(ka, kb, la) == 0;
 }
 
 static unsigned

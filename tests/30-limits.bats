@@ -1,0 +1,205 @@
+#!/usr/bin/env bats
+# Connection limits (DESIGN sections 2 and 4, issue 5 point 1):
+# max_children over all services, max_instances and per_source per
+# service count live children; rate caps new connections per second.  A
+# client over a limit is accepted and closed without a byte and logged
+# "refused ADDR on SERVICE: REASON".  The counters must stay right when
+# children exit in any way, SIGKILL included.
+#
+# Sessions are held open with the command service, whose children wait
+# for input; hostile.py's holder keeps them open until released.
+
+load helpers
+load services
+load hostile
+
+setup() {
+	hostile_setup
+	PORT=$(free_port)
+	CMD=127.0.0.1:$PORT
+}
+
+teardown() { hostile_teardown; }
+
+# cmd_service NAME PORT [OPTION_LINE...]
+cmd_service() {
+	local name=$1 port=$2 opt
+	shift 2
+	printf 'service %s {\n\ttype = "command"\n' "$name"
+	printf '\tlisten_stream = {"127.0.0.1:%s"}\n' "$port"
+	for opt in "$@"; do
+		printf '\t%s\n' "$opt"
+	done
+	printf '}\n'
+}
+
+# kill_children SERVICE N: SIGKILL every live child of our spawnd (there
+# must be exactly N), then wait until all N are reaped as killed.
+kill_children() {
+	local svc=$1 n=$2 pids pid before
+	mapfile -t pids < <(children_of "$SPAWND_PID")
+	[[ ${#pids[@]} -eq $n ]] ||
+	    fail "expected $n children, found ${#pids[@]}: ${pids[*]}"
+	before=$(log_count "reaped [0-9]+ \($svc\) killed by signal 9$")
+	for pid in "${pids[@]}"; do
+		is_ours "$pid" || fail "child $pid is not ours"
+		kill -KILL "$pid"
+	done
+	wait_for_log "reaped [0-9]+ \($svc\) killed by signal 9$" $((before + n))
+}
+
+@test "max_instances: the next client gets no byte and a log line; SIGKILLed children free their places" {
+	local round
+	{
+		svc_globals
+		cmd_service cmd "$PORT" "max_instances = 3"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	# Five rounds, so that a counter off by one in any round shows.
+	for round in 1 2 3 4 5; do
+		hold r$round "$CMD" 3
+		[[ $HOLD_STATE == "served=3 refused=0 "* ]] ||
+		    fail "round $round: 3 sessions expected: $HOLD_STATE"
+		assert_refused "$CMD"
+		wait_for_log "refused 127\.0\.0\.1 on cmd: max_instances$" "$round"
+		if (( round % 2 )); then
+			kill_children cmd 3
+		else
+			# The clients leave: the children see EOF and exit.
+			release r$round
+			wait_until 10 test -z "$(children_of "$SPAWND_PID")" ||
+			    fail "children left after their clients closed"
+		fi
+	done
+	assert_served "$CMD" "" 'quit\r\n'
+	[[ $(log_count "refused .* on cmd: max_instances$") -eq 5 ]] ||
+	    fail "expected exactly 5 refusals"
+}
+
+@test "max_children counts the children of every service together" {
+	local port2
+	port2=$(free_port)
+	{
+		svc_globals
+		printf 'max_children = 4\n'
+		cmd_service one "$PORT" "max_instances = 0"
+		cmd_service two "$port2" "max_instances = 0"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	hold a "$CMD" 2
+	[[ $HOLD_STATE == "served=2 refused=0 "* ]] || fail "$HOLD_STATE"
+	hold b "127.0.0.1:$port2" 3
+	[[ $HOLD_STATE == "served=2 refused=1 "* ]] || fail "$HOLD_STATE"
+	assert_refused "$CMD"
+	assert_log "refused 127\.0\.0\.1 on two: max_children$"
+	assert_log "refused 127\.0\.0\.1 on one: max_children$"
+	# One child killed: exactly one place for either service.
+	kill -KILL "$(children_of "$SPAWND_PID" | head -n 1)"
+	wait_for_log "reaped [0-9]+ \((one|two)\) killed by signal 9$"
+	hold c "127.0.0.1:$port2" 2
+	[[ $HOLD_STATE == "served=1 refused=1 "* ]] || fail "$HOLD_STATE"
+	release c
+	wait_until 10 test "$(children_of "$SPAWND_PID" | wc -l)" -eq 3 ||
+	    fail "the released session's child did not exit"
+	assert_served "$CMD" "" 'quit\r\n'
+}
+
+@test "per_source counts live children per client address, not per port" {
+	{
+		svc_globals
+		cmd_service cmd "$PORT" "per_source = 2" "max_instances = 0"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	hold one "$CMD" 3 --src 127.0.0.1
+	[[ $HOLD_STATE == "served=2 refused=1 "* ]] || fail "$HOLD_STATE"
+	wait_for_log "refused 127\.0\.0\.1 on cmd: per_source$"
+	# Another address is another source.
+	hold two "$CMD" 3 --src 127.0.0.2
+	[[ $HOLD_STATE == "served=2 refused=1 "* ]] || fail "$HOLD_STATE"
+	wait_for_log "refused 127\.0\.0\.2 on cmd: per_source$"
+	# Killed children give their sources their places back.
+	kill_children cmd 4
+	hold three "$CMD" 3 --src 127.0.0.1
+	[[ $HOLD_STATE == "served=2 refused=1 "* ]] || fail "$HOLD_STATE"
+	assert_served "$CMD" 127.0.0.2 'quit\r\n'
+}
+
+@test "per_source: an IPv4 client is one source on a plain and a dual-stack socket" {
+	local port2
+	require_ipv6
+	port2=$(free_port)
+	# The port-alone listener binds every address; we connect only
+	# through 127.0.0.1, where it is seen as ::ffff:127.0.0.1.
+	{
+		svc_globals
+		printf 'service cmd {\n\ttype = "command"\n'
+		printf '\tlisten_stream = {"127.0.0.1:%s", "%s"}\n' "$PORT" "$port2"
+		printf '\tper_source = 2\n}\n'
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	hold v4 "$CMD" 2
+	[[ $HOLD_STATE == "served=2 refused=0 "* ]] || fail "$HOLD_STATE"
+	assert_refused "127.0.0.1:$port2"
+	assert_log "refused 127\.0\.0\.1 on cmd: per_source$"
+	release v4
+	wait_until 10 test -z "$(children_of "$SPAWND_PID")"
+	hold mapped "127.0.0.1:$port2" 2
+	[[ $HOLD_STATE == "served=2 refused=0 "* ]] || fail "$HOLD_STATE"
+	assert_refused "$CMD"
+	[[ $(log_count "refused 127\.0\.0\.1 on cmd: per_source$") -eq 2 ]] ||
+	    fail "expected two per_source refusals"
+}
+
+# rate_check OUTPUT RATE: a burst's result is within RATE per second of
+# the wall clock seconds it touched, and something was refused.
+rate_check() {
+	local served start end seconds
+	served=$(kv served "$1")
+	start=$(kv start "$1")
+	end=$(kv end "$1")
+	seconds=$(( ${end%.*} - ${start%.*} + 1 ))
+	(( served >= 1 && served <= $2 * seconds )) ||
+	    fail "rate $2: $served served over $seconds second(s): $1"
+	(( $(kv refused "$1") > 0 )) || fail "nothing refused: $1"
+}
+
+@test "rate caps new connections per second, forked and inline alike, and refuses without a byte" {
+	local tport uport seconds
+	tport=$(free_port)
+	uport=$(free_port)
+	write_config <<-EOF
+	$(svc_globals)
+	service hello {
+		type = "hello"
+		listen_stream = {"127.0.0.1:$PORT"}
+		rate = 5
+	}
+	service time {
+		type = "time"
+		listen_stream = {"127.0.0.1:$tport"}
+		listen_datagram = {"127.0.0.1:$uport"}
+		rate = 3
+	}
+	EOF
+	start_spawnd -c "$SPAWND_CONF"
+	run hostile burst "127.0.0.1:$PORT" 40
+	assert_status 0
+	echo "# rate 5, hello: $output" >&3
+	rate_check "$output" 5
+	assert_log "refused 127\.0\.0\.1 on hello: rate$"
+	run hostile burst "127.0.0.1:$tport" 40
+	assert_status 0
+	echo "# rate 3, inline time: $output" >&3
+	rate_check "$output" 3
+	assert_log "refused 127\.0\.0\.1 on time: rate$"
+	# Datagrams share the service's rate (refused silently).
+	run hostile udpburst "127.0.0.1:$uport" 40
+	assert_status 0
+	echo "# rate 3, datagram time: $output" >&3
+	seconds=$(( $(kv end "$output" | cut -d. -f1) - $(kv start "$output" | cut -d. -f1) + 1 ))
+	(( $(kv answered "$output") <= 3 * seconds )) ||
+	    fail "datagrams not limited to 3 a second: $output"
+	# A new second brings new places.
+	wait_until 3 assert_served "127.0.0.1:$PORT" 2>/dev/null ||
+	    fail "hello still refused after the burst"
+}
