@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -185,11 +186,18 @@ cookie_dgram(const struct svc_conf *sc, char *buf, size_t cap)
 
 /* In the program's process: stdout to the pipe, then exec. */
 static void __attribute__((noreturn))
-cookie_exec(char **argv, int out)
+cookie_exec(char **argv, int out, pid_t parent)
 {
 	sigset_t none;
 	int null;
 
+	/*
+	 * The child that runs us may be ended by its idle_timeout alarm
+	 * while we still run; a program that hangs must not outlive it.
+	 * If it is already gone, the parent death signal came too late.
+	 */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
+		_exit(127);
 	/* Ours ignores SIGPIPE; the program should die if we stop reading. */
 	signal(SIGPIPE, SIG_DFL);
 	sigemptyset(&none);
@@ -252,6 +260,7 @@ cookie_reap(pid_t pid)
 static int
 cookie_spawn(char **argv, pid_t *pidp, char *err, size_t errlen)
 {
+	pid_t parent = getpid();
 	int pfd[2];
 
 	if (pipe2(pfd, O_CLOEXEC) == -1) {
@@ -267,7 +276,7 @@ cookie_spawn(char **argv, pid_t *pidp, char *err, size_t errlen)
 		return -1;
 	}
 	if (*pidp == 0)
-		cookie_exec(argv, pfd[1]);
+		cookie_exec(argv, pfd[1], parent);
 	close(pfd[1]);
 	return pfd[0];
 }

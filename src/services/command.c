@@ -12,8 +12,8 @@
  *
  * idle_timeout here is idle time, not a total deadline (sv_own_timeout):
  * a session may last as long as the client keeps typing.  The same
- * timeout bounds a client that sends but never reads (SO_SNDTIMEO), so
- * no session can hold a child forever.
+ * timeout bounds each answer to a client that sends but never reads
+ * (SO_SNDTIMEO and an alarm), so no session can hold a child forever.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -225,6 +225,20 @@ cmd_setup(struct cmd_session *cs)
 	return 0;
 }
 
+/*
+ * SO_SNDTIMEO bounds each write, but a long answer goes out in several
+ * writes and a client that reads a little now and then, or nothing at
+ * all, could stretch it to a timeout per write.  From the end of a read
+ * to the start of the next one, an alarm of idle_timeout bounds the
+ * whole answer; its default action ends the child.
+ */
+static void
+cmd_deadline(const struct cmd_session *cs, int on)
+{
+	if (cs->cs_idle_ms > 0)
+		alarm(on ? (unsigned)(cs->cs_idle_ms / 1000) : 0);
+}
+
 /* Feed what was read to the line machine and answer every event. */
 static int
 cmd_input(struct cmd_session *cs, const char *buf, size_t n)
@@ -257,7 +271,9 @@ command_stream(int fd, const struct svc_client *cl)
 	}
 	rc = CMD_SEND(fd, CMD_GREETING CMD_PROMPT);
 	while (rc == 0) {
+		cmd_deadline(&cs, 0);
 		n = cmd_read(&cs, buf, sizeof(buf));
+		cmd_deadline(&cs, 1);
 		if (n == -2)
 			return CMD_SEND(fd, "timed out\r\n") == -1 ? 1 : 0;
 		if (n <= 0) {
