@@ -84,9 +84,35 @@ fortune_error(char *err, size_t errlen, const char *path)
 {
 	if (errno == ENOENT)
 		snprintf(err, errlen, "missing fortune file %s", path);
+	else if (errno == EINVAL)	/* from netio_open_regular */
+		snprintf(err, errlen, "fortune file %s is not a regular file",
+		    path);
 	else
 		snprintf(err, errlen, "fortune file %s: %s", path,
 		    strerror(errno));
+}
+
+/*
+ * The path comes from the configuration and the parent opens it too
+ * (spawnd -t, the check before a reload, the datagram preload) with its
+ * signals blocked: a FIFO there would block it for good, and /dev/zero
+ * would feed getline() without end.  So regular files only.
+ */
+static FILE *
+fortune_open(const char *path)
+{
+	FILE *fp;
+	int fd;
+
+	if ((fd = netio_open_regular(path)) == -1)
+		return NULL;
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		int saved = errno;
+
+		close(fd);
+		errno = saved;
+	}
+	return fp;
 }
 
 static void
@@ -281,7 +307,7 @@ fortune_pick(const char *path, size_t *lenp, char *err, size_t errlen)
 	char *text;
 	FILE *fp;
 
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fp = fortune_open(path)) == NULL) {
 		fortune_error(err, errlen, path);
 		return NULL;
 	}
@@ -335,7 +361,7 @@ fortune_load(const char *path, size_t maxlen, struct fortune_set *fs,
 
 	if (fs != NULL)
 		memset(fs, 0, sizeof(*fs));
-	if ((fp = fopen(path, "re")) == NULL) {
+	if ((fp = fortune_open(path)) == NULL) {
 		fortune_error(err, errlen, path);
 		return -1;
 	}

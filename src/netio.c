@@ -154,6 +154,30 @@ netio_read_max(int fd, char *buf, size_t max)
 	return (ssize_t)len;
 }
 
+int
+netio_open_regular(const char *path)
+{
+	struct stat st;
+	int fd, saved;
+
+	/* O_NONBLOCK: a FIFO planted at path must not hang the caller. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd == -1)
+		return -1;
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	if (!S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
+		goto fail;
+	}
+	return fd;
+fail:
+	saved = errno;
+	close(fd);
+	errno = saved;
+	return -1;
+}
+
 char *
 netio_read_file(const char *path, size_t max, size_t *lenp)
 {
@@ -162,16 +186,10 @@ netio_read_file(const char *path, size_t max, size_t *lenp)
 	ssize_t n;
 	int fd, saved;
 
-	/* O_NONBLOCK: a FIFO planted at path must not hang the child. */
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
-	if (fd == -1)
+	if ((fd = netio_open_regular(path)) == -1)
 		return NULL;
 	if (fstat(fd, &st) == -1)
 		goto fail;
-	if (!S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
-		goto fail;
-	}
 	if (st.st_size >= 0 && (size_t)st.st_size < max)
 		max = (size_t)st.st_size;
 	if ((buf = malloc(max + 1)) == NULL)

@@ -39,6 +39,14 @@ size_t netio_convert_eol(const char *in, size_t inlen, char *out, size_t cap,
     enum netio_eol eol);
 
 /*
+ * Open the regular file at path for reading (close-on-exec, and
+ * non-blocking so that opening a FIFO cannot hang).  Anything but a
+ * regular file fails: EISDIR for a directory, EINVAL otherwise.
+ * Returns the fd, or -1 with errno.
+ */
+int netio_open_regular(const char *path);
+
+/*
  * Read at most max bytes of the file at path into a malloc'd buffer
  * (NUL-terminated, *lenp set).  A longer file is cut at max bytes.
  * Returns the buffer, or NULL with errno.
