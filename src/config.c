@@ -29,6 +29,7 @@
 #include "config.h"
 #include "confstrip.h"
 #include "confval.h"
+#include "log.h"
 #include "service.h"
 
 /*
@@ -46,16 +47,22 @@ void
 conf_error(struct conf_ctx *cx, unsigned line, const char *fmt, ...)
 {
 	struct conf_msg	*m;
-	char		 buf[1024];
+	char		 raw[1024], buf[1024];
 	va_list		 ap;
 	int		 n;
 
-	n = snprintf(buf, sizeof(buf), "%s:%u: ", cx->cx_file, line);
-	if (n < 0 || (size_t)n >= sizeof(buf))
+	n = snprintf(raw, sizeof(raw), "%s:%u: ", cx->cx_file, line);
+	if (n < 0 || (size_t)n >= sizeof(raw))
 		n = 0;
 	va_start(ap, fmt);
-	vsnprintf(buf + n, sizeof(buf) - n, fmt, ap);
+	vsnprintf(raw + n, sizeof(raw) - n, fmt, ap);
 	va_end(ap);
+	/*
+	 * Messages quote the file's text (values, and libconfuse's tokens,
+	 * which can span lines): escape control bytes so that each error
+	 * stays one line, on a terminal as in the log.
+	 */
+	log_escape(buf, sizeof(buf), raw);
 	cx->cx_errors++;
 	m = reallocarray(cx->cx_msgs, cx->cx_nmsgs + 1, sizeof(*m));
 	if (m != NULL) {
