@@ -127,11 +127,12 @@ child_serve(const struct server *srv, const struct listener *li, int fd,
 	memcpy(&cl.cl_peer, peer, peerlen);
 	cl.cl_peerlen = peerlen;
 
+	/* Before any fd moves: the syslog socket is not ours to reuse. */
+	log_child_init();
 	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
 	if (sig_reset() == -1)
 		child_fail(sc, "resetting signals");
 	child_close_inherited(sc, fd);
-	log_reopen();	/* after the close: syslog needs its own socket */
 	child_drop_privileges(sc);
 	/*
 	 * A total deadline for everything but services that measure idle

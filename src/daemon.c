@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "daemon.h"
+#include "log.h"
 #include "sig.h"
 
 #define DAEMON_MSG_MAX 512
@@ -143,11 +144,32 @@ daemon_fail(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
+	/* syslog keeps it too: the launcher's terminal may be long gone. */
+	if (daemon_notify_fd == -1 || log_to_syslog())
+		log_error("%s", msg);
 	if (daemon_notify_fd != -1)
 		daemon_tell((unsigned char)status, msg);
-	else
-		fprintf(stderr, "spawnd: %s\n", msg);
 	exit(status);
+}
+
+int
+daemon_guard_stdio(void)
+{
+	int fd, null;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free number: fd itself, all below are open. */
+		if ((null = open("/dev/null", O_RDWR)) == -1)
+			return -1;
+		if (null != fd) {
+			close(null);
+			errno = EBADF;
+			return -1;
+		}
+	}
+	return 0;
 }
 
 /* Read the PID a lock holder wrote; 0 if unreadable. */

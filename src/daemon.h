@@ -17,12 +17,15 @@
  */
 int daemon_detach(void);
 
+/* Put /dev/null on whichever of fds 0-2 is closed.  0 or -1 with errno. */
+int daemon_guard_stdio(void);
+
 /* Tell the waiting launcher (if any) that start-up succeeded. */
 void daemon_ready(void);
 
 /*
- * Start-up failed: print "spawnd: MESSAGE" on stderr (or hand it to the
- * waiting launcher, which prints it) and exit with status.
+ * Start-up failed: log MESSAGE (and hand it to the waiting launcher, if
+ * any, which prints "spawnd: MESSAGE") and exit with status.
  */
 void daemon_fail(int status, const char *fmt, ...)
     __attribute__((format(printf, 2, 3), noreturn));

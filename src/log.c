@@ -1,8 +1,14 @@
 /*
- * Logging for the parent and its children.  In the foreground a line
- * goes to stderr as "spawnd[PID]: message"; otherwise to syslog with
- * ident "spawnd" and LOG_PID.  Every message passes through log_escape()
- * because host names, addresses and paths may come from clients or DNS.
+ * Logging for the parent and its children.  Three destinations:
+ *
+ *  - syslog(3), ident "spawnd", LOG_PID: a daemon (no -f);
+ *  - the journal, when stderr is the stream systemd named in
+ *    $JOURNAL_STREAM: "<N>message", the sd-daemon(3) priority prefix,
+ *    and no "spawnd[PID]: " (journald adds its own);
+ *  - plain stderr otherwise: "spawnd[PID]: message".
+ *
+ * Every message passes through log_escape() because host names,
+ * addresses and paths may come from clients or DNS.
  */
 
 #include <errno.h>
@@ -10,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -17,32 +24,71 @@
 
 #define LOG_LINE_MAX 1024
 
-static int log_to_stderr = 1;	/* until log_init: start-up errors */
+enum log_dest { LOG_DEST_STDERR, LOG_DEST_JOURNAL, LOG_DEST_SYSLOG };
+
+static enum log_dest log_dest = LOG_DEST_STDERR; /* until log_init */
 static int log_facility = LOG_DAEMON;
 static int log_debugging;
+
+/*
+ * systemd sets JOURNAL_STREAM=DEVICE:INODE for the stream it connects to
+ * stdout/stderr (systemd.exec(5)).  Only if stderr is still that very
+ * stream is it the journal: a shell started from a unit inherits the
+ * variable with its stderr pointing elsewhere.
+ */
+static int
+log_stderr_is_journal(void)
+{
+	const char *env = getenv("JOURNAL_STREAM");
+	unsigned long long dev, ino;
+	struct stat st;
+	char tail;
+
+	if (env == NULL || sscanf(env, "%llu:%llu%c", &dev, &ino, &tail) != 2)
+		return 0;
+	if (fstat(STDERR_FILENO, &st) == -1)
+		return 0;
+	return (unsigned long long)st.st_dev == dev &&
+	    (unsigned long long)st.st_ino == ino;
+}
 
 void
 log_init(int to_stderr, int facility, int debug)
 {
-	log_to_stderr = to_stderr;
 	log_facility = facility;
 	log_debugging = debug;
-	if (!to_stderr)
-		openlog("spawnd", LOG_PID | LOG_NDELAY, facility);
+	if (to_stderr) {
+		log_dest = log_stderr_is_journal() ? LOG_DEST_JOURNAL :
+		    LOG_DEST_STDERR;
+		return;
+	}
+	log_dest = LOG_DEST_SYSLOG;
+	openlog("spawnd", LOG_PID | LOG_NDELAY, facility);
 }
 
 void
-log_reopen(void)
+log_child_init(void)
 {
 	/*
-	 * A forked child must not share the parent's syslog socket; it
-	 * gets its own, stamped with its own PID, on its first message
-	 * only (no LOG_NDELAY: most children never log).
+	 * The parent's syslog socket is an fd like any other: the child is
+	 * about to move the client onto a fixed number and close the rest,
+	 * and must let go of this one first, by name, whatever its number.
+	 * Closing it after the move would close the client instead if the
+	 * two numbers met, and the service's reply would go to syslog.  A
+	 * new socket, stamped with the child's own PID, is opened on the
+	 * child's first message only (no LOG_NDELAY: most children never
+	 * log).  closelog() forgets the ident, hence the openlog().
 	 */
-	if (!log_to_stderr) {
+	if (log_dest == LOG_DEST_SYSLOG) {
 		closelog();
 		openlog("spawnd", LOG_PID, log_facility);
 	}
+}
+
+int
+log_to_syslog(void)
+{
+	return log_dest == LOG_DEST_SYSLOG;
 }
 
 char *
@@ -73,22 +119,76 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	return dst;
 }
 
+/*
+ * One line, one write(2): the parent and its children share stderr, and
+ * a line written in pieces could interleave with another process's.
+ */
+static void
+log_write_stderr(int priority, const char *msg)
+{
+	char line[LOG_LINE_MAX + 192];
+	int len;
+
+	if (log_dest == LOG_DEST_JOURNAL)
+		len = snprintf(line, sizeof(line), "<%d>%s\n", priority, msg);
+	else
+		len = snprintf(line, sizeof(line), "spawnd[%ld]: %s\n",
+		    (long)getpid(), msg);
+	if (len < 0)
+		return;
+	if ((size_t)len >= sizeof(line)) {
+		len = (int)sizeof(line) - 1;
+		line[len - 1] = '\n';
+	}
+	/* Nowhere left to report a failure to log. */
+	while (write(STDERR_FILENO, line, (size_t)len) == -1 && errno == EINTR)
+		;
+}
+
 static void
 log_vwrite(int priority, const char *fmt, va_list ap, const char *suffix)
 {
-	char raw[LOG_LINE_MAX], clean[LOG_LINE_MAX];
+	char raw[LOG_LINE_MAX], clean[LOG_LINE_MAX], joined[LOG_LINE_MAX + 128];
+	const char *msg = clean;
 	int saved_errno = errno;
 
 	vsnprintf(raw, sizeof(raw), fmt, ap);
 	log_escape(clean, sizeof(clean), raw);
-	if (log_to_stderr)
-		fprintf(stderr, "spawnd[%ld]: %s%s%s\n", (long)getpid(), clean,
-		    suffix ? ": " : "", suffix ? suffix : "");
-	else if (suffix)
-		syslog(priority, "%s: %s", clean, suffix);
+	/* strerror's text, not a client's: nothing to escape (truncation is fine) */
+	if (suffix != NULL &&
+	    snprintf(joined, sizeof(joined), "%s: %s", clean, suffix) >= 0)
+		msg = joined;
+	if (log_dest == LOG_DEST_SYSLOG)
+		syslog(priority, "%s", msg);
 	else
-		syslog(priority, "%s", clean);
+		log_write_stderr(priority, msg);
 	errno = saved_errno;
+}
+
+void
+log_bare(const char *line)
+{
+	char clean[LOG_LINE_MAX];
+	int saved_errno = errno;
+
+	log_escape(clean, sizeof(clean), line);
+	if (log_dest == LOG_DEST_SYSLOG)
+		syslog(LOG_ERR, "%s", clean);
+	else if (log_dest == LOG_DEST_JOURNAL)
+		log_write_stderr(LOG_ERR, clean);
+	else
+		dprintf(STDERR_FILENO, "%s\n", clean);
+	errno = saved_errno;
+}
+
+void
+log_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	log_vwrite(LOG_ERR, fmt, ap, NULL);
+	va_end(ap);
 }
 
 void
@@ -142,17 +242,6 @@ fatal(int status, const char *fmt, ...)
 
 	va_start(ap, fmt);
 	log_vwrite(LOG_ERR, fmt, ap, reason);
-	va_end(ap);
-	exit(status);
-}
-
-void
-fatalx(int status, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	log_vwrite(LOG_ERR, fmt, ap, NULL);
 	va_end(ap);
 	exit(status);
 }

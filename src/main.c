@@ -152,19 +152,19 @@ self_init(struct self *se, char **argv)
 	se->se_argv = argv;
 	/* Also unsets the variables: children must not see them. */
 	if (handover_read(ho, err, sizeof(err)) == -1) {
-		fprintf(stderr, "spawnd: %s\n", err);
+		log_error("%s", err);
 		exit(EX_OSERR);
 	}
 	se->se_reexec = ho->ho_present;
 	if (ho->ho_present && ho->ho_startdir[0] == '/')
 		memcpy(se->se_startdir, ho->ho_startdir, sizeof(se->se_startdir));
 	else if (getcwd(se->se_startdir, sizeof(se->se_startdir)) == NULL) {
-		fprintf(stderr, "spawnd: getcwd: %s\n", strerror(errno));
+		log_error("getcwd: %s", strerror(errno));
 		exit(EX_OSERR);
 	}
 	if (self_locate(se, argv[0]) == -1) {
-		fprintf(stderr, "spawnd: cannot locate my own binary \"%s\": %s\n",
-		    argv[0], strerror(errno));
+		log_error("cannot locate my own binary \"%s\": %s", argv[0],
+		    strerror(errno));
 		exit(EX_OSERR);
 	}
 }
@@ -173,7 +173,7 @@ static void
 report_stderr(void *ctx, const char *line)
 {
 	(void)ctx;
-	fprintf(stderr, "%s\n", line);
+	log_bare(line);
 }
 
 static void
@@ -363,15 +363,28 @@ main(int argc, char **argv)
 		fprintf(stderr, "spawnd: resetting signals: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
+	/*
+	 * Started with 0, 1 or 2 closed, a socket would take that number
+	 * and every child, which keeps 0-2, would hold it as its stdio.
+	 */
+	if (daemon_guard_stdio() == -1) {
+		fprintf(stderr, "spawnd: opening /dev/null: %s\n", strerror(errno));
+		return EX_OSERR;
+	}
 	parse_options(argc, argv, &op);
+	/*
+	 * A daemon's new image (a reload's) has /dev/null for stderr: its
+	 * errors, from here on, go to syslog.  Safe before the close_range
+	 * below, which a reload's image skips.
+	 */
+	log_init(op.op_foreground || op.op_test || getenv(HANDOVER_ENV) == NULL,
+	    LOG_DAEMON, op.op_debug);
 	self_init(&se, argv);
 	tzset();
 	/* daemon(7): no stray fds, except sockets systemd passed us. */
 	if (!op.op_foreground && !op.op_test && !se.se_reexec &&
 	    se.se_handover.ho_nlisteners == 0)
 		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
-	log_init(op.op_foreground || op.op_test || !se.se_reexec, LOG_DAEMON,
-	    op.op_debug);
 	if (config_load(&cf, &op, &se, se.se_reexec ? report_log :
 	    report_stderr) != 0)
 		return EX_CONFIG;
@@ -384,7 +397,7 @@ main(int argc, char **argv)
 	    cf.cf_syslog_facility, op.op_debug);
 	if (path_join(pidfile, sizeof(pidfile), se.se_startdir,
 	    op.op_pidfile ? op.op_pidfile : cf.cf_pidfile) == -1) {
-		fprintf(stderr, "spawnd: pidfile path too long\n");
+		log_error("pidfile path too long");
 		return EX_USAGE;
 	}
 	pidfd = start(&srv, &cf, &wait_mask, pidfile, &op, &se);

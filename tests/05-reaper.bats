@@ -4,6 +4,10 @@
 # zombie and not one descriptor more in the parent than before.
 
 load helpers
+load services
+
+setup() { svc_setup; }
+teardown() { svc_teardown; }
 
 # hammer HOST PORT TOTAL CONCURRENCY: TOTAL hello connections, at most
 # CONCURRENCY at a time; each must read a whole hello line and EOF.
@@ -147,4 +151,33 @@ fd_list() {
 	kill -0 "$SPAWND_PID" || fail "spawnd died"
 	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
 	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+}
+
+@test "started with stdin and stdout closed: a child's fds 0-2 are /dev/null and stderr, never a listener" {
+	local port child
+	port=$(free_port)
+	cat <<-EOF | write_config
+	$(svc_globals)
+	service command {
+		type = "command"
+		listen_stream = {"127.0.0.1:$port"}
+	}
+	EOF
+	# As a careless init script might: no stdin, no stdout.
+	(exec "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF") \
+	    <&- >&- 2>>"$SPAWND_LOG" 3>&- &
+	SPAWND_PID=$!
+	spawnd_wait_ready
+	[[ $(readlink "/proc/$SPAWND_PID/fd/0") == /dev/null &&
+	    $(readlink "/proc/$SPAWND_PID/fd/1") == /dev/null ]] ||
+	    fail "the parent's fds 0 and 1:" "$(fd_list "$SPAWND_PID")"
+	exec 5<>"/dev/tcp/127.0.0.1/$port"
+	wait_for_log "begat [0-9]+ for command$"
+	child=$(sed -nE 's/.*begat ([0-9]+) for command$/\1/p' "$SPAWND_LOG")
+	[[ $(readlink "/proc/$child/fd/0") == /dev/null &&
+	    $(readlink "/proc/$child/fd/1") == /dev/null &&
+	    $(readlink "/proc/$child/fd/2") == "$SPAWND_LOG" ]] ||
+	    fail "child $child's fds:" "$(fd_list "$child")"
+	exec 5>&-
+	wait_for_log "reaped $child \(command\)"
 }

@@ -1,0 +1,239 @@
+#!/usr/bin/env bats
+# Where the log goes, in the shapes admins run (DESIGN section 8).
+#
+# A daemon (no -f) logging to syslog on a host that has a /dev/log:
+# every service answers its client byte for byte, the log socket gets
+# the log lines and never a client's bytes, before and after reloads; a
+# reload's new image that cannot start says why in syslog, where its
+# stderr (/dev/null) would lose it.  These need root (tests/devlog.bash).
+#
+# In the foreground under systemd, stderr is the journal: "<N>message"
+# with the sd-daemon(3) priority, no "spawnd[PID]: " of our own.  The
+# real journal is tests/40-systemd.bats's; here stderr is a file whose
+# device and inode $JOURNAL_STREAM names, which is all spawnd looks at.
+
+load helpers
+load services
+load devlog
+
+GREETING='Welcome to spawnd; type help for command list.\r\n'
+PROMPT='Command? '
+COOKIE='The only cookie\nin this jar.'
+
+setup() {
+	svc_setup
+	DEVLOG_HOLDER=
+	PORTS=()
+	local i
+	for i in 1 2 3 4 5; do
+		PORTS+=("$(free_port)")
+	done
+	CATSOCK=$BATS_TEST_TMPDIR/catsock
+	printf '%b\n%%\n' "$COOKIE" >"$SVC_DIR/one-cookie"
+	chmod 644 "$SVC_DIR/one-cookie"
+}
+
+# The namespace outlives its holder as long as the daemon in it runs.
+teardown() {
+	[[ -z $DEVLOG_HOLDER ]] || devlog_teardown
+	svc_teardown
+}
+
+# Every service, forked (time and daytime too: the fd clash was a child's).
+daemon_services_conf() {
+	cat <<-EOF
+	pidfile = "$SPAWND_PIDFILE"
+	resolve_names = false
+	fortune_file = "$SVC_DIR/one-cookie"
+	service hello { type = "hello"  listen_stream = {"127.0.0.1:${PORTS[0]}"} }
+	service fortune { type = "fortune"  listen_stream = {"127.0.0.1:${PORTS[1]}"} }
+	service time { type = "time"  fork = true  listen_stream = {"127.0.0.1:${PORTS[2]}"} }
+	service daytime { type = "daytime"  fork = true  listen_stream = {"127.0.0.1:${PORTS[3]}"} }
+	service command { type = "command"  listen_stream = {"127.0.0.1:${PORTS[4]}"} }
+	service catsock { type = "catsock"  listen_stream = {"$CATSOCK"} }
+	EOF
+}
+
+# launch_daemon: spawnd -c CONF inside the namespace, as an admin types
+# it; returns once the launcher has exited 0 (every listener bound).
+launch_daemon() {
+	run timeout 20 nsenter -t "$DEVLOG_HOLDER" -m -- "$SPAWND" -c "$SPAWND_CONF" \
+	    </dev/null 3>&-
+	assert_status 0
+	[[ -s $SPAWND_PIDFILE ]] || fail "no pidfile after a successful start"
+	DAEMON_PID=$(<"$SPAWND_PIDFILE")
+	track_daemon "$DAEMON_PID"
+}
+
+# The 4 bytes of RFC 868 time in FILE are within 10 s of our clock.
+assert_time_bytes() {
+	local size secs now
+	size=$(stat -c %s "$1")
+	(( size == 4 )) || fail "time: $size bytes, not 4:" "$(svc_dump "$1")"
+	secs=$(od -An -tu1 "$1" | awk '{ print (($1 * 256 + $2) * 256 + $3) * 256 + $4 - 2208988800 }')
+	now=$(date +%s)
+	(( secs - now <= 10 && now - secs <= 10 )) ||
+	    fail "time: $secs is not now ($now)"
+}
+
+# Talk to every service once and check every byte.
+check_every_service() {
+	local out=$BATS_TEST_TMPDIR/reply date
+	fetch_tcp 127.0.0.1 "${PORTS[0]}" "$out"
+	assert_hello_bytes "$out" '127\.0\.0\.1'
+
+	fetch_tcp 127.0.0.1 "${PORTS[1]}" "$out"
+	head -n 1 "$out" >"$out.hello"
+	tail -n +2 "$out" >"$out.cookie"
+	assert_hello_bytes "$out.hello" '127\.0\.0\.1'
+	assert_bytes "$out.cookie" 'The only cookie\r\nin this jar.\r\n'
+
+	fetch_tcp 127.0.0.1 "${PORTS[2]}" "$out"
+	assert_time_bytes "$out"
+
+	fetch_tcp 127.0.0.1 "${PORTS[3]}" "$out"
+	[[ $(<"$out") =~ ^($DATE_RE)$'\r'$ ]] ||
+	    fail "daytime: not DATE CRLF:" "$(svc_dump "$out")"
+	date=${BASH_REMATCH[1]}
+	assert_bytes "$out" "$date\\r\\n"
+
+	fetch_unix "$CATSOCK" "$out"
+	[[ $(head -n 1 "$out") =~ ^Hello\ there,\ it\'s\ now\ ($DATE_RE)$ ]] ||
+	    fail "catsock: no greeting:" "$(svc_dump "$out")"
+	assert_bytes "$out" "Hello there, it's now ${BASH_REMATCH[1]}\\n$COOKIE\\n"
+
+	svc_session 127.0.0.1 "${PORTS[4]}" "$out" 'date\r\nquit\r\n' >/dev/null
+	[[ $(<"$out") =~ Command\?\ ($DATE_RE) ]] ||
+	    fail "command: no date answered:" "$(svc_dump "$out")"
+	assert_bytes "$out" "$GREETING${PROMPT}${BASH_REMATCH[1]}\\r\\n$PROMPT"
+}
+
+# Nothing a client was sent reached the log socket, and every datagram
+# is a syslog(3) line of spawnd's.
+assert_devlog_clean() {
+	local bad
+	bad=$(grep -vE '^<[0-9]+>[A-Z][a-z]{2} [ 0-9][0-9] [0-9:]{8} spawnd\[[0-9]+\]: ' \
+	    "$DEVLOG_FILE") || true
+	[[ -z $bad ]] || fail "datagrams that are not spawnd's log lines:" "$bad"
+	bad=$(grep -E 'Hello there|only cookie|Welcome|Command\?' "$DEVLOG_FILE") || true
+	[[ -z $bad ]] || fail "client bytes on /dev/log:" "$bad"
+}
+
+@test "daemon mode with a real /dev/log: every service byte-exact, the log gets log lines only, also after two HUPs" {
+	devlog_setup
+	daemon_services_conf | write_config
+	launch_daemon
+	local svc round
+	for svc in hello fortune time daytime command; do
+		wait_for_devlog "spawnd\[$DAEMON_PID\]: server started on $svc 127\.0\.0\.1:"
+	done
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: server started on catsock $(re_quote "$CATSOCK")"
+	for round in 1 2 3; do
+		check_every_service
+		for svc in hello fortune time daytime command catsock; do
+			wait_for_devlog "spawnd\[$DAEMON_PID\]: begat [0-9]+ for $svc\$" "$round"
+			wait_for_devlog "spawnd\[$DAEMON_PID\]: reaped [0-9]+ \($svc\)\$" "$round"
+		done
+		# The children's own lines come from the children's PIDs.
+		wait_for_devlog "spawnd\[[0-9]+\]: connection from 127\.0\.0\.1 \[127\.0\.0\.1\] at port [0-9]+ on hello\$" "$round"
+		assert_devlog_clean
+		(( round < 3 )) || break
+		kill -HUP "$DAEMON_PID"
+		wait_for_devlog "spawnd\[$DAEMON_PID\]: spawnd [^ ]+ reloaded with " "$round"
+	done
+	# Still the same daemon, with its pidfile.
+	[[ $(<"$SPAWND_PIDFILE") == "$DAEMON_PID" ]] || fail "pidfile changed"
+	kill -0 "$DAEMON_PID"
+}
+
+@test "daemon mode: a reload's new image that cannot start logs why to syslog" {
+	devlog_setup
+	daemon_services_conf | write_config
+	launch_daemon
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: server started on hello "
+	# A pidfile in a directory that does not exist: the new image is the
+	# one to find out.
+	sed -i "s|^pidfile = .*|pidfile = \"$BATS_TEST_TMPDIR/missing/spawnd.pid\"|" \
+	    "$SPAWND_CONF"
+	kill -HUP "$DAEMON_PID"
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: (reload refused: .*|pidfile $(re_quote "$BATS_TEST_TMPDIR")/missing/spawnd\.pid: No such file or directory)\$"
+}
+
+# start_journaled ARG...: start_spawnd ARG... with $JOURNAL_STREAM naming
+# the log file it writes its stderr to (or, with JOURNAL_OTHER=1, some
+# other file: a shell started from a unit inherits the variable).
+start_journaled() {
+	local named=$SPAWND_LOG
+	: >>"$SPAWND_LOG"
+	if [[ ${JOURNAL_OTHER:-0} == 1 ]]; then
+		named=$BATS_TEST_TMPDIR/other
+		: >"$named"
+	fi
+	export JOURNAL_STREAM
+	JOURNAL_STREAM=$(stat -c '%d:%i' "$named")
+	start_spawnd "$@"
+	unset JOURNAL_STREAM
+}
+
+@test "stderr is the journal: every line has its priority prefix and no spawnd[PID]: of its own" {
+	svc_globals >"$SPAWND_CONF"
+	cat >>"$SPAWND_CONF" <<-EOF
+	service hello { type = "hello"  listen_stream = {"127.0.0.1:${PORTS[0]}"} }
+	service time {
+		type = "time"
+		listen_datagram = {"127.0.0.1:${PORTS[1]}"}
+		deny = {"127.0.0.0/8"}
+	}
+	EOF
+	start_journaled -d -c "$SPAWND_CONF"
+	fetch_tcp 127.0.0.1 "${PORTS[0]}" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+	wait_for_log '^<6>reaped [0-9]+ \(hello\)$'
+	assert_log '^<6>server started on hello 127\.0\.0\.1:'
+	assert_log '^<6>begat [0-9]+ for hello$'
+	# The child's line too: it shares the parent's stderr.
+	assert_log '^<6>connection from 127\.0\.0\.1 \[127\.0\.0\.1\] at port [0-9]+ on hello$'
+	# A debug line: a datagram refused by the access list.
+	udp_ask 127.0.0.1 "${PORTS[1]}" "$BATS_TEST_TMPDIR/udp"
+	wait_for_log '^<7>refused datagram on time: acl$'
+	# A warning: a reload refused for a bad configuration.
+	echo 'max_children = -1' >>"$SPAWND_CONF"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log '^<4>got SIGHUP, but the configuration has errors'
+	assert_log "^<4>$(re_quote "$SPAWND_CONF"):[0-9]+: "
+	run grep -vE '^<[3467]>' "$SPAWND_LOG"
+	[[ -z $output ]] || fail "lines without a priority prefix:" "$output"
+	run grep -F 'spawnd[' "$SPAWND_LOG"
+	[[ -z $output ]] || fail "lines with a spawnd[PID] prefix:" "$output"
+}
+
+@test "stderr is the journal: a start-up that fails says why at priority 3 (error)" {
+	local holder
+	svc_globals >"$SPAWND_CONF"
+	cat >>"$SPAWND_CONF" <<-EOF
+	service hello { type = "hello"  listen_stream = {"127.0.0.1:${PORTS[0]}"} }
+	EOF
+	# Someone else holds the port.
+	python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+open(sys.argv[2], "w").close(); time.sleep(30)' "${PORTS[0]}" \
+	    "$BATS_TEST_TMPDIR/held" </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	wait_until 10 test -e "$BATS_TEST_TMPDIR/held" || fail "no port holder"
+	: >>"$SPAWND_LOG"
+	env JOURNAL_STREAM="$(stat -c '%d:%i' "$SPAWND_LOG")" \
+	    timeout 10 "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF" \
+	    </dev/null >/dev/null 2>>"$SPAWND_LOG" 3>&- && status=0 || status=$?
+	kill "$holder"
+	wait "$holder" || true
+	(( status == 69 || status == 71 )) || fail "exit $status, not 69 or 71"
+	assert_log "^<3>.*127\.0\.0\.1:${PORTS[0]}.*Address already in use"
+}
+
+@test "JOURNAL_STREAM naming another file: plain spawnd[PID]: lines on stderr" {
+	hello_config "127.0.0.1:${PORTS[0]}" >"$SPAWND_CONF"
+	JOURNAL_OTHER=1 start_journaled -c "$SPAWND_CONF"
+	assert_log "^spawnd\[$SPAWND_PID\]: server started on hello 127\.0\.0\.1:${PORTS[0]}$"
+	run grep -E '^<[0-9]>' "$SPAWND_LOG"
+	[[ -z $output ]] || fail "priority prefixes outside the journal:" "$output"
+}
