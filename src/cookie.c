@@ -19,6 +19,7 @@
 
 #include "config.h"
 #include "cookie.h"
+#include "exec_env.h"
 #include "fortune.h"
 #include "netio.h"
 
@@ -188,6 +189,7 @@ cookie_dgram(const struct svc_conf *sc, char *buf, size_t cap)
 static void __attribute__((noreturn))
 cookie_exec(char **argv, int out, pid_t parent)
 {
+	char *envp[EXEC_ENV_MAX];
 	sigset_t none;
 	int null;
 
@@ -209,7 +211,8 @@ cookie_exec(char **argv, int out, pid_t parent)
 	if (dup2(out, 1) == -1)
 		_exit(127);
 	/* The client socket and the pipe's read end are close-on-exec. */
-	execv(argv[0], argv);
+	exec_env_minimal(envp);
+	execve(argv[0], argv, envp);
 	_exit(127);
 }
 

@@ -215,3 +215,21 @@ PY
 	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
 	assert_status 0
 }
+
+@test "fortune_command runs with a minimal environment: PATH, LANG and TZ, nothing of the daemon's" {
+	fortune_conf 'fortune_command = "/usr/bin/env"' | write_config
+	# What a daemon started by root or by systemd carries.  NOTIFY_SOCKET
+	# names nothing: spawnd's own READY=1 just fails to arrive.
+	export HOME=/root SECRET_TOKEN=hunter2 JOURNAL_STREAM=1:2 LANG=C.UTF-8 \
+	    TZ=UTC NOTIFY_SOCKET=$BATS_TEST_TMPDIR/none
+	start_spawnd -c "$SPAWND_CONF"
+	unset SECRET_TOKEN JOURNAL_STREAM NOTIFY_SOCKET
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/reply"
+	split_reply "$BATS_TEST_TMPDIR/reply"
+	tail -c +$((HLEN + 1)) "$BATS_TEST_TMPDIR/reply" | tr -d '\r' | sort \
+	    >"$BATS_TEST_TMPDIR/env"
+	printf '%s\n' LANG=C.UTF-8 PATH=/usr/local/bin:/usr/bin:/bin TZ=UTC \
+	    >"$BATS_TEST_TMPDIR/want"
+	diff "$BATS_TEST_TMPDIR/want" "$BATS_TEST_TMPDIR/env" ||
+	    fail "the program's environment is not the minimal one"
+}
