@@ -48,8 +48,11 @@ devlog_setup() {
 	DEVLOG_HOLDER=$!
 	wait_until 10 test -e "$ready" ||
 	    fail "the mount namespace did not come up:" "$(cat "$BATS_TEST_TMPDIR/ns.err")"
-	in_ns timeout 600 python3 "$BATS_TEST_DIRNAME/devlog-recv.py" /dev/log \
-	    "$DEVLOG_FILE" </dev/null >"$BATS_TEST_TMPDIR/recv.err" 2>&1 3>&- &
+	# A simple command, not a function: $! is then timeout itself, which
+	# passes the teardown's SIGTERM on to the receiver.
+	nsenter -t "$DEVLOG_HOLDER" -m -- timeout 600 python3 \
+	    "$BATS_TEST_DIRNAME/devlog-recv.py" /dev/log "$DEVLOG_FILE" \
+	    </dev/null >"$BATS_TEST_TMPDIR/recv.err" 2>&1 3>&- &
 	DEVLOG_RECV=$!
 	wait_until 10 test -e "$DEVLOG_FILE" ||
 	    fail "the /dev/log receiver did not start:" "$(cat "$BATS_TEST_TMPDIR/recv.err")"

@@ -87,6 +87,50 @@ spawnd_teardown() {
 		done >&2
 	fi
 	builtin_unlock
+	no_leftovers
+}
+
+# leftovers: PIDs of processes this test started (they carry its
+# SPAWND_TEST_OWNER) that are still alive, but for this shell and its
+# ancestors.  Builtins only, so the scan starts no process of its own.
+leftovers() {
+	local d pid kv self=" $$ $BASHPID " anc=$BASHPID ppid comm
+	# Our ancestors carry the variable too (bats exported it).
+	while [[ $anc -gt 1 ]]; do
+		ppid=
+		while read -r comm ppid && [[ $comm != PPid: ]]; do :; done \
+		    2>/dev/null <"/proc/$anc/status"
+		[[ -n $ppid ]] || break
+		self+="$ppid "
+		anc=$ppid
+	done
+	for d in /proc/[0-9]*; do
+		pid=${d#/proc/}
+		[[ $self == *" $pid "* ]] && continue
+		while IFS= read -r -d '' kv; do
+			if [[ $kv == "SPAWND_TEST_OWNER=$BATS_TEST_TMPDIR" ]]; then
+				echo "$pid"
+				break
+			fi
+		done 2>/dev/null <"$d/environ"
+	done
+	return 0
+}
+
+_no_leftovers() { [[ -z $(leftovers) ]]; }
+
+# no_leftovers: the end of every teardown.  Whatever the test started
+# must be gone by now (a process on its way out gets 5 s); anything left
+# is killed, and the test fails naming it.
+no_leftovers() {
+	local pid left=
+	wait_until 5 _no_leftovers && return 0
+	for pid in $(leftovers); do
+		left+="$pid $(tr '\0' ' ' 2>/dev/null <"/proc/$pid/cmdline")"$'\n'
+		kill -KILL "$pid" 2>/dev/null
+	done
+	[[ -n $left ]] || return 0
+	fail "processes of this test outlived it (now killed):" "$left"
 }
 
 # ---- assertions: each prints what it expected and what it got

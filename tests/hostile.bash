@@ -21,16 +21,37 @@ kv() {
 hostile_setup() {
 	svc_setup
 	HOLDERS=()
+	HOLD_NAMES=()
 }
 
 hostile_teardown() {
-	local pid
-	: >"$BATS_TEST_TMPDIR/release"
+	local pid name
+	for name in "${HOLD_NAMES[@]}"; do
+		: >"$BATS_TEST_TMPDIR/release.$name"
+	done
+	# A holder is a subshell running timeout running python: signal
+	# them all, not just the subshell, which would leave the rest.
 	for pid in "${HOLDERS[@]}"; do
-		wait_for_exit "$pid" 5 || kill "$pid" 2>/dev/null
+		wait_for_exit "$pid" 5 || stop_tree "$pid"
 		wait "$pid" 2>/dev/null || true
 	done
 	svc_teardown
+}
+
+# descendants PID: PID's children, their children, and so on.
+descendants() {
+	local c
+	for c in $(ps -o pid= --ppid "$1" 2>/dev/null); do
+		echo "$c"
+		descendants "$c"
+	done
+}
+
+# stop_tree PID: SIGTERM PID and everything below it.
+stop_tree() {
+	local pids
+	mapfile -t pids < <(descendants "$1")
+	kill -TERM "$1" "${pids[@]}" 2>/dev/null || true
 }
 
 # hold NAME TARGET N [OPTION...]: open N connections in the background
@@ -46,6 +67,7 @@ hold() {
 	    </dev/null >"$BATS_TEST_TMPDIR/hold.$name.out" 2>&1 3>&- &
 	pid=$!
 	HOLDERS+=("$pid")
+	HOLD_NAMES+=("$name")
 	eval "HOLD_PID_$name=$pid"
 	if ! wait_until 90 test -s "$BATS_TEST_TMPDIR/hold.$name"; then
 		fail "holder $name did not open its $n connections:" \
