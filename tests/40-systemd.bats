@@ -1,0 +1,207 @@
+#!/usr/bin/env bats
+# spawnd under a real systemd (DESIGN sections 7 and 8): Debian's
+# systemd booted as PID 1 of private namespaces (tests/systemd-boot.sh),
+# the generated spawnd.service with every sandboxing directive it ships,
+# the tree "make install" puts on this build's prefix, and the installed
+# (system) configuration: fixed ports 13, 17, 37, 2345 and 9000 on a
+# loopback of the namespace's own, children as nobody.  Needs root.
+
+load helpers
+load services
+load systemd
+
+setup_file() {
+	[[ $(id -u) -eq 0 ]] || return 0
+	DEST=$BATS_FILE_TMPDIR/dest
+	export DEST
+	make -C "$TOP_BUILDDIR" install DESTDIR="$DEST" \
+	    >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
+		tail -n 30 "$BATS_FILE_TMPDIR/install.log" >&2
+		return 1
+	}
+}
+
+setup() {
+	svc_setup
+	sysd_require
+	PREFIX=$(build_var prefix)
+	SYSCONF=$DEST$(build_var sysconfdir | sed "s|\${prefix}|$PREFIX|")
+	# The installed tree is the file's; a test that edits the
+	# configuration gets it back at teardown.
+	cp -p "$SYSCONF/spawnd.conf" "$BATS_TEST_TMPDIR/spawnd.conf.installed"
+	sysd_boot "$DEST"
+}
+
+teardown() {
+	sysd_teardown
+	if [[ -f $BATS_TEST_TMPDIR/spawnd.conf.installed ]]; then
+		cp -p "$BATS_TEST_TMPDIR/spawnd.conf.installed" "$SYSCONF/spawnd.conf"
+	fi
+	svc_teardown
+}
+
+# unit_prop NAME: the value of property NAME of spawnd.service.
+unit_prop() {
+	sysctl_ns show -P "$1" spawnd.service
+}
+
+# The messages of spawnd.service's journal, one per line.
+spawnd_journal() {
+	journal -u spawnd.service -o cat
+}
+
+_journal_has() {
+	local n
+	n=$(spawnd_journal 2>/dev/null | grep -cE -- "$1")
+	(( ${n:-0} >= ${2:-1} ))
+}
+
+# wait_for_journal ERE [COUNT]
+wait_for_journal() {
+	wait_until "$SPAWND_TEST_TIMEOUT" _journal_has "$1" "${2:-1}" && return 0
+	fail "no ${2:-1} journal line(s) /$1/ of spawnd.service:" \
+	    "$(spawnd_journal 2>&1 | tail -n 40)"
+}
+
+# Every service of the installed configuration answers, over TCP from
+# inside the namespace, and over the Unix socket.
+check_installed_services() {
+	local out=$BATS_TEST_TMPDIR/reply
+	in_sysd timeout 5 nc -N 127.0.0.1 2345 </dev/null >"$out"
+	assert_hello_bytes "$out" '[A-Za-z0-9.-]+'
+	in_sysd timeout 5 nc -N 127.0.0.1 13 </dev/null >"$out"
+	[[ $(<"$out") =~ ^$DATE_RE$'\r'$ ]] || fail "daytime:" "$(svc_dump "$out")"
+	in_sysd timeout 5 nc -N 127.0.0.1 37 </dev/null >"$out"
+	[[ $(stat -c %s "$out") -eq 4 ]] || fail "time:" "$(svc_dump "$out")"
+	in_sysd timeout 5 nc -N 127.0.0.1 17 </dev/null >"$out"
+	[[ $(head -n 1 "$out") == "Hello there, "* && $(wc -l <"$out") -ge 2 ]] ||
+	    fail "qotd:" "$(svc_dump "$out")"
+	in_sysd timeout 5 nc -N -U /run/spawnd/catsock </dev/null >"$out"
+	[[ $(head -n 1 "$out") =~ ^Hello\ there,\ it\'s\ now\ $DATE_RE$ ]] ||
+	    fail "catsock:" "$(svc_dump "$out")"
+	printf 'date\r\nquit\r\n' | in_sysd timeout 5 nc -N 127.0.0.1 9000 >"$out"
+	[[ $(<"$out") == "Welcome to spawnd; type help for command list."$'\r\n'"Command? "* ]] ||
+	    fail "command:" "$(svc_dump "$out")"
+}
+
+@test "systemctl start: active (running) once READY=1, every installed service answers, the journal has priorities and one spawnd[PID]" {
+	sysctl_ns start spawnd.service
+	[[ $(unit_prop ActiveState)/$(unit_prop SubState) == active/running ]] ||
+	    fail "after start: $(unit_prop ActiveState)/$(unit_prop SubState)" \
+	    "$(sysctl_ns status spawnd.service --no-pager 2>&1)"
+	# Type=notify: start returned only after READY=1, which spawnd sends
+	# once every listener is bound; the pidfile names the main PID.
+	local main
+	main=$(unit_prop MainPID)
+	[[ $(in_sysd cat /run/spawnd/spawnd.pid) == "$main" ]] ||
+	    fail "pidfile: $(in_sysd cat /run/spawnd/spawnd.pid), MainPID $main"
+	check_installed_services
+	wait_for_journal '^reaped [0-9]+ \(catsock\)$'
+	# Priorities from the <N> prefixes: info for the connection lines.
+	journal -u spawnd.service -p info..info -o cat | grep -qE '^begat [0-9]+ for hello$' ||
+	    fail "no 'begat' at priority info:" "$(journal -u spawnd.service -o verbose | tail -n 40)"
+	run journal -u spawnd.service -o cat
+	[[ $output != *"spawnd["* ]] || fail "a spawnd[PID] of our own in the journal:" "$output"
+	[[ $output != *"<6>"* ]] || fail "a raw priority prefix in the journal:" "$output"
+	run journal -u spawnd.service -o short
+	assert_output_re "spawnd\\[$main\\]: server started on hello "
+	# The sandbox applied: the seccomp filter, no new privileges, the four
+	# capabilities of CapabilityBoundingSet= (kill 5, setgid 6, setuid 7,
+	# net_bind_service 10) and no more.
+	run nsenter -t "$SYSD_PID" -m -p -- cat "/proc/$main/status"
+	assert_output_re $'Seccomp:\t2'
+	assert_output_re $'NoNewPrivs:\t1'
+	assert_output_re $'CapBnd:\t0+4e0\n'
+	# Nor did systemd have to give up on any directive.
+	run journal -o cat
+	[[ $output != *"spawnd.service: Failed to"* ]] ||
+	    fail "systemd could not apply part of the unit:" "$output"
+}
+
+@test "systemctl reload three times under a client loop: same MainPID, no failed client" {
+	local main loop=$BATS_TEST_TMPDIR/loop round
+	sysctl_ns start spawnd.service
+	main=$(unit_prop MainPID)
+	on_sysd_net timeout 120 python3 - "$loop" <<-'PY' >"$loop.out" 2>&1 3>&- &
+	import os, socket, sys, time
+	stop = sys.argv[1] + '.stop'
+	ok = bad = 0
+	errors = []
+	while not os.path.exists(stop):
+	    try:
+	        with socket.create_connection(('127.0.0.1', 2345), timeout=5) as s:
+	            data = b''
+	            while True:
+	                chunk = s.recv(4096)
+	                if not chunk:
+	                    break
+	                data += chunk
+	        if data.startswith(b'Hello there, ') and data.endswith(b'\r\n'):
+	            ok += 1
+	        else:
+	            bad += 1
+	            errors.append(repr(data[:60]))
+	    except OSError as e:
+	        bad += 1
+	        errors.append(str(e))
+	    with open(sys.argv[1], 'w') as f:
+	        f.write('%d %d\n' % (ok, bad))
+	print('ok %d bad %d' % (ok, bad), *errors[:5], sep='\n')
+	PY
+	local loop_pid=$!
+	wait_until 10 test -s "$loop" || fail "the client loop did not start"
+	for round in 1 2 3; do
+		sysctl_ns reload spawnd.service
+		wait_for_journal '^spawnd [^ ]+ reloaded with ' "$round"
+		wait_until 10 [ "$(unit_prop ActiveState)" = active ] ||
+		    fail "not active after reload $round: $(unit_prop ActiveState)"
+		# Clients get through between reloads too.
+		local before
+		before=$(cut -d' ' -f1 "$loop")
+		wait_until 10 _loop_past "$loop" $((before + 20)) ||
+		    fail "the client loop stalled after reload $round: $(<"$loop")"
+	done
+	: >"$loop.stop"
+	wait "$loop_pid" || fail "client loop failed:" "$(cat "$loop.out")"
+	echo "# clients during 3 reloads: $(head -n 1 "$loop.out")" >&3
+	[[ $(head -n 1 "$loop.out") =~ ^ok\ [0-9]+\ bad\ 0$ ]] ||
+	    fail "failed clients:" "$(cat "$loop.out")"
+	[[ $(unit_prop MainPID) == "$main" ]] ||
+	    fail "MainPID changed: $main -> $(unit_prop MainPID)"
+	[[ $(unit_prop NRestarts) == 0 ]] || fail "restarted: $(unit_prop NRestarts)"
+}
+
+_loop_past() {
+	(( $(cut -d' ' -f1 "$1") >= $2 ))
+}
+
+@test "a bad configuration and a reload: still active on the old one, the journal says FILE:LINE" {
+	local main conf=$SYSCONF/spawnd.conf
+	sysctl_ns start spawnd.service
+	main=$(unit_prop MainPID)
+	printf 'service broken {\n\ttype = no-such-type\n}\n' >>"$conf"
+	local line
+	line=$(grep -n 'no-such-type' "$conf" | cut -d: -f1)
+	sysctl_ns reload spawnd.service
+	wait_for_journal "^$(re_quote "$PREFIX")/etc/spawnd\\.conf:$line: "
+	wait_for_journal 'still running with the old one'
+	journal -u spawnd.service -p warning..warning -o cat | grep -q "spawnd.conf:$line: " ||
+	    fail "the FILE:LINE line is not at priority warning"
+	[[ $(unit_prop ActiveState)/$(unit_prop SubState) == active/running ]] ||
+	    fail "after a bad reload: $(unit_prop ActiveState)/$(unit_prop SubState)"
+	[[ $(unit_prop MainPID) == "$main" ]] || fail "MainPID changed"
+	check_installed_services
+}
+
+@test "systemctl stop: inactive, exit status 0, runtime directory gone" {
+	sysctl_ns start spawnd.service
+	check_installed_services
+	sysctl_ns stop spawnd.service
+	[[ $(unit_prop ActiveState) == inactive ]] ||
+	    fail "after stop: $(unit_prop ActiveState)"
+	[[ $(unit_prop ExecMainStatus) == 0 && $(unit_prop Result) == success ]] ||
+	    fail "exit $(unit_prop ExecMainStatus), result $(unit_prop Result)"
+	wait_for_journal '^shutting down$'
+	run in_sysd test -e /run/spawnd
+	[[ $status -ne 0 ]] || fail "/run/spawnd is still there"
+}
