@@ -57,7 +57,7 @@ daemon_services_conf() {
 # launch_daemon: spawnd -c CONF inside the namespace, as an admin types
 # it; returns once the launcher has exited 0 (every listener bound).
 launch_daemon() {
-	run timeout 20 nsenter -t "$DEVLOG_HOLDER" -m -- "$SPAWND" -c "$SPAWND_CONF" \
+	run timeout 20 nsenter -t "$DEVLOG_HOLDER" -m -r -w -- "$SPAWND" -c "$SPAWND_CONF" \
 	    </dev/null 3>&-
 	assert_status 0
 	[[ -s $SPAWND_PIDFILE ]] || fail "no pidfile after a successful start"

@@ -118,7 +118,8 @@ talk() {
 	start_command
 	talk 'who\r\n'
 	local want
-	want=$(who | sed 's/$/\\r\\n/' | tr -d '\n')
+	# spawnd writes times as who(1) does in a UTF-8 locale (ISO 8601).
+	want=$(LC_ALL=C.UTF-8 who | sed 's/$/\\r\\n/' | tr -d '\n')
 	[[ -n $want ]] || want='no users logged in\r\n'
 	assert_bytes "$BATS_TEST_TMPDIR/out" "$GREETING$PROMPT$want$PROMPT"
 }
@@ -133,7 +134,7 @@ talk() {
 [8] [01236] [ts/1] [        ] [pts/1       ] [                    ] [0.0.0.0        ] [2026-11-27T10:16:00,000000+00:00]
 [7] [01235] [tty1] [bob     ] [tty1        ] [                    ] [0.0.0.0        ] [2026-11-27T10:15:00,000000+00:00]
 EOF
-	want=$(who "$ut" | sed 's/$/\\r\\n/' | tr -d '\n')
+	want=$(LC_ALL=C.UTF-8 who "$ut" | sed 's/$/\\r\\n/' | tr -d '\n')
 	[[ $want == alice*bob* ]] || skip "who(1) cannot read the test utmp"
 	# spawnd in its own mount namespace, with our utmp at /run/utmp.
 	cat >"$wrapper" <<EOF

@@ -108,7 +108,7 @@ check_installed_services() {
 	# The sandbox applied: the seccomp filter, no new privileges, the four
 	# capabilities of CapabilityBoundingSet= (kill 5, setgid 6, setuid 7,
 	# net_bind_service 10) and no more.
-	run nsenter -t "$SYSD_PID" -m -p -- cat "/proc/$main/status"
+	run nsenter -t "$SYSD_PID" -m -p -r -w -- cat "/proc/$main/status"
 	assert_output_re $'Seccomp:\t2'
 	assert_output_re $'NoNewPrivs:\t1'
 	assert_output_re $'CapBnd:\t0+4e0\n'

@@ -50,7 +50,7 @@ devlog_setup() {
 	    fail "the mount namespace did not come up:" "$(cat "$BATS_TEST_TMPDIR/ns.err")"
 	# A simple command, not a function: $! is then timeout itself, which
 	# passes the teardown's SIGTERM on to the receiver.
-	nsenter -t "$DEVLOG_HOLDER" -m -- timeout 600 python3 \
+	nsenter -t "$DEVLOG_HOLDER" -m -r -w -- timeout 600 python3 \
 	    "$BATS_TEST_DIRNAME/devlog-recv.py" /dev/log "$DEVLOG_FILE" \
 	    </dev/null >"$BATS_TEST_TMPDIR/recv.err" 2>&1 3>&- &
 	DEVLOG_RECV=$!
@@ -71,7 +71,7 @@ devlog_teardown() {
 }
 
 in_ns() {
-	nsenter -t "$DEVLOG_HOLDER" -m -- "$@"
+	nsenter -t "$DEVLOG_HOLDER" -m -r -w -- "$@"
 }
 
 _devlog_at_least() {

@@ -90,11 +90,11 @@ _sysd_running() {
 }
 
 sysctl_ns() {
-	nsenter -t "$SYSD_PID" -m -p -- timeout 60 systemctl "$@"
+	nsenter -t "$SYSD_PID" -m -p -r -w -- timeout 60 systemctl "$@"
 }
 
 in_sysd() {
-	nsenter -t "$SYSD_PID" -m -n -- "$@"
+	nsenter -t "$SYSD_PID" -m -n -r -w -- "$@"
 }
 
 on_sysd_net() {
@@ -102,7 +102,7 @@ on_sysd_net() {
 }
 
 journal() {
-	nsenter -t "$SYSD_PID" -m -p -- journalctl --no-pager "$@"
+	nsenter -t "$SYSD_PID" -m -p -r -w -- journalctl --no-pager "$@"
 }
 
 sysd_teardown() {
