@@ -357,10 +357,11 @@ conf_svc_files(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 
 	if (mode[0] != '\0' && strspn(mode, "01234567") == strlen(mode))
 		m = strtoul(mode, NULL, 8);
-	if (m > 07777)
+	/* Permission bits only: the file is born with them (listen.c). */
+	if (m > 0777)
 		conf_error(cx, conf_line(cx, sec, "socket_mode", 0,
 		    sc->sc_line), "%ssocket_mode \"%s\": must be an octal "
-		    "mode from 0000 to 07777", who, mode);
+		    "mode from 0000 to 0777", who, mode);
 	else
 		sc->sc_socket_mode = (mode_t)m;
 	if (file != NULL)

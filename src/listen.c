@@ -162,12 +162,49 @@ unix_prepare(const struct listen_addr *la, int socktype, char *err,
 }
 
 /*
- * bind() creates the file as 0777 & ~umask, and chmod() can only follow
- * it, so the file is created under umask 0177 (owner only, whatever
- * the caller's umask): between bind() and chmod() nobody else can
- * connect or send.  chmod() then sets unix_mode exactly; fchmod() on the
- * socket would not touch the file.  Changing the umask briefly is safe
- * because spawnd is single-threaded.
+ * When root binds in a directory others can write to, they can race
+ * it: swap the socket file for a symlink, or a directory for another.
+ * The socket's directory must be root's (or ours) and writable by its
+ * owner only; every directory above it root's, and not writable by
+ * others unless sticky (as /tmp: nobody can rename what is not theirs).
+ */
+static int
+unix_dir_safe(const char *path, char *err, size_t errlen)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
+	char *slash;
+	int last = 1;
+
+	if (geteuid() != 0)
+		return 0;
+	snprintf(dir, sizeof(dir), "%s", path);
+	while ((slash = strrchr(dir, '/')) != NULL) {
+		slash[slash == dir] = '\0';	/* keep "/" itself */
+		if (stat(dir, &st) == -1)
+			return fail(-1, dir, "stat", err, errlen);
+		if (st.st_uid != 0 || ((st.st_mode & 022) != 0 &&
+		    (last || !(st.st_mode & S_ISVTX)))) {
+			errno = EPERM;
+			listen_err(err, errlen, "%s: directory %s is writable "
+			    "by others than root (owner uid %ld, mode %04o): "
+			    "they could race the socket file", path, dir,
+			    (long)st.st_uid, (unsigned)(st.st_mode & 07777));
+			return -1;
+		}
+		if (slash == dir)
+			break;
+		last = 0;
+	}
+	return 0;
+}
+
+/*
+ * bind() creates the file as 0777 & ~umask: so the file is born with
+ * exactly unix_mode under umask ~unix_mode, and nothing changes it by
+ * path afterwards (a chmod() would follow a symlink someone swapped in
+ * after bind).  Changing the umask briefly is safe because spawnd is
+ * single-threaded.
  */
 static int
 unix_open(const struct listen_addr *la, int socktype, mode_t unix_mode,
@@ -177,28 +214,26 @@ unix_open(const struct listen_addr *la, int socktype, mode_t unix_mode,
 	mode_t old_mask;
 	int fd, rc, saved;
 
-	if (unix_prepare(la, socktype, err, errlen) == -1)
+	if (unix_dir_safe(path, err, errlen) == -1 ||
+	    unix_prepare(la, socktype, err, errlen) == -1)
 		return -1;
 	fd = socket(AF_UNIX, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (fd == -1)
 		return fail(-1, path, "socket", err, errlen);
-	old_mask = umask(0177);
+	old_mask = umask(~unix_mode & 0777);
 	rc = bind(fd, (const struct sockaddr *)&la->la_sa, la->la_salen);
 	saved = errno;
 	umask(old_mask);
 	errno = saved;
 	if (rc == -1)
 		return fail(fd, path, "bind", err, errlen);
-	if (chmod(path, unix_mode) == -1)
-		rc = fail(fd, path, "chmod", err, errlen);
-	else if (socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1)
-		rc = fail(fd, path, "listen", err, errlen);
-	if (rc == -1) {
+	if (socktype == SOCK_STREAM && listen(fd, SOMAXCONN) == -1) {
 		/* The file is ours: do not leave a stale one behind. */
+		rc = fail(fd, path, "listen", err, errlen);
 		saved = errno;
 		unlink(path);
 		errno = saved;
-		return -1;
+		return rc;
 	}
 	return fd;
 }

@@ -380,6 +380,7 @@ test_service_value_errors(void)
 		{ "fork = sometimes", "fork" },
 		{ "socket_mode = \"0999\"", "\"0999\"" },
 		{ "socket_mode = \"10000\"", "\"10000\"" },
+		{ "socket_mode = \"4755\"", "\"4755\"" },
 		{ "socket_mode = \"\"", "socket_mode" },
 		{ "socket_mode = \"rw\"", "\"rw\"" },
 		{ "socket_mode = \"-1\"", "\"-1\"" },
