@@ -325,8 +325,9 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 	} else
 		status = server_listen(srv, ho, err, sizeof(err));
 	if (status != 0) {
-		/* Failed start-up: leave no pidfile behind (nor half a set of sockets). */
-		server_free(srv);
+		/* Failed start-up: leave no pidfile and no socket file behind. */
+		server_abandon(srv);
+		handover_close_unused(ho);
 		pidfile_release(pidfile, pidfd);
 		daemon_fail(status, "%s", err);
 	}

@@ -396,6 +396,13 @@ server_stop(struct server *srv)
 }
 
 void
+server_abandon(struct server *srv)
+{
+	server_close_listeners(srv, 1);
+	server_free(srv);
+}
+
+void
 server_free(struct server *srv)
 {
 	server_close_listeners(srv, 0);

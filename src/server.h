@@ -118,6 +118,9 @@ enum server_exit server_loop(struct server *srv);
  */
 void server_stop(struct server *srv);
 
+/* A start-up that failed: close listeners, remove their socket files, free. */
+void server_abandon(struct server *srv);
+
 /* Close listeners and free srv (not the config). */
 void server_free(struct server *srv);
 

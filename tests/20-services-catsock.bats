@@ -84,3 +84,27 @@ catsock_conf() {
 	[[ -s $BATS_TEST_TMPDIR/reply ]] || fail "the first spawnd no longer answers"
 	kill -0 "$first" || fail "the first spawnd died"
 }
+
+@test "a start that fails after the socket was made leaves no socket file and no pidfile, in the foreground and as a daemon" {
+	local port holder mode
+	port=$(free_port)
+	python3 -c 'import socket, sys, time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen()
+open(sys.argv[2], "w").close(); time.sleep(60)' "$port" "$BATS_TEST_TMPDIR/held" \
+	    </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	wait_until 10 test -e "$BATS_TEST_TMPDIR/held" || fail "no port holder"
+	{
+		catsock_conf "$SOCK"
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+	} | write_config
+	for mode in -f daemon; do
+		run timeout 10 "$SPAWND" ${mode/daemon/} -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF"
+		[[ $status -eq 69 ]] || fail "$mode: exit $status, not 69:" "$output"
+		assert_output_has "127.0.0.1:$port"
+		[[ ! -e $SOCK ]] || fail "$mode: the socket file was left behind"
+		[[ ! -e $SPAWND_PIDFILE ]] || fail "$mode: the pidfile was left behind"
+	done
+	kill "$holder"
+	wait "$holder" || true
+}
