@@ -45,19 +45,24 @@ static const struct conf_facility {
 /* Marks a listen address that did not parse (never leaves this file). */
 #define CONF_BADADDR	(-1)
 
-/* An integer option that must lie in [min, UINT_MAX]. */
+/*
+ * An integer option that must lie in [min, max].  The ceilings (see
+ * confval.h) keep every value one a running daemon can live with: a
+ * slot table it can allocate and scan, a grace period that does not
+ * wrap when counted in 50 ms steps, timeouts alarm() takes.
+ */
 static unsigned
 conf_uint(struct conf_ctx *cx, cfg_t *sec, const char *name, unsigned min,
-    unsigned where, const char *who)
+    unsigned max, unsigned where, const char *who)
 {
 	long	v = cfg_getint(sec, name);
 
 	if (v == CONF_BADINT)		/* already reported */
 		return min;
-	if (v < (long)min || (unsigned long)v > UINT_MAX) {
+	if (v < (long)min || v > (long)max) {
 		conf_error(cx, conf_line(cx, sec, name, 0, where),
 		    "%s%s = %ld: must be from %u to %u", who, name, v, min,
-		    UINT_MAX);
+		    max);
 		return min;
 	}
 	return (unsigned)v;
@@ -191,10 +196,12 @@ conf_globals(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 	if (conf_id(cx, 1, group, conf_line(cx, cfg, "group", 0, 1), "",
 	    &id) == 0)
 		cx->cx_gid = (gid_t)id;
-	cf->cf_max_children = conf_uint(cx, cfg, "max_children", 1, 1, "");
-	cf->cf_dns_timeout = conf_uint(cx, cfg, "dns_timeout", 1, 1, "");
-	cf->cf_shutdown_grace = conf_uint(cx, cfg, "shutdown_grace", 0, 1,
-	    "");
+	cf->cf_max_children = conf_uint(cx, cfg, "max_children", 1,
+	    CONF_MAX_CHILDREN, 1, "");
+	cf->cf_dns_timeout = conf_uint(cx, cfg, "dns_timeout", 1,
+	    CONF_MAX_DNS_TIMEOUT, 1, "");
+	cf->cf_shutdown_grace = conf_uint(cx, cfg, "shutdown_grace", 0,
+	    CONF_MAX_GRACE, 1, "");
 	cf->cf_resolve_names = cfg_getbool(cfg, "resolve_names");
 	conf_global_log(cx, cfg, cf);
 }
@@ -398,12 +405,13 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	conf_svc_cidrs(cx, sec, "allow", &sc->sc_allow, &sc->sc_nallow, who);
 	conf_svc_cidrs(cx, sec, "deny", &sc->sc_deny, &sc->sc_ndeny, who);
 	sc->sc_max_instances = conf_uint(cx, sec, "max_instances", 0,
+	    CONF_MAX_CHILDREN, sc->sc_line, who);
+	sc->sc_per_source = conf_uint(cx, sec, "per_source", 0,
+	    CONF_MAX_CHILDREN, sc->sc_line, who);
+	sc->sc_rate = conf_uint(cx, sec, "rate", 0, CONF_MAX_RATE,
 	    sc->sc_line, who);
-	sc->sc_per_source = conf_uint(cx, sec, "per_source", 0, sc->sc_line,
-	    who);
-	sc->sc_rate = conf_uint(cx, sec, "rate", 0, sc->sc_line, who);
 	sc->sc_idle_timeout = conf_uint(cx, sec, "idle_timeout", 0,
-	    sc->sc_line, who);
+	    CONF_MAX_TIMEOUT, sc->sc_line, who);
 	conf_svc_identity(cx, cf, sec, sc, who);
 	conf_svc_groups(cx, sc);
 	conf_svc_files(cx, cf, sec, sc, who);

@@ -63,4 +63,15 @@ unsigned conf_line(const struct conf_ctx *cx, cfg_t *sec, const char *name,
  */
 void conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf);
 
+/*
+ * Ceilings of the integer options, checked by -t like everything else.
+ * max_children sizes the parent's slot table, scanned on every fork and
+ * reap: 4096 children keep that scan a few microseconds.
+ */
+#define CONF_MAX_CHILDREN	4096
+#define CONF_MAX_DNS_TIMEOUT	60		/* seconds */
+#define CONF_MAX_GRACE		3600		/* seconds */
+#define CONF_MAX_TIMEOUT	86400		/* idle_timeout, seconds */
+#define CONF_MAX_RATE		1000000		/* per second */
+
 #endif

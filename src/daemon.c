@@ -225,6 +225,23 @@ pidfile_write(int fd)
 	return 0;
 }
 
+int
+pidfile_replace(const char *path, int *fdp)
+{
+	pid_t holder = 0;
+	int fd;
+
+	if ((fd = pidfile_acquire(path, &holder)) == -1)
+		return -1;
+	if (pidfile_write(fd) == -1) {
+		pidfile_release(path, fd);
+		return -1;
+	}
+	close(*fdp);
+	*fdp = fd;
+	return 0;
+}
+
 void
 pidfile_release(const char *path, int fd)
 {

@@ -40,6 +40,12 @@ int pidfile_acquire(const char *path, pid_t *holder);
 /* Write our PID into the locked pidfile.  Returns 0 or -1 with errno. */
 int pidfile_write(int fd);
 
+/*
+ * Create, lock and write path anew (its file was removed), then close
+ * *fdp and put the new fd there.  Returns 0 or -1 with errno.
+ */
+int pidfile_replace(const char *path, int *fdp);
+
 /* Remove the pidfile and release the lock. */
 void pidfile_release(const char *path, int fd);
 

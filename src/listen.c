@@ -181,8 +181,11 @@ unix_dir_safe(const char *path, char *err, size_t errlen)
 	snprintf(dir, sizeof(dir), "%s", path);
 	while ((slash = strrchr(dir, '/')) != NULL) {
 		slash[slash == dir] = '\0';	/* keep "/" itself */
-		if (stat(dir, &st) == -1)
-			return fail(-1, dir, "stat", err, errlen);
+		if (stat(dir, &st) == -1) {
+			listen_err(err, errlen, "%s: directory %s: %s", path,
+			    dir, strerror(errno));
+			return -1;
+		}
 		if (st.st_uid != 0 || ((st.st_mode & 022) != 0 &&
 		    (last || !(st.st_mode & S_ISVTX)))) {
 			errno = EPERM;

@@ -226,28 +226,83 @@ notify_reloading(void)
  * serving as we are.
  */
 static void
-reload(const struct server *srv, const struct options *op,
-    const struct self *se, const char *pidfile, int pidfd)
+reload_refused(const char *reason)
 {
+	log_warnx("reload refused: %s; still running with the old "
+	    "configuration", reason);
+}
+
+/*
+ * A reload's pidfile: the running one, or -- if its path changed -- the
+ * new one, taken (locked) now, while a failure can still be refused.
+ * Returns its fd, or -1 with the reason in err.
+ */
+static int
+reload_pidfile(const struct options *op, const struct self *se,
+    const struct config *next, const char *pidfile, int pidfd,
+    char *newpath, size_t pathlen, char *err, size_t errlen)
+{
+	pid_t holder = 0;
+	int fd;
+
+	if (path_join(newpath, pathlen, se->se_startdir, op->op_pidfile ?
+	    op->op_pidfile : next->cf_pidfile) == -1) {
+		snprintf(err, errlen, "pidfile path too long");
+		return -1;
+	}
+	if (strcmp(newpath, pidfile) == 0)
+		return pidfd;
+	if ((fd = pidfile_acquire(newpath, &holder)) == -1) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "pidfile %s is held by PID %ld",
+			    newpath, (long)holder);
+		else
+			snprintf(err, errlen, "pidfile %s: %s", newpath,
+			    strerror(errno));
+		return -1;
+	}
+	if (pidfile_write(fd) == -1) {
+		snprintf(err, errlen, "pidfile %s: %s", newpath, strerror(errno));
+		pidfile_release(newpath, fd);
+		return -1;
+	}
+	return fd;
+}
+
+/*
+ * After the check passed: load the new configuration exactly as -t
+ * did, open the addresses it adds and take a new pidfile, then become a
+ * fresh copy of ourselves, handing over listeners, pidfile and
+ * children.  Never fatal: on any failure we keep serving as we are.
+ */
+static void
+reload(const struct server *srv, const struct options *op,
+    const struct self *se, const char *pidfile, int *pidfdp)
+{
+	int pidfd = *pidfdp;
 	struct config next;
-	struct prebound *pb;
-	size_t npb;
-	char env[16], err[512];
-	int memfd;
+	struct prebound *pb = NULL;
+	size_t npb = 0;
+	char env[16], err[PATH_MAX + 128], newpidfile[PATH_MAX];
+	int memfd = -1, newfd = -1;
 
 	if (config_load(&next, op, se, report_log) != 0) {
-		log_warnx("got SIGHUP, but the configuration has errors; "
-		    "still running with the old one");
+		reload_refused("the configuration has errors");
 		return;
 	}
 	if (server_prebind(srv, &next, &pb, &npb, err, sizeof(err)) == -1) {
-		log_warnx("got SIGHUP, but %s; still running with the old "
-		    "configuration", err);
+		reload_refused(err);
 		conf_free(&next);
 		return;
 	}
+	newfd = reload_pidfile(op, se, &next, pidfile, pidfd, newpidfile,
+	    sizeof(newpidfile), err, sizeof(err));
+	if (newfd == -1) {
+		reload_refused(err);
+		goto undo;
+	}
 	log_info("got SIGHUP, re-executing %s", se->se_path);
-	memfd = handover_create(se->se_startdir, pidfd, pidfile);
+	memfd = handover_create(se->se_startdir, newfd, newpidfile);
 	if (memfd == -1 || server_handover(srv, pb, npb, memfd) == -1) {
 		log_warn("preparing the hand-over; still running");
 		goto undo;
@@ -258,16 +313,51 @@ reload(const struct server *srv, const struct options *op,
 		goto undo;
 	}
 	notify_reloading();
+	/*
+	 * A new pidfile replaces the old one: the old file goes now, its
+	 * fd (close-on-exec) and lock with the exec.  Should the exec fail,
+	 * the new file is released below and the old one written anew.
+	 */
+	if (newfd != pidfd)
+		(void)unlink(pidfile);
 	execv(se->se_path, se->se_argv);
 	log_warn("re-executing %s; still running", se->se_path);
 	(void)notify_send("READY=1");
+	if (newfd != pidfd && pidfile_replace(pidfile, pidfdp) == -1)
+		log_warn("writing pidfile %s again", pidfile);
 undo:
 	server_handover_undo(srv);
 	server_prebind_close(pb, npb);
 	conf_free(&next);
-	(void)handover_restore_cloexec(pidfd);
+	if (newfd != -1)
+		(void)handover_restore_cloexec(newfd);
+	if (newfd != -1 && newfd != pidfd)
+		pidfile_release(newpidfile, newfd);
 	if (memfd != -1)
 		handover_cancel(memfd);
+}
+
+/* SIGHUP: start checking the binary we would exec; serve on meanwhile. */
+static void
+reload_request(struct server *srv, const struct self *se)
+{
+	char err[256];
+
+	if (srv->srv_check.rc_pid != 0) {
+		log_info("got SIGHUP while the last one is being checked; "
+		    "one reload will do");
+		return;
+	}
+	log_info("got SIGHUP, checking %s -t", se->se_path);
+	if (reload_check_start(&srv->srv_check, se->se_path, se->se_argv,
+	    se->se_startdir, err, sizeof(err)) == -1)
+		reload_refused(err);
+}
+
+static void
+report_check_line(const char *line)
+{
+	log_warnx("%s", line);
 }
 
 /* Lock the pidfile, or explain why not and exit. */
@@ -354,6 +444,8 @@ main(int argc, char **argv)
 	struct server srv;
 	char pidfile[PATH_MAX];
 	sigset_t wait_mask;
+	enum server_exit why;
+	char reason[512];
 	int pidfd;
 
 	/*
@@ -402,8 +494,15 @@ main(int argc, char **argv)
 		return EX_USAGE;
 	}
 	pidfd = start(&srv, &cf, &wait_mask, pidfile, &op, &se);
-	while (server_loop(&srv) == SERVER_RELOAD)
-		reload(&srv, &op, &se, pidfile, pidfd);
+	while ((why = server_loop(&srv)) != SERVER_STOP) {
+		if (why == SERVER_RELOAD)
+			reload_request(&srv, &se);
+		else if (reload_check_verdict(&srv.srv_check, report_check_line,
+		    reason, sizeof(reason)) == -1)
+			reload_refused(reason);
+		else
+			reload(&srv, &op, &se, pidfile, &pidfd);
+	}
 	(void)notify_send("STOPPING=1");
 	server_stop(&srv);
 	pidfile_release(pidfile, pidfd);

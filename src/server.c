@@ -29,6 +29,7 @@ int
 server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
 {
 	memset(srv, 0, sizeof(*srv));
+	srv->srv_check.rc_out = srv->srv_check.rc_err = -1;
 	srv->srv_conf = cf;
 	srv->srv_nslots = cf->cf_max_children;
 	srv->srv_children = calloc(srv->srv_nslots, sizeof(struct child));
@@ -303,6 +304,9 @@ server_loop(struct server *srv)
 	size_t i;
 	int n;
 
+	struct timespec ts, *timeout;
+	int ms;
+
 	for (;;) {
 		if (sig_got_chld) {
 			sig_got_chld = 0;
@@ -314,7 +318,16 @@ server_loop(struct server *srv)
 			sig_got_hup = 0;
 			return SERVER_RELOAD;
 		}
-		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners, NULL,
+		if (srv->srv_check.rc_done)
+			return SERVER_CHECKED;
+		/* Wake for a running check's deadline, else only for events. */
+		timeout = NULL;
+		if ((ms = reload_check_poll_ms(&srv->srv_check)) >= 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (long)(ms % 1000) * 1000000;
+			timeout = &ts;
+		}
+		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners, timeout,
 		    &srv->srv_wait_mask);
 		if (n == -1) {
 			if (errno != EINTR)
@@ -383,6 +396,9 @@ void
 server_stop(struct server *srv)
 {
 	log_info("shutting down");
+	/* A reload's check, if one runs, has nothing left to check. */
+	if (srv->srv_check.rc_pid != 0)
+		(void)kill(srv->srv_check.rc_pid, SIGKILL);
 	server_close_listeners(srv, 1);
 	server_signal_children(srv, SIGTERM);
 	server_wait_children(srv, srv->srv_conf->cf_shutdown_grace * 20);

@@ -13,6 +13,8 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "reload_check.h"
+
 struct config;
 struct handover;
 struct listen_addr;
@@ -50,9 +52,14 @@ struct server {
 	unsigned		 srv_live;	/* children alive, all services */
 	struct svc_count	*srv_counts;
 	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
+	struct reload_check	 srv_check;	/* a reload's check, if one runs */
 };
 
-enum server_exit { SERVER_STOP, SERVER_RELOAD };
+/*
+ * Why server_loop() returned: stop; SIGHUP came; a reload's check
+ * (srv_check) has ended and waits for its verdict.
+ */
+enum server_exit { SERVER_STOP, SERVER_RELOAD, SERVER_CHECKED };
 
 /*
  * Prepare srv for cf (which it borrows); wait_mask is the signal mask
@@ -109,7 +116,7 @@ void server_handover_undo(const struct server *srv);
 /* Log "server started on ..." for each listener. */
 void server_announce(const struct server *srv);
 
-/* Run until a signal asks to stop or to reload. */
+/* Run until a signal asks to stop or to reload, or a check ends. */
 enum server_exit server_loop(struct server *srv);
 
 /*

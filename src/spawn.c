@@ -173,6 +173,8 @@ server_reap(struct server *srv)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (reload_check_reaped(&srv->srv_check, pid, status))
+			continue;
 		ch = spawn_find(srv, pid);
 		if (ch == NULL) {
 			log_info("reaped %ld", (long)pid);

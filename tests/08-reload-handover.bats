@@ -305,14 +305,14 @@ fd_table() {
 	    fail "-t does not report $SPAWND_CONF:$line:" "$output"
 	kill -HUP "$pid"
 	wait_for_log "^spawnd\[$pid\]: $(re_quote "$output")$"
-	wait_for_log "^spawnd\[$pid\]: got SIGHUP, but the configuration has errors; still running with the old one$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: the configuration has errors; still running with the old configuration$"
 
 	# (b) An address another program holds: -t cannot see it, the old
 	# image finds out before it re-executes.
 	blocker "$p3"
 	good "\"127.0.0.1:$p1\", \"127.0.0.1:$p3\"" | write_config
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: got SIGHUP, but 127\.0\.0\.1:$p3: bind: Address already in use; still running with the old configuration$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: 127\.0\.0\.1:$p3: bind: Address already in use; still running with the old configuration$"
 
 	# (c) A Unix path that cannot be bound, after one that could: the
 	# socket already opened for the reload is closed and its file removed.
@@ -323,7 +323,7 @@ fd_table() {
 		    "$BATS_TEST_TMPDIR/no/such/dir/cat.sock"
 	} | write_config
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: got SIGHUP, but $(re_quote "$BATS_TEST_TMPDIR/no/such/dir/cat.sock"): .*; still running with the old configuration$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: $(re_quote "$BATS_TEST_TMPDIR/no/such/dir/cat.sock"): .*; still running with the old configuration$"
 	[[ ! -e $ok_sock ]] || fail "$ok_sock was left behind by the refused reload"
 
 	# Through all three: no re-exec, same process, pidfile, old services.
@@ -509,6 +509,9 @@ _readies() { (( $(grep -c ' READY=1' "$1") >= $2 )); }
 	wait_for_log "begat [0-9]+ for command$"
 	child=$(grep -oE "begat [0-9]+ for command" "$SPAWND_LOG" | awk '{ print $2 }')
 	kill -HUP "$SPAWND_PID"
+	# First the check (spawnd -t, a child of its own) reads it, while
+	# the parent serves on; then the parent itself.
+	feed_fifo 10 "$SPAWND_CONF" "$conf" || fail "the check did not read the configuration"
 	wait_until "$SPAWND_TEST_TIMEOUT" grep -qx wait_for_partner "/proc/$SPAWND_PID/wchan" ||
 	    fail "spawnd is not waiting for its configuration: $(cat "/proc/$SPAWND_PID/wchan")"
 	session_send a quit
@@ -566,17 +569,17 @@ _readies() { (( $(grep -c ' READY=1' "$1") >= $2 )); }
 	# Not executable (root too needs one x bit), not a binary, gone.
 	chmod 644 "$bin/spawnd"
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: re-executing $(re_quote "$bin/spawnd"); still running: Permission denied$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: cannot execute $(re_quote "$bin/spawnd"): Permission denied; still running with the old configuration$"
 	hello_answers "$port"
 	printf 'not a program\n' >"$bin/spawnd.txt"
 	chmod 755 "$bin/spawnd.txt"
 	mv "$bin/spawnd.txt" "$bin/spawnd"
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: re-executing $(re_quote "$bin/spawnd"); still running: Exec format error$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: cannot execute $(re_quote "$bin/spawnd"): Exec format error; still running with the old configuration$"
 	hello_answers "$port"
 	rm "$bin/spawnd"
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: re-executing $(re_quote "$bin/spawnd"); still running: No such file or directory$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: cannot execute $(re_quote "$bin/spawnd"): No such file or directory; still running with the old configuration$"
 	hello_answers "$port"
 	# Nothing of the three attempts stayed open (memfd, fds).
 	[[ $(fd_table "$pid") == "$before" ]] ||

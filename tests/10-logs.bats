@@ -199,7 +199,7 @@ start_journaled() {
 	# A warning: a reload refused for a bad configuration.
 	echo 'max_children = -1' >>"$SPAWND_CONF"
 	kill -HUP "$SPAWND_PID"
-	wait_for_log '^<4>got SIGHUP, but the configuration has errors'
+	wait_for_log '^<4>reload refused: the configuration has errors'
 	assert_log "^<4>$(re_quote "$SPAWND_CONF"):[0-9]+: "
 	run grep -vE '^<[3467]>' "$SPAWND_LOG"
 	[[ -z $output ]] || fail "lines without a priority prefix:" "$output"

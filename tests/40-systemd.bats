@@ -184,7 +184,7 @@ _loop_past() {
 	line=$(grep -n 'no-such-type' "$conf" | cut -d: -f1)
 	sysctl_ns reload spawnd.service
 	wait_for_journal "^$(re_quote "$PREFIX")/etc/spawnd\\.conf:$line: "
-	wait_for_journal 'still running with the old one'
+	wait_for_journal '^reload refused: the configuration has errors; still running with the old configuration$'
 	journal -u spawnd.service -p warning..warning -o cat | grep -q "spawnd.conf:$line: " ||
 	    fail "the FILE:LINE line is not at priority warning"
 	[[ $(unit_prop ActiveState)/$(unit_prop SubState) == active/running ]] ||

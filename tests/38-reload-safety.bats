@@ -1,0 +1,121 @@
+#!/usr/bin/env bats
+# A reload never ends the daemon (DESIGN section 9): before it
+# re-executes, spawnd runs the binary on disk as "PATH -t ..." in a
+# child, while it goes on serving, and takes a new pidfile itself; what
+# would make the new image die is refused with "reload refused: REASON"
+# and the old image serves on, same PID, same pidfile.
+
+load helpers
+load services
+
+setup() {
+	svc_setup
+	PORT=$(free_port)
+	BIN=$BATS_TEST_TMPDIR/bin
+	mkdir "$BIN"
+	cp "$SPAWND" "$BIN/spawnd"
+	ORIG=$BATS_TEST_TMPDIR/spawnd.orig
+	cp "$SPAWND" "$ORIG"
+	hello_config "127.0.0.1:$PORT" | write_config
+	# No -p: the pidfile is the configuration's, so a reload may move it.
+	SPAWND=$BIN/spawnd spawnd_launch -f -c "$SPAWND_CONF"
+	spawnd_wait_ready
+}
+
+teardown() { svc_teardown; }
+
+hello_answers() {
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+}
+
+# refused ERE: a SIGHUP is refused with "reload refused: ERE", and the
+# daemon serves on as it was.
+refused() {
+	local re="^spawnd\\[$SPAWND_PID\\]: reload refused: $1; still running with the old configuration\$" n
+	n=$(log_count "$re")
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "$re" $((n + 1))
+	kill -0 "$SPAWND_PID" || fail "spawnd died"
+	[[ $(<"$SPAWND_PIDFILE") == "$SPAWND_PID" ]] || fail "pidfile changed"
+	(( $(log_count 're-executing') == 0 )) || fail "it re-executed:" "$(cat "$SPAWND_LOG")"
+	hello_answers
+}
+
+@test "a new pidfile in a missing directory, or one another spawnd holds: refused, the old pidfile kept" {
+	local other=$BATS_TEST_TMPDIR/other.pid port2 pid2
+	hello_config "127.0.0.1:$PORT" | sed "s|^pidfile = .*|pidfile = \"$BATS_TEST_TMPDIR/missing/x.pid\"|" |
+	    write_config
+	refused "pidfile $(re_quote "$BATS_TEST_TMPDIR")/missing/x\\.pid: No such file or directory"
+	# Another instance holds the one we move to.
+	port2=$(free_port)
+	hello_config "127.0.0.1:$port2" | sed "s|^pidfile = .*|pidfile = \"$other\"|" \
+	    >"$BATS_TEST_TMPDIR/other.conf"
+	"$SPAWND" -c "$BATS_TEST_TMPDIR/other.conf" </dev/null >/dev/null 2>&1 3>&- ||
+	    fail "the other spawnd did not start"
+	pid2=$(<"$other")
+	track_daemon "$pid2"
+	hello_config "127.0.0.1:$PORT" | sed "s|^pidfile = .*|pidfile = \"$other\"|" | write_config
+	refused "pidfile $(re_quote "$other") is held by PID $pid2"
+	[[ $(<"$other") == "$pid2" ]] || fail "the other pidfile was touched"
+}
+
+@test "a new pidfile that can be taken: the reload moves to it and the old file goes" {
+	local moved=$BATS_TEST_TMPDIR/moved.pid
+	hello_config "127.0.0.1:$PORT" | sed "s|^pidfile = .*|pidfile = \"$moved\"|" | write_config
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	wait_for_pidfile "$moved" "$SPAWND_PID"
+	[[ ! -e $SPAWND_PIDFILE ]] || fail "the old pidfile is still there"
+	hello_answers
+}
+
+@test "limits -t rejects (max_children = 4000000000, shutdown_grace = 214748365): refused" {
+	hello_config "127.0.0.1:$PORT" | sed '1i max_children = 4000000000' | write_config
+	refused "the configuration has errors"
+	assert_log "spawnd\\.conf:1: max_children = 4000000000: must be from 1 to 4096\$"
+	hello_config "127.0.0.1:$PORT" | sed '1i shutdown_grace = 214748365' | write_config
+	refused "the configuration has errors"
+}
+
+@test "a broken binary on disk: truncated, a library missing, a failing script, a script that says nothing, one that hangs: refused" {
+	# The ELF headers only: the kernel cannot map the program.
+	head -c 8192 "$ORIG" >"$BIN/new"
+	chmod 755 "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	refused '.+'
+	# A program whose shared library is gone.
+	printf 'int gone(void) { return 0; }\n' >"$BATS_TEST_TMPDIR/gone.c"
+	printf 'int gone(void);\nint main(void) { return gone(); }\n' >"$BATS_TEST_TMPDIR/main.c"
+	gcc -shared -fPIC -o "$BATS_TEST_TMPDIR/libgone.so" "$BATS_TEST_TMPDIR/gone.c" ||
+	    skip "no C compiler"
+	gcc -o "$BIN/new" "$BATS_TEST_TMPDIR/main.c" -L"$BATS_TEST_TMPDIR" -lgone \
+	    -Wl,-rpath,"$BATS_TEST_TMPDIR"
+	rm "$BATS_TEST_TMPDIR/libgone.so"
+	mv "$BIN/new" "$BIN/spawnd"
+	refused '.*error while loading shared libraries: libgone\.so.*'
+	printf '#!/bin/sh\nexit 1\n' >"$BIN/new"
+	chmod 755 "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	refused "the new binary's -t exited with status 1"
+	printf '#!/bin/sh\nexit 0\n' >"$BIN/new"
+	chmod 755 "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	refused "the new binary's -t did not say \"configuration OK\""
+	# One that hangs: the daemon serves while it waits, then gives up.
+	printf '#!/bin/sh\nexec sleep 60\n' >"$BIN/new"
+	chmod 755 "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "got SIGHUP, checking "
+	hello_answers
+	hello_answers
+	SPAWND_TEST_TIMEOUT=20 wait_for_log "reload refused: the check \\(-t\\) of the new binary took more than 10 s; still running with the old configuration\$"
+	hello_answers
+	# The real one again: the reload goes through.
+	cp "$ORIG" "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	hello_answers
+}
