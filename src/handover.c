@@ -44,17 +44,92 @@ set_nonblock(int fd)
 	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
 }
 
+/* ---- the text fields: escaped, so no byte of a config breaks a line */
+
+/*
+ * Paths and service names come from the configuration and may hold any
+ * byte but NUL: a newline would end the record.  Control bytes, DEL and
+ * the backslash are written as \xNN.  Returns out, or NULL if it would
+ * not fit.
+ */
+static char *
+handover_escape(char *out, size_t outlen, const char *s)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t n = 0;
+
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (n + 5 > outlen)
+			return NULL;
+		if (c < 0x20 || c == 0x7f || c == '\\') {
+			out[n++] = '\\';
+			out[n++] = 'x';
+			out[n++] = hex[c >> 4];
+			out[n++] = hex[c & 0xf];
+		} else
+			out[n++] = (char)c;
+	}
+	out[n] = '\0';
+	return out;
+}
+
+static int
+handover_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	return -1;
+}
+
+/*
+ * Undo handover_escape() in place.  A backslash not followed by "xNN"
+ * (text written before escaping existed) stays as it is.  A NUL from
+ * "\x00" would cut the field short: refused (-1).
+ */
+static int
+handover_unescape(char *s)
+{
+	char *out = s;
+	int hi, lo;
+
+	for (; *s != '\0'; s++) {
+		if (s[0] == '\\' && s[1] == 'x' &&
+		    (hi = handover_hexval(s[2])) >= 0 &&
+		    (lo = handover_hexval(s[3])) >= 0) {
+			if (hi == 0 && lo == 0)
+				return -1;
+			*out++ = (char)(hi << 4 | lo);
+			s += 3;
+		} else
+			*out++ = *s;
+	}
+	*out = '\0';
+	return 0;
+}
+
 /* ---- writing (the old image) */
 
 int
 handover_create(const char *startdir, int pidfd, const char *pidfile)
 {
+	char dir[PATH_MAX * 4], path[PATH_MAX * 4];
 	int fd = memfd_create("spawnd-handover", 0);	/* survives exec */
 
 	if (fd == -1)
 		return -1;
-	if (dprintf(fd, "%s\nstartdir %s\n", HANDOVER_MAGIC, startdir) < 0 ||
-	    (pidfd != -1 && dprintf(fd, "pidfile %d %s\n", pidfd, pidfile) < 0) ||
+	if (handover_escape(dir, sizeof(dir), startdir) == NULL ||
+	    (pidfd != -1 &&
+	    handover_escape(path, sizeof(path), pidfile) == NULL)) {
+		close(fd);
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	if (dprintf(fd, "%s\nstartdir %s\n", HANDOVER_MAGIC, dir) < 0 ||
+	    (pidfd != -1 && dprintf(fd, "pidfile %d %s\n", pidfd, path) < 0) ||
 	    (pidfd != -1 && set_cloexec(pidfd, 0) == -1)) {
 		int saved = errno;
 
@@ -68,17 +143,24 @@ handover_create(const char *startdir, int pidfd, const char *pidfile)
 int
 handover_add_listener(int memfd, int fd, int socktype, const char *text)
 {
+	char esc[PATH_MAX * 4];
+
+	if (handover_escape(esc, sizeof(esc), text) == NULL) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	if (set_cloexec(fd, 0) == -1)
 		return -1;
 	return dprintf(memfd, "listen %d %s %s\n", fd,
-	    socktype == SOCK_STREAM ? "stream" : "datagram", text) < 0 ? -1 : 0;
+	    socktype == SOCK_STREAM ? "stream" : "datagram", esc) < 0 ? -1 : 0;
 }
 
 int
 handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service)
 {
-	char addr[INET6_ADDRSTRLEN] = "-";
+	char addr[INET6_ADDRSTRLEN] = "-", name[sizeof(((struct
+	    inherited_child *)0)->ic_service) * 4];
 
 	if (peer->sa_family == AF_INET)
 		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
@@ -87,8 +169,12 @@ handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
 		inet_ntop(AF_INET6,
 		    &((const struct sockaddr_in6 *)peer)->sin6_addr, addr,
 		    sizeof(addr));
+	if (handover_escape(name, sizeof(name), service) == NULL) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
 	return dprintf(memfd, "child %ld %s %s\n", (long)pid, addr,
-	    service) < 0 ? -1 : 0;
+	    name) < 0 ? -1 : 0;
 }
 
 int
@@ -176,9 +262,13 @@ handover_child_line(struct handover *ho, char *rest)
 	char *p, *name;
 	long pid = strtol(rest, &p, 10);
 
-	if (p == rest || pid <= 0 || *p++ != ' ' || (name = strchr(p, ' ')) == NULL)
+	if (p == rest || pid <= 0 || pid > INT_MAX || *p++ != ' ' ||
+	    (name = strchr(p, ' ')) == NULL)
 		return -1;
 	*name++ = '\0';
+	if (handover_unescape(name) == -1 ||
+	    strlen(name) >= sizeof(ic->ic_service))
+		return -1;
 	if (handover_grow((void **)&ho->ho_children, ho->ho_nchildren,
 	    sizeof(*ic)) == -1)
 		return -1;
@@ -202,13 +292,17 @@ handover_line(struct handover *ho, char *line)
 	char *p;
 
 	if (strncmp(line, "startdir ", 9) == 0) {
-		snprintf(ho->ho_startdir, sizeof(ho->ho_startdir), "%s", line + 9);
+		p = line + 9;
+		if (handover_unescape(p) == -1 || strlen(p) >= sizeof(ho->ho_startdir))
+			return -1;
+		memcpy(ho->ho_startdir, p, strlen(p) + 1);
 		return 0;
 	}
 	if (strncmp(line, "pidfile ", 8) == 0) {
-		if ((ho->ho_pidfd = handover_fd(line + 8, &p)) == -1 || *p++ != ' ')
+		if ((ho->ho_pidfd = handover_fd(line + 8, &p)) == -1 || *p++ != ' ' ||
+		    handover_unescape(p) == -1 || strlen(p) >= sizeof(ho->ho_pidfile))
 			return -1;
-		snprintf(ho->ho_pidfile, sizeof(ho->ho_pidfile), "%s", p);
+		memcpy(ho->ho_pidfile, p, strlen(p) + 1);
 		return 0;
 	}
 	if (strncmp(line, "listen ", 7) == 0)

@@ -14,7 +14,8 @@
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
  *
  * The last field of each line runs to its end, so paths and service
- * names may hold spaces.  systemd's socket activation ($LISTEN_FDS) is
+ * names may hold spaces; in those fields a control byte (a newline
+ * would end the record), DEL and the backslash are written as \xNN.  systemd's socket activation ($LISTEN_FDS) is
  * read into the same structure, as listeners described by getsockname().
  */
 #ifndef SPAWND_HANDOVER_H

@@ -182,6 +182,8 @@ unix_dir_safe(const char *path, char *err, size_t errlen)
 	while ((slash = strrchr(dir, '/')) != NULL) {
 		slash[slash == dir] = '\0';	/* keep "/" itself */
 		if (stat(dir, &st) == -1) {
+			if (errno == ENOENT)
+				return 0;	/* bind() says so, as for anyone */
 			listen_err(err, errlen, "%s: directory %s: %s", path,
 			    dir, strerror(errno));
 			return -1;

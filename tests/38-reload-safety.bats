@@ -119,3 +119,36 @@ refused() {
 	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
 	hello_answers
 }
+
+@test "a service name and a Unix path holding a newline survive reloads, and so does a session of that service" {
+	local cport sock=$BATS_TEST_TMPDIR/a$'\n'b child
+	cport=$(free_port)
+	stop_spawnd
+	{
+		svc_globals
+		printf 'service "cmd\\nline" {\n\ttype = "command"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$cport"
+		printf 'service "hello\\tthere" {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$PORT"
+		printf 'service cat {\n\ttype = "catsock"\n\tlisten_stream = {"%s"}\n}\n' \
+		    "$BATS_TEST_TMPDIR/a\\nb"
+	} | write_config
+	"$BIN/spawnd" -t -c "$SPAWND_CONF" >/dev/null || fail "-t refuses the configuration"
+	SPAWND=$BIN/spawnd start_spawnd -c "$SPAWND_CONF"
+	[[ -S $sock ]] || fail "no socket file with a newline in its name"
+	exec 5<>"/dev/tcp/127.0.0.1/$cport"
+	wait_for_log 'begat [0-9]+ for cmd\\x0aline$'
+	child=$(sed -nE 's/.*begat ([0-9]+) for cmd\\x0aline$/\1/p' "$SPAWND_LOG")
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	hello_answers
+	fetch_unix "$sock" "$BATS_TEST_TMPDIR/cat" || fail "catsock does not answer"
+	[[ $(head -n 1 "$BATS_TEST_TMPDIR/cat") == "Hello there, it's now "* ]] ||
+	    fail "catsock:" "$(svc_dump "$BATS_TEST_TMPDIR/cat")"
+	# The session's child was handed over under its escaped-and-back name.
+	printf 'quit\r\n' >&5
+	exec 5>&-
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: reaped $child \\(cmd\\\\x0aline\\)"
+	stop_spawnd
+	[[ ! -e $sock ]] || fail "the socket file was left at stop"
+}
