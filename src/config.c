@@ -219,6 +219,7 @@ conf_schema(void)
 		CFG_INT_CB("max_instances", 64, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("per_source", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("rate", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("datagram_rate", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("idle_timeout", 300, CFGF_NONE, conf_cb_int),
 		CFG_STR_LIST_CB("allow", NULL, CFGF_NONE, conf_cb_str),
 		CFG_STR_LIST_CB("deny", NULL, CFGF_NONE, conf_cb_str),

@@ -26,7 +26,8 @@ struct svc_conf {
 	size_t			 sc_ndgram;
 	unsigned		 sc_max_instances; /* 0: only max_children */
 	unsigned		 sc_per_source;	/* 0: unlimited */
-	unsigned		 sc_rate;	/* per second; 0: unlimited */
+	unsigned		 sc_rate;	/* connections per second; 0: unlimited */
+	unsigned		 sc_datagram_rate; /* datagrams answered per second */
 	unsigned		 sc_idle_timeout; /* seconds */
 	struct cidr		*sc_allow;	/* empty: everyone */
 	size_t			 sc_nallow;

@@ -83,7 +83,8 @@ dgram_answer(struct server *srv, const struct listener *li)
 		/* Silently: logging each one would let a flood fill the log. */
 		if (dgram_bad_source((struct sockaddr *)&peer))
 			continue;
-		refusal = limit_check(srv, li->li_svc, (struct sockaddr *)&peer, 0);
+		refusal = limit_check_datagram(srv, li->li_svc,
+		    (struct sockaddr *)&peer);
 		if (refusal != NULL) {
 			log_debug("refused datagram on %s: %s", sc->sc_name,
 			    refusal);

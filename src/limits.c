@@ -97,20 +97,20 @@ live_from_source(const struct server *srv, size_t svc,
 }
 
 static int
-rate_exceeded(struct svc_count *sn, unsigned rate)
+rate_exceeded(struct rate_window *rw, unsigned rate)
 {
 	time_t now;
 
 	if (rate == 0)
 		return 0;
 	now = time(NULL);
-	if (sn->sn_rate_second != now) {
-		sn->sn_rate_second = now;
-		sn->sn_rate_used = 0;
+	if (rw->rw_second != now) {
+		rw->rw_second = now;
+		rw->rw_used = 0;
 	}
-	if (sn->sn_rate_used >= rate)
+	if (rw->rw_used >= rate)
 		return 1;
-	sn->sn_rate_used++;
+	rw->rw_used++;
 	return 0;
 }
 
@@ -153,7 +153,21 @@ limit_check(struct server *srv, size_t svc, const struct sockaddr *peer,
 			return reason;
 	}
 	/* Last, so that a refused client does not use up the rate. */
-	if (rate_exceeded(sn, sc->sc_rate))
+	if (rate_exceeded(&sn->sn_rate, sc->sc_rate))
+		return "rate";
+	return NULL;
+}
+
+const char *
+limit_check_datagram(struct server *srv, size_t svc,
+    const struct sockaddr *peer)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+
+	if (!acl_permits(sc, peer))
+		return "acl";
+	if (rate_exceeded(&srv->srv_counts[svc].sn_dgram_rate,
+	    sc->sc_datagram_rate))
 		return "rate";
 	return NULL;
 }

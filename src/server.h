@@ -34,11 +34,17 @@ struct child {
 	struct sockaddr_storage	 ch_peer;	/* for per_source; port ignored */
 };
 
+/* How much of a per-second rate this second has used. */
+struct rate_window {
+	time_t			 rw_second;	/* the second rw_used counts */
+	unsigned		 rw_used;
+};
+
 /* Per-service counters, parallel to cf_services. */
 struct svc_count {
 	unsigned		 sn_live;	/* children alive */
-	time_t			 sn_rate_second; /* second sn_rate_used counts */
-	unsigned		 sn_rate_used;
+	struct rate_window	 sn_rate;	/* connections: rate */
+	struct rate_window	 sn_dgram_rate;	/* datagrams: datagram_rate */
 };
 
 struct server {
@@ -142,6 +148,15 @@ void spawn_accept(struct server *srv, const struct listener *li);
 
 /* Answer every pending datagram on a datagram listener. */
 void dgram_answer(struct server *srv, const struct listener *li);
+
+/*
+ * Why a datagram from peer may not be answered by service svc: NULL if
+ * it may, else "acl" or "rate" (its datagram_rate, counted apart from
+ * the connections' rate, so a flood of datagrams starves no stream
+ * client).  Counts the datagram against datagram_rate when admitted.
+ */
+const char *limit_check_datagram(struct server *srv, size_t svc,
+    const struct sockaddr *peer);
 
 /*
  * Why a new client of service svc from peer may not be served right now:

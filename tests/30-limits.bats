@@ -179,6 +179,7 @@ rate_check() {
 		listen_stream = {"127.0.0.1:$tport"}
 		listen_datagram = {"127.0.0.1:$uport"}
 		rate = 3
+		datagram_rate = 3
 	}
 	EOF
 	start_spawnd -c "$SPAWND_CONF"
@@ -192,14 +193,51 @@ rate_check() {
 	echo "# rate 3, inline time: $output" >&3
 	rate_check "$output" 3
 	assert_log "refused 127\.0\.0\.1 on time: rate$"
-	# Datagrams share the service's rate (refused silently).
+	# Datagrams have their own datagram_rate (dropped silently).
 	run hostile udpburst "127.0.0.1:$uport" 40
 	assert_status 0
-	echo "# rate 3, datagram time: $output" >&3
+	echo "# datagram_rate 3, datagram time: $output" >&3
 	seconds=$(( $(kv end "$output" | cut -d. -f1) - $(kv start "$output" | cut -d. -f1) + 1 ))
 	(( $(kv answered "$output") <= 3 * seconds )) ||
 	    fail "datagrams not limited to 3 a second: $output"
 	# A new second brings new places.
 	wait_until 3 assert_served "127.0.0.1:$PORT" 2>/dev/null ||
 	    fail "hello still refused after the burst"
+}
+
+@test "a UDP flood at the datagram limit leaves the TCP clients of the same service served (rate and datagram_rate apart)" {
+	local tport uport flood out seconds
+	tport=$(free_port)
+	uport=$(free_port)
+	# The shipped configuration's limits for time, daytime and qotd.
+	write_config <<-EOF
+	$(svc_globals)
+	service time {
+		type = "time"
+		listen_stream = {"127.0.0.1:$tport"}
+		listen_datagram = {"127.0.0.1:$uport"}
+		rate = 50
+		datagram_rate = 50
+	}
+	EOF
+	start_spawnd -d -c "$SPAWND_CONF"
+	# About 1,000 datagrams a second for 3 s ...
+	timeout 60 python3 "$BATS_TEST_DIRNAME/hostile.py" udp "127.0.0.1:$uport" 3000 \
+	    --interval 0.001 --wait 0 </dev/null >"$BATS_TEST_TMPDIR/flood" 2>&1 3>&- &
+	flood=$!
+	HOLDERS+=("$flood")
+	# Once this second's datagrams are used up (debug lines say so) ...
+	wait_for_log 'refused datagram on time: rate$'
+	# ... while 20 TCP clients come, well within rate = 50.
+	run hostile burst "127.0.0.1:$tport" 20
+	assert_status 0
+	echo "# 20 TCP clients during a UDP flood: $output" >&3
+	[[ $(kv served "$output") == 20 && $(kv refused "$output") == 0 ]] ||
+	    fail "TCP clients refused during the flood: $output"
+	wait "$flood" || true
+	out=$(<"$BATS_TEST_TMPDIR/flood")
+	echo "# the flood: $out" >&3
+	# At most 50 answers a second over the flood's 3-4 seconds.
+	(( $(kv answered "$out") <= 50 * 5 )) || fail "datagrams not limited: $out"
+	(( $(kv answered "$out") > 0 )) || fail "no datagram answered: $out"
 }
