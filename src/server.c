@@ -320,9 +320,17 @@ server_loop(struct server *srv)
 		}
 		if (srv->srv_check.rc_done)
 			return SERVER_CHECKED;
-		/* Wake for a running check's deadline, else only for events. */
+		if (srv->srv_refusals_unlogged)
+			spawn_log_unlogged(srv);
+		/*
+		 * Wake for a running check's deadline and, while refusals
+		 * wait to be summed up, once a second; else only for events.
+		 */
 		timeout = NULL;
-		if ((ms = reload_check_poll_ms(&srv->srv_check)) >= 0) {
+		ms = reload_check_poll_ms(&srv->srv_check);
+		if (srv->srv_refusals_unlogged && (ms < 0 || ms > 1000))
+			ms = 1000;
+		if (ms >= 0) {
 			ts.tv_sec = ms / 1000;
 			ts.tv_nsec = (long)(ms % 1000) * 1000000;
 			timeout = &ts;

@@ -40,11 +40,19 @@ struct rate_window {
 	unsigned		 rw_used;
 };
 
+/*
+ * "refused" lines are limited per service and second; the rest are
+ * counted and summed up in one line once the second is over.
+ */
+#define SPAWN_REFUSALS_LOGGED	10	/* lines per service and second */
+
 /* Per-service counters, parallel to cf_services. */
 struct svc_count {
 	unsigned		 sn_live;	/* children alive */
 	struct rate_window	 sn_rate;	/* connections: rate */
 	struct rate_window	 sn_dgram_rate;	/* datagrams: datagram_rate */
+	struct rate_window	 sn_refusal_log; /* "refused" lines this second */
+	unsigned		 sn_refusals_unlogged; /* beyond them */
 };
 
 struct server {
@@ -59,6 +67,7 @@ struct server {
 	struct svc_count	*srv_counts;
 	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
+	int			 srv_refusals_unlogged; /* some service has some */
 };
 
 /*
@@ -145,6 +154,13 @@ void server_reap(struct server *srv);
 
 /* Accept every pending connection on a stream listener. */
 void spawn_accept(struct server *srv, const struct listener *li);
+
+/*
+ * Log the "N more" line of each service whose refusals of an earlier
+ * second went unlogged.  The loop calls it at least once a second while
+ * srv_refusals_unlogged is set.
+ */
+void spawn_log_unlogged(struct server *srv);
 
 /* Answer every pending datagram on a datagram listener. */
 void dgram_answer(struct server *srv, const struct listener *li);

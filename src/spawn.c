@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "addr.h"
@@ -24,11 +25,61 @@
 #define SPAWN_ACCEPT_BURST 64
 
 static void
-spawn_log_refused(const struct svc_conf *sc, const struct sockaddr *peer,
+spawn_log_more(const struct svc_conf *sc, struct svc_count *sn)
+{
+	log_info("refused %u more on %s (over %d lines a second, not logged "
+	    "one by one)", sn->sn_refusals_unlogged, sc->sc_name,
+	    SPAWN_REFUSALS_LOGGED);
+	sn->sn_refusals_unlogged = 0;
+}
+
+void
+spawn_log_unlogged(struct server *srv)
+{
+	time_t now = time(NULL);
+	size_t i;
+	int left = 0;
+
+	for (i = 0; i < srv->srv_conf->cf_nservices; i++) {
+		struct svc_count *sn = &srv->srv_counts[i];
+
+		if (sn->sn_refusals_unlogged == 0)
+			continue;
+		if (sn->sn_refusal_log.rw_second != now)
+			spawn_log_more(&srv->srv_conf->cf_services[i], sn);
+		else
+			left = 1;
+	}
+	srv->srv_refusals_unlogged = left;
+}
+
+/*
+ * One line per refusal, up to SPAWN_REFUSALS_LOGGED a second per
+ * service: one client hammering a full service would otherwise write
+ * thousands of lines a second.  The others are counted, exactly.
+ */
+static void
+spawn_log_refused(struct server *srv, size_t svc, const struct sockaddr *peer,
     socklen_t peerlen, const char *why)
 {
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+	struct svc_count *sn = &srv->srv_counts[svc];
+	struct rate_window *rw = &sn->sn_refusal_log;
 	char addr[INET6_ADDRSTRLEN];
+	time_t now = time(NULL);
 
+	if (rw->rw_second != now) {
+		if (sn->sn_refusals_unlogged > 0)
+			spawn_log_more(sc, sn);
+		rw->rw_second = now;
+		rw->rw_used = 0;
+	}
+	if (rw->rw_used >= SPAWN_REFUSALS_LOGGED) {
+		sn->sn_refusals_unlogged++;
+		srv->srv_refusals_unlogged = 1;
+		return;
+	}
+	rw->rw_used++;
 	if (peer->sa_family == AF_UNIX)
 		snprintf(addr, sizeof(addr), "local");
 	else
@@ -108,8 +159,8 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	refusal = limit_check(srv, li->li_svc, (const struct sockaddr *)peer,
 	    forks);
 	if (refusal != NULL)
-		spawn_log_refused(sc, (const struct sockaddr *)peer, peerlen,
-		    refusal);
+		spawn_log_refused(srv, li->li_svc, (const struct sockaddr *)peer,
+		    peerlen, refusal);
 	else if (forks)
 		spawn_fork(srv, li, fd, peer, peerlen);
 	else

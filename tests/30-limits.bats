@@ -243,3 +243,42 @@ rate_check() {
 	(( $(kv answered "$out") <= 50 * seconds )) || fail "datagrams not limited: $out"
 	(( $(kv answered "$out") > 0 )) || fail "no datagram answered: $out"
 }
+
+_refusals_logged() {
+	local one more
+	one=$(log_count "refused 127\.0\.0\.1 on hello: acl$")
+	more=$(sed -nE 's/.*refused ([0-9]+) more on hello \(.*/\1/p' "$SPAWND_LOG" |
+	    awk '{ n += $1 } END { print n + 0 }')
+	REFUSALS_SEEN=$((one + more))
+	(( REFUSALS_SEEN == $1 ))
+}
+
+@test "refusals are logged at most 10 lines a second per service, then summed up exactly" {
+	local total lines seconds single
+	write_config <<-EOF
+	$(svc_globals)
+	service hello {
+		type = "hello"
+		listen_stream = {"127.0.0.1:$PORT"}
+		deny = {"127.0.0.0/8"}
+	}
+	EOF
+	start_spawnd -c "$SPAWND_CONF"
+	run hostile burst "127.0.0.1:$PORT" 3000
+	assert_status 0
+	echo "# 3000 denied connections: $output" >&3
+	total=$(kv refused "$output")
+	(( total + $(kv served "$output") == 3000 && total > 2900 )) ||
+	    fail "expected ~3000 refusals: $output"
+	# The "more" line of the last second comes once it is over.
+	wait_until 5 _refusals_logged "$total" ||
+	    fail "log accounts for $REFUSALS_SEEN of $total refusals:" "$(grep refused "$SPAWND_LOG" | tail -n 20)"
+	lines=$(log_count 'refused ')
+	echo "# log lines for them: $lines" >&3
+	# At most 10 single lines in each calendar second the burst touched.
+	seconds=$(( $(kv end "$output" | cut -d. -f1) - $(kv start "$output" | cut -d. -f1) + 1 ))
+	single=$(log_count "refused 127\.0\.0\.1 on hello: acl$")
+	(( single <= 10 * seconds )) ||
+	    fail "$single single lines over $seconds second(s)"
+	assert_log 'refused [0-9]+ more on hello \(over 10 lines a second, not logged one by one\)$'
+}
