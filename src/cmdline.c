@@ -7,8 +7,12 @@
  * subnegotiation.  IAC IAC stands for a data byte 255.  They are
  * stripped here before the bytes are put together into lines, so that a
  * session from telnet and one from nc look the same to the server.
- * Option requests are not answered: a peer that hears nothing back
- * keeps its defaults, which is all this line-at-a-time server needs.
+ *
+ * Option requests are answered, or telnet's character mode ("mode
+ * character": DO ECHO, DO SUPPRESS-GO-AHEAD) would leave its user
+ * typing blind.  We agree to echo (RFC 857) and to suppress go-ahead
+ * (RFC 858), refuse every other option, and reply only to a request
+ * that changes a state, so two peers can never loop (RFC 854, 1143).
  */
 #include <ctype.h>
 #include <stdio.h>
@@ -23,8 +27,16 @@
 #define TEL_IP		244
 #define TEL_SB		250
 #define TEL_WILL	251
+#define TEL_WONT	252
+#define TEL_DO		253
 #define TEL_DONT	254
 #define TEL_IAC		255
+#define TELOPT_ECHO	1	/* RFC 857 */
+#define TELOPT_SGA	3	/* RFC 858 */
+
+#define CTRL_C		0x03	/* what character mode sends for ^C */
+#define CTRL_H		0x08
+#define DEL		0x7f
 
 enum cmdline_telnet {
 	TS_DATA,	/* plain data */
@@ -41,12 +53,35 @@ cmdline_init(struct cmdline *cm)
 	cm->cm_telnet = TS_DATA;
 }
 
+/* Queue a reply; one input byte never queues more than REPLY_MAX. */
+static void
+cmdline_say(struct cmdline *cm, const void *bytes, size_t n)
+{
+	if (cm->cm_outlen + n <= sizeof(cm->cm_out)) {
+		memcpy(cm->cm_out + cm->cm_outlen, bytes, n);
+		cm->cm_outlen += n;
+	}
+}
+
 static enum cmdline_event
 cmdline_end(struct cmdline *cm)
 {
 	cm->cm_buf[cm->cm_len] = '\0';
 	cm->cm_done = 1;
+	if (cm->cm_echo)
+		cmdline_say(cm, "\r\n", 2);
 	return cm->cm_overflow ? CMDLINE_TOOLONG : CMDLINE_LINE;
+}
+
+/* BS or DEL while we echo: the terminal's last byte goes too. */
+static enum cmdline_event
+cmdline_erase(struct cmdline *cm)
+{
+	if (cm->cm_len > 0 && !cm->cm_overflow) {
+		cm->cm_len--;
+		cmdline_say(cm, "\b \b", 3);
+	}
+	return CMDLINE_MORE;
 }
 
 /* One data byte, after telnet decoding. */
@@ -62,6 +97,11 @@ cmdline_data(struct cmdline *cm, unsigned char c)
 		cm->cm_after_cr = c == '\r';
 		return cmdline_end(cm);
 	}
+	/* A raw ^C is what an interrupt looks like in character mode. */
+	if (c == CTRL_C)
+		return CMDLINE_INTERRUPT;
+	if (cm->cm_echo && (c == CTRL_H || c == DEL))
+		return cmdline_erase(cm);
 	if (c == '\0' || cm->cm_overflow)
 		return CMDLINE_MORE;
 	if (cm->cm_len == CMDLINE_MAX) {
@@ -69,7 +109,32 @@ cmdline_data(struct cmdline *cm, unsigned char c)
 		return CMDLINE_MORE;
 	}
 	cm->cm_buf[cm->cm_len++] = (char)c;
+	if (cm->cm_echo)
+		cmdline_say(cm, &c, 1);
 	return CMDLINE_MORE;
+}
+
+/* Our side of an option: agree to ECHO and SGA, refuse the rest. */
+static void
+cmdline_option(struct cmdline *cm, int cmd, unsigned char opt)
+{
+	int *state = opt == TELOPT_ECHO ? &cm->cm_echo :
+	    opt == TELOPT_SGA ? &cm->cm_sga : NULL;
+	unsigned char reply[3] = { TEL_IAC, 0, opt };
+
+	if (cmd == TEL_DO && state != NULL && !*state) {
+		*state = 1;
+		reply[1] = TEL_WILL;
+	} else if (cmd == TEL_DO && state == NULL)
+		reply[1] = TEL_WONT;
+	else if (cmd == TEL_DONT && state != NULL && *state) {
+		*state = 0;
+		reply[1] = TEL_WONT;
+	} else if (cmd == TEL_WILL)
+		reply[1] = TEL_DONT;	/* we want nothing from the client */
+	else
+		return;	/* already so: answering could start a loop */
+	cmdline_say(cm, reply, sizeof(reply));
 }
 
 /* A command byte after IAC. */
@@ -79,9 +144,10 @@ cmdline_command(struct cmdline *cm, unsigned char c)
 	cm->cm_telnet = TS_DATA;
 	if (c == TEL_IAC)
 		return cmdline_data(cm, c);
-	if (c >= TEL_WILL && c <= TEL_DONT)
+	if (c >= TEL_WILL && c <= TEL_DONT) {
 		cm->cm_telnet = TS_OPT;
-	else if (c == TEL_SB)
+		cm->cm_optcmd = c;
+	} else if (c == TEL_SB)
 		cm->cm_telnet = TS_SB;
 	else if (c == TEL_IP)
 		return CMDLINE_INTERRUPT;
@@ -97,6 +163,7 @@ cmdline_byte(struct cmdline *cm, unsigned char c)
 		return cmdline_command(cm, c);
 	case TS_OPT:
 		cm->cm_telnet = TS_DATA;
+		cmdline_option(cm, cm->cm_optcmd, c);
 		return CMDLINE_MORE;
 	case TS_SB:
 		if (c == TEL_IAC)
@@ -140,6 +207,8 @@ cmdline_feed(struct cmdline *cm, const void *buf, size_t len, size_t *used)
 			cm->cm_overflow = 0;
 		}
 		ev = cmdline_byte(cm, p[i]);
+		if (ev == CMDLINE_MORE && cm->cm_outlen > 0)
+			ev = CMDLINE_REPLY;
 		if (ev != CMDLINE_MORE) {
 			*used = i + 1;
 			return ev;
@@ -147,6 +216,14 @@ cmdline_feed(struct cmdline *cm, const void *buf, size_t len, size_t *used)
 	}
 	*used = len;
 	return CMDLINE_MORE;
+}
+
+const unsigned char *
+cmdline_reply(struct cmdline *cm, size_t *lenp)
+{
+	*lenp = cm->cm_outlen;
+	cm->cm_outlen = 0;
+	return cm->cm_out;
 }
 
 enum cmdline_event

@@ -159,13 +159,14 @@ EOF
 	    "$GREETING$PROMPT$HELP${PROMPT}line too long\r\n${PROMPT}DATE\r\n${PROMPT}line too long\r\n${PROMPT}DATE\r\n$PROMPT"
 }
 
-@test "telnet IAC sequences are stripped: negotiation, subnegotiation, commands, IAC IAC" {
+@test "telnet IAC sequences are stripped and options answered: negotiation, subnegotiation, commands, IAC IAC" {
 	start_command
 	# WILL ECHO, DO SGA; SB TTYPE ... SE; NOP and AYT inside a word.
 	talk '\xff\xfb\x01\xff\xfd\x03\xff\xfa\x18\x00xterm\xff\xf0da\xff\xf1t\xff\xf6e\r\nq\xff\xffuit\r\nquit\r\n'
-	# "q<255>uit" is not quit: help, then the real quit.
+	# The answers (RFC 854/858): DONT ECHO (we echo, not the client), WILL
+	# SGA.  "q<255>uit" is not quit: help, then the real quit.
 	assert_bytes "$BATS_TEST_TMPDIR/out" \
-	    "$GREETING${PROMPT}DATE\r\n$PROMPT$HELP$PROMPT"
+	    "$GREETING${PROMPT}\xff\xfe\x01\xff\xfb\x03DATE\r\n$PROMPT$HELP$PROMPT"
 }
 
 @test "IAC IP (telnet's interrupt) closes the session" {
@@ -256,7 +257,7 @@ wait_pane() {
 	    "$(tmux capture-pane -p -t "$TMUX_SESSION" 2>&1)"
 }
 
-@test "telnet: a session in line and in character mode, and Ctrl-C as IAC IP" {
+@test "telnet: a session in line and in character mode (echoed, BS erases), and Ctrl-C ends it" {
 	command -v telnet >/dev/null || skip "telnet not installed"
 	command -v tmux >/dev/null || skip "tmux not installed"
 	start_command
@@ -270,18 +271,22 @@ wait_pane() {
 	tmux send-keys -t "$TMUX_SESSION" C-]
 	wait_pane 'telnet>'
 	tmux send-keys -t "$TMUX_SESSION" 'mode character' Enter
-	tmux send-keys -t "$TMUX_SESSION" 'date' Enter
-	wait_until "$SPAWND_TEST_TIMEOUT" pane_has_date ||
-	    fail "no date in character mode:" "$(tmux capture-pane -p -t "$TMUX_SESSION")"
-	tmux send-keys -t "$TMUX_SESSION" C-]
-	wait_pane 'telnet>' 2
-	tmux send-keys -t "$TMUX_SESSION" 'send ip' Enter
+	# The server echoes (it answered DO ECHO with WILL ECHO): what is
+	# typed shows, a typo erased with backspace is gone.
+	tmux send-keys -t "$TMUX_SESSION" 'datx'
+	wait_pane 'Command? datx'
+	tmux send-keys -t "$TMUX_SESSION" BSpace 'e' Enter
+	wait_until "$SPAWND_TEST_TIMEOUT" pane_has_echoed_date ||
+	    fail "no echoed command and date in character mode:" \
+	    "$(tmux capture-pane -p -t "$TMUX_SESSION")"
+	# ^C in character mode is a raw 0x03: the session ends.
+	tmux send-keys -t "$TMUX_SESSION" C-c
 	wait_pane 'Connection closed by foreign host.'
 	wait_for_log "reaped [0-9]+ \(command\)$"
 }
 
-# In character mode nobody echoes what is typed: the pane shows DATE
-# after the prompt or on a line of its own.
-pane_has_date() {
-	tmux capture-pane -p -t "$TMUX_SESSION" | grep -qE "(^|Command\? )$DATE_RE"
+# "Command? date" as echoed, then DATE on the next line.
+pane_has_echoed_date() {
+	tmux capture-pane -p -t "$TMUX_SESSION" | grep -A1 -E '^Command\? date$' |
+	    grep -qE "^$DATE_RE$"
 }

@@ -247,9 +247,16 @@ cmd_input(struct cmd_session *cs, const char *buf, size_t n)
 	size_t off = 0, used;
 	int rc = 0;
 
+	const unsigned char *reply;
+	size_t len;
+
 	while (rc == 0 && off < n) {
 		ev = cmdline_feed(&cs->cs_line, buf + off, n - off, &used);
 		off += used;
+		/* Telnet answers and echo go first, before any answer. */
+		reply = cmdline_reply(&cs->cs_line, &len);
+		if (len > 0 && netio_write_all(cs->cs_fd, reply, len) == -1)
+			return -1;
 		rc = cmd_event(cs, ev);
 	}
 	return rc;

@@ -9,8 +9,10 @@
  *     and all of them when it reports no event;
  *   - a line is at most CMDLINE_MAX bytes, holds no NUL, CR or LF, and
  *     the length cmdline_text() reports is its strlen();
- *   - the events are the same whichever way the stream is cut: all at
- *     once, a byte at a time, or in the pieces the seed picks;
+ *   - the events, and the bytes sent back (telnet answers, echo), are
+ *     the same whichever way the stream is cut: all at once, a byte at a
+ *     time, or in the pieces the seed picks; a reply is at most
+ *     CMDLINE_REPLY_MAX bytes, and a REPLY event has one;
  *   - cmdline_parse() names a known command.
  * And cmdline_who_format() on a utmpx record made of the input bytes
  * gives printable ASCII ended by CRLF, within the buffer.
@@ -95,7 +97,8 @@ run(const unsigned char *in, size_t len, uint32_t *state, int whole,
 {
 	struct cmdline cm;
 	enum cmdline_event ev;
-	size_t off = 0, piece, pos, used;
+	const unsigned char *reply;
+	size_t off = 0, piece, pos, used, rlen;
 
 	memset(tr, 0, sizeof(*tr));
 	tr->tr_hash = UINT64_C(0xcbf29ce484222325);
@@ -111,6 +114,11 @@ run(const unsigned char *in, size_t len, uint32_t *state, int whole,
 			    "feed consumed a wrong number of bytes");
 			fuzz_check(ev != CMDLINE_MORE || used == piece - pos,
 			    "no event, but input left over");
+			reply = cmdline_reply(&cm, &rlen);
+			fuzz_check(rlen <= CMDLINE_REPLY_MAX, "reply too long");
+			fuzz_check(ev != CMDLINE_REPLY || rlen > 0,
+			    "a REPLY event with nothing to send");
+			mix(tr, reply, rlen);
 			if (ev == CMDLINE_MORE)
 				continue;
 			record(&cm, ev, tr);

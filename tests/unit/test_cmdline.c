@@ -203,11 +203,68 @@ test_who(void)
 	ok(cmdline_who_format(buf, 20, &ut) == 0, "too small a buffer gives 0");
 }
 
+/*
+ * Feed in byte by byte (as character mode sends it) and put what we
+ * would send back into out as hex bytes, and the events as letters:
+ * "L<line>|" for a line, "I|" for an interrupt.
+ */
+static void
+talk(const unsigned char *in, size_t len, char *out, size_t cap)
+{
+	struct cmdline cm;
+	const unsigned char *reply;
+	enum cmdline_event ev;
+	size_t i, j, used, rlen, o = 0;
+
+	cmdline_init(&cm);
+	out[0] = '\0';
+	for (i = 0; i < len; i++) {
+		ev = cmdline_feed(&cm, in + i, 1, &used);
+		reply = cmdline_reply(&cm, &rlen);
+		for (j = 0; j < rlen; j++)
+			o += (size_t)snprintf(out + o, cap - o, "%02x ", reply[j]);
+		if (ev == CMDLINE_LINE)
+			o += (size_t)snprintf(out + o, cap - o, "L%s| ",
+			    cmdline_text(&cm, NULL));
+		else if (ev == CMDLINE_INTERRUPT) {
+			snprintf(out + o, cap - o, "I|");
+			return;
+		}
+	}
+}
+
+static void
+test_negotiation(void)
+{
+	/* IAC DO ECHO, IAC DO SGA: telnet's "mode character". */
+	static const unsigned char chr[] = { 255, 253, 1, 255, 253, 3,
+	    255, 253, 1, 'a', 'b', 0x7f, 'c', '\r', 0 };
+	static const unsigned char other[] = { 255, 253, 24, 255, 251, 31,
+	    255, 252, 31, 255, 254, 24, 'x', '\n' };
+	static const unsigned char off[] = { 255, 253, 1, 255, 254, 1,
+	    'q', '\r', '\n' };
+	static const unsigned char ctrlc[] = { 'd', 'a', 0x03, 't', 'e', '\n' };
+	char out[512];
+
+	talk(chr, sizeof(chr), out, sizeof(out));
+	is_str(out, "ff fb 01 ff fb 03 61 62 08 20 08 63 0d 0a Lac| ",
+	    "DO ECHO, DO SGA: WILL each once; echo, DEL erases, CR LF");
+	talk(other, sizeof(other), out, sizeof(out));
+	is_str(out, "ff fc 18 ff fe 1f Lx| ",
+	    "DO TTYPE: WONT; WILL NAWS: DONT; WONT and DONT of what is off: "
+	    "nothing; no echo");
+	talk(off, sizeof(off), out, sizeof(out));
+	is_str(out, "ff fb 01 ff fc 01 Lq| ", "DONT ECHO after DO: WONT, echo off");
+	talk(ctrlc, sizeof(ctrlc), out, sizeof(out));
+	is_str(out, "I|", "a raw Ctrl-C is an interrupt, like IAC IP");
+}
+
 int
 main(void)
 {
 	test_line_ends();
 	test_telnet();
+	test_negotiation();
 	test_long_lines();
 	test_parse();
 	test_who();
