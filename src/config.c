@@ -288,7 +288,11 @@ conf_count_newlines(const char *text, size_t len)
 	return n;
 }
 
-/* The whole file in a malloc'd buffer, or NULL with errno. */
+/*
+ * The whole file in a malloc'd buffer, or NULL with errno (EFBIG past
+ * CONF_FILE_MAX: libconfuse's lexer is quadratic in a line's length, and
+ * the parent itself loads the file on a reload).
+ */
 static char *
 conf_read(const char *path, size_t *lenp)
 {
@@ -314,6 +318,10 @@ conf_read(const char *path, size_t *lenp)
 		if (n == 0)
 			break;
 		len += n;
+		if (len > CONF_FILE_MAX) {
+			errno = EFBIG;
+			goto fail;
+		}
 	}
 	close(fd);
 	*lenp = len;
@@ -411,7 +419,14 @@ conf_load(struct config *cf, const char *path, const char *cwd,
 	int	 n;
 
 	memset(cf, 0, sizeof(*cf));
-	if ((text = conf_read(path, &len)) == NULL) {
+	if ((text = conf_read(path, &len)) == NULL && errno == EFBIG) {
+		snprintf(msg, sizeof(msg), "%s: more than %d bytes: too large "
+		    "for a configuration file", path, CONF_FILE_MAX);
+		if (report != NULL)
+			report(arg, msg);
+		return -1;
+	}
+	if (text == NULL) {
 		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path,
 		    strerror(errno));
 		if (report != NULL)

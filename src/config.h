@@ -90,4 +90,7 @@ int conf_builtin(struct config *cf, const char *cwd,
 
 void conf_free(struct config *cf);
 
+/* The largest configuration file read (1 MiB). */
+#define CONF_FILE_MAX	(1024 * 1024)
+
 #endif

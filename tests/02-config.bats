@@ -410,3 +410,13 @@ expect_ok() {
 	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
 	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
 }
+
+@test "a configuration file over 1 MiB is refused at once, naming the file" {
+	{
+		printf '# %s\n' "$(head -c 2000000 /dev/zero | tr '\0' x)"
+		hello_config 127.0.0.1:1
+	} | write_config
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_has "$SPAWND_CONF: more than 1048576 bytes: too large for a configuration file"
+}
