@@ -357,6 +357,32 @@ addr_overlap(const struct listen_addr *a, const struct listen_addr *b)
 	return same_family_overlap(a, b);
 }
 
+int
+addr_same(const struct listen_addr *a, const struct listen_addr *b)
+{
+	const struct sockaddr_in *a4 = (const struct sockaddr_in *)&a->la_sa;
+	const struct sockaddr_in *b4 = (const struct sockaddr_in *)&b->la_sa;
+	const struct sockaddr_in6 *a6 = (const struct sockaddr_in6 *)&a->la_sa;
+	const struct sockaddr_in6 *b6 = (const struct sockaddr_in6 *)&b->la_sa;
+
+	if (a->la_family != b->la_family)
+		return 0;
+	switch (a->la_family) {
+	case AF_UNIX:
+		return strcmp(((const struct sockaddr_un *)&a->la_sa)->sun_path,
+		    ((const struct sockaddr_un *)&b->la_sa)->sun_path) == 0;
+	case AF_INET:
+		return a->la_port == b->la_port &&
+		    a4->sin_addr.s_addr == b4->sin_addr.s_addr;
+	case AF_INET6:
+		return a->la_port == b->la_port &&
+		    IN6_ARE_ADDR_EQUAL(&a6->sin6_addr, &b6->sin6_addr) &&
+		    a6->sin6_scope_id == b6->sin6_scope_id;
+	default:	/* a port alone */
+		return a->la_port == b->la_port;
+	}
+}
+
 /* Nonzero if the first bits of a and b are equal. */
 static int
 prefix_equal(const unsigned char *a, const unsigned char *b, unsigned bits)

@@ -36,6 +36,12 @@ int addr_parse(const char *text, const char *cwd, struct listen_addr *la,
 /* Nonzero if two listen addresses would collide at bind() time. */
 int addr_overlap(const struct listen_addr *a, const struct listen_addr *b);
 
+/*
+ * Do a and b name the very same socket address ("2345" and "02345",
+ * "[::1]:80" and "[0::1]:80"), whatever their text?
+ */
+int addr_same(const struct listen_addr *a, const struct listen_addr *b);
+
 /* A CIDR block; IPv4 blocks are kept as IPv4 (family AF_INET). */
 struct cidr {
 	int		ci_family;	/* AF_INET or AF_INET6 */

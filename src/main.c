@@ -276,7 +276,7 @@ reload_pidfile(const struct options *op, const struct self *se,
  * children.  Never fatal: on any failure we keep serving as we are.
  */
 static void
-reload(const struct server *srv, const struct options *op,
+reload(struct server *srv, const struct options *op,
     const struct self *se, const char *pidfile, int *pidfdp)
 {
 	int pidfd = *pidfdp;
@@ -284,7 +284,7 @@ reload(const struct server *srv, const struct options *op,
 	struct prebound *pb = NULL;
 	size_t npb = 0;
 	char env[16], err[PATH_MAX + 128], newpidfile[PATH_MAX];
-	int memfd = -1, newfd = -1;
+	int memfd = -1, newfd = -1, swapped = 0;
 
 	if (config_load(&next, op, se, report_log) != 0) {
 		reload_refused("the configuration has errors");
@@ -301,6 +301,12 @@ reload(const struct server *srv, const struct options *op,
 		reload_refused(err);
 		goto undo;
 	}
+	/* Last: an address rewritten as an overlapping one changes hands. */
+	if (server_prebind_swap(srv, pb, npb, err, sizeof(err)) == -1) {
+		reload_refused(err);
+		goto undo;
+	}
+	swapped = 1;
 	log_info("got SIGHUP, re-executing %s", se->se_path);
 	memfd = handover_create(se->se_startdir, newfd, newpidfile);
 	if (memfd == -1 || server_handover(srv, pb, npb, memfd) == -1) {
@@ -327,6 +333,8 @@ reload(const struct server *srv, const struct options *op,
 		log_warn("writing pidfile %s again", pidfile);
 undo:
 	server_handover_undo(srv);
+	if (swapped)
+		server_prebind_unswap(srv, pb, npb);
 	server_prebind_close(pb, npb);
 	conf_free(&next);
 	if (newfd != -1)

@@ -100,9 +100,13 @@ int server_adopt_children(struct server *srv, const struct handover *ho);
 
 /* A listener a reload opened for the next configuration. */
 struct prebound {
-	int			 pb_fd;
+	int			 pb_fd;		/* -1 until bound (see pb_replaces) */
 	int			 pb_socktype;
 	const struct listen_addr *pb_addr;	/* points into that config */
+	size_t			 pb_replaces;	/* SIZE_MAX, or the listener of
+						   ours that overlaps it and
+						   goes: bound in its place
+						   just before the exec */
 };
 
 /*
@@ -116,6 +120,17 @@ int server_prebind(const struct server *srv, const struct config *next,
 
 /* Close the sockets of a reload that did not happen, remove their files. */
 void server_prebind_close(struct prebound *pb, size_t n);
+
+/*
+ * Just before the exec: close each listener a prebound address replaces
+ * and bind that address.  Returns 0, or -1 with a message in err after
+ * putting back what it closed.
+ */
+int server_prebind_swap(struct server *srv, struct prebound *pb, size_t n,
+    char *err, size_t errlen);
+
+/* After a failed exec: undo server_prebind_swap(). */
+void server_prebind_unswap(struct server *srv, struct prebound *pb, size_t n);
 
 /*
  * Describe listeners (ours and the npb prebound ones) and children into

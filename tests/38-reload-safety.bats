@@ -152,3 +152,23 @@ refused() {
 	stop_spawnd
 	[[ ! -e $sock ]] || fail "the socket file was left at stop"
 }
+
+_one_listener() {
+	[[ $(ss -Hltn "sport = :$PORT" | wc -l) -eq 1 ]]
+}
+
+@test "an address rewritten as an overlapping one (port alone, 0.0.0.0:PORT, 127.0.0.1:PORT) reloads, same PID" {
+	local spec n=0
+	for spec in "$PORT" "0.0.0.0:$PORT" "127.0.0.1:$PORT" "$PORT"; do
+		hello_config "$spec" | write_config
+		kill -HUP "$SPAWND_PID"
+		n=$((n + 1))
+		wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " "$n"
+		wait_for_log "^spawnd\\[$SPAWND_PID\\]: server started on hello .*:$PORT\$" $((n + 1))
+		hello_answers
+		wait_until 5 _one_listener ||
+		    fail "after '$spec': $(ss -Hltn "sport = :$PORT")"
+	done
+	(( $(log_count 'reload refused') == 0 )) || fail "a reload was refused:" "$(cat "$SPAWND_LOG")"
+	[[ $(<"$SPAWND_PIDFILE") == "$SPAWND_PID" ]] || fail "pidfile changed"
+}
