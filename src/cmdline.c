@@ -109,7 +109,9 @@ cmdline_data(struct cmdline *cm, unsigned char c)
 		return CMDLINE_MORE;
 	}
 	cm->cm_buf[cm->cm_len++] = (char)c;
-	if (cm->cm_echo)
+	if (cm->cm_echo && c == TEL_IAC)
+		cmdline_say(cm, "\xff\xff", 2);	/* a data 255 is IAC IAC */
+	else if (cm->cm_echo)
 		cmdline_say(cm, &c, 1);
 	return CMDLINE_MORE;
 }

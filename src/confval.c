@@ -392,6 +392,10 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 
 	snprintf(who, sizeof(who), "service \"%.256s\": ", cfg_title(sec));
 	sc->sc_name = conf_strdup(cx, cfg_title(sec), sc->sc_line);
+	/* It travels in the reload hand-over, which keeps CONF_NAME_MAX. */
+	if (strlen(cfg_title(sec)) > CONF_NAME_MAX)
+		conf_error(cx, sc->sc_line, "%sthe name is longer than %d bytes",
+		    who, CONF_NAME_MAX);
 	sc->sc_enabled = cfg_getbool(sec, "enabled");
 	sc->sc_log_connections = cfg_getbool(sec, "log_connections");
 	conf_svc_type(cx, sec, sc, who);

@@ -73,5 +73,6 @@ void conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf);
 #define CONF_MAX_GRACE		3600		/* seconds */
 #define CONF_MAX_TIMEOUT	86400		/* idle_timeout, seconds */
 #define CONF_MAX_RATE		1000000		/* per second */
+#define CONF_NAME_MAX		127		/* a service name's bytes */
 
 #endif

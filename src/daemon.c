@@ -212,14 +212,16 @@ int
 pidfile_write(int fd)
 {
 	char buf[32];
+	ssize_t n;
 	int len;
 
 	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
 	if (ftruncate(fd, 0) == -1)
 		return -1;
-	if (pwrite(fd, buf, (size_t)len, 0) != len) {
-		if (errno == 0)
-			errno = EIO;
+	n = pwrite(fd, buf, (size_t)len, 0);
+	if (n != len) {
+		if (n >= 0)
+			errno = EIO;	/* short, but no error of its own */
 		return -1;
 	}
 	return 0;

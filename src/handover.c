@@ -169,7 +169,9 @@ handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
 		inet_ntop(AF_INET6,
 		    &((const struct sockaddr_in6 *)peer)->sin6_addr, addr,
 		    sizeof(addr));
-	if (handover_escape(name, sizeof(name), service) == NULL) {
+	/* The reader keeps names that fit ic_service only: refuse now. */
+	if (strlen(service) >= sizeof(((struct inherited_child *)0)->ic_service) ||
+	    handover_escape(name, sizeof(name), service) == NULL) {
 		errno = ENAMETOOLONG;
 		return -1;
 	}
@@ -440,7 +442,7 @@ handover_same_address(const struct inherited_listener *il,
 
 int
 handover_take_listener(struct handover *ho, int socktype,
-    const struct listen_addr *la)
+    const struct listen_addr *la, int *ours)
 {
 	size_t i;
 	int fd;
@@ -452,6 +454,7 @@ handover_take_listener(struct handover *ho, int socktype,
 		    handover_same_address(il, la)) {
 			fd = il->il_fd;
 			il->il_fd = -1;
+			*ours = il->il_ours;
 			return fd;
 		}
 	}

@@ -66,10 +66,11 @@ int handover_read(struct handover *ho, char *err, size_t errlen);
 
 /*
  * Take the inherited listener bound to la with socktype, or return -1.
- * The caller owns the returned fd.
+ * The caller owns the returned fd; *ours says whether a reload of ours
+ * passed it (else systemd did).
  */
 int handover_take_listener(struct handover *ho, int socktype,
-    const struct listen_addr *la);
+    const struct listen_addr *la, int *ours);
 
 /*
  * Close every listener nobody took; the socket files of our own Unix

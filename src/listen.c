@@ -191,10 +191,11 @@ unix_dir_safe(const char *path, char *err, size_t errlen)
 		if (st.st_uid != 0 || ((st.st_mode & 022) != 0 &&
 		    (last || !(st.st_mode & S_ISVTX)))) {
 			errno = EPERM;
-			listen_err(err, errlen, "%s: directory %s is writable "
-			    "by others than root (owner uid %ld, mode %04o): "
-			    "they could race the socket file", path, dir,
-			    (long)st.st_uid, (unsigned)(st.st_mode & 07777));
+			listen_err(err, errlen, "%s: directory %s is %s (mode "
+			    "%04o): whoever can write there could race the "
+			    "socket file", path, dir, st.st_uid != 0 ?
+			    "not root's" : "writable by others than root",
+			    (unsigned)(st.st_mode & 07777));
 			return -1;
 		}
 		if (slash == dir)

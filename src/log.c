@@ -57,6 +57,8 @@ log_init(int to_stderr, int facility, int debug)
 {
 	log_facility = facility;
 	log_debugging = debug;
+	if (to_stderr && log_dest == LOG_DEST_SYSLOG)
+		closelog();	/* a reload's image opened it early */
 	if (to_stderr) {
 		log_dest = log_stderr_is_journal() ? LOG_DEST_JOURNAL :
 		    LOG_DEST_STDERR;

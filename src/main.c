@@ -142,6 +142,21 @@ self_locate(struct self *se, const char *argv0)
 	return -1;
 }
 
+/*
+ * A reload's new image that cannot go on: what the old one passed is
+ * ours to clean up, or a stale pidfile and socket files stay behind.
+ */
+static void __attribute__((noreturn))
+self_abandon(struct self *se, int status)
+{
+	struct handover *ho = &se->se_handover;
+
+	if (ho->ho_pidfd != -1)
+		pidfile_release(ho->ho_pidfile, ho->ho_pidfd);
+	handover_free(ho);
+	exit(status);
+}
+
 static void
 self_init(struct self *se, char **argv)
 {
@@ -153,7 +168,7 @@ self_init(struct self *se, char **argv)
 	/* Also unsets the variables: children must not see them. */
 	if (handover_read(ho, err, sizeof(err)) == -1) {
 		log_error("%s", err);
-		exit(EX_OSERR);
+		self_abandon(se, EX_OSERR);
 	}
 	se->se_reexec = ho->ho_present;
 	if (ho->ho_present && ho->ho_startdir[0] == '/')
@@ -219,12 +234,7 @@ notify_reloading(void)
 		log_warn("notifying systemd");
 }
 
-/*
- * SIGHUP: check the new configuration exactly as -t would and open the
- * addresses it adds, then become a fresh copy of ourselves, handing over
- * listeners, pidfile and children.  Never fatal: on any failure we keep
- * serving as we are.
- */
+/* DESIGN section 9's line: nothing changed, the old image serves on. */
 static void
 reload_refused(const char *reason)
 {
@@ -319,6 +329,7 @@ reload(struct server *srv, const struct options *op,
 		goto undo;
 	}
 	notify_reloading();
+	spawn_log_unlogged(srv, 1);	/* the counts die with this image */
 	/*
 	 * A new pidfile replaces the old one: the old file goes now, its
 	 * fd (close-on-exec) and lock with the exec.  Should the exec fail,
@@ -329,8 +340,12 @@ reload(struct server *srv, const struct options *op,
 	execv(se->se_path, se->se_argv);
 	log_warn("re-executing %s; still running", se->se_path);
 	(void)notify_send("READY=1");
-	if (newfd != pidfd && pidfile_replace(pidfile, pidfdp) == -1)
+	if (newfd != pidfd && pidfile_replace(pidfile, pidfdp) == -1) {
 		log_warn("writing pidfile %s again", pidfile);
+		/* Its file is gone: at exit, remove nobody else's. */
+		close(*pidfdp);
+		*pidfdp = -1;
+	}
 undo:
 	server_handover_undo(srv);
 	if (swapped)
@@ -351,9 +366,14 @@ reload_request(struct server *srv, const struct self *se)
 {
 	char err[256];
 
-	if (srv->srv_check.rc_pid != 0) {
+	/*
+	 * The file may have changed since that check read it: check again
+	 * once it is over, whatever its verdict.
+	 */
+	if (srv->srv_check.rc_pid != 0 || srv->srv_check.rc_done) {
 		log_info("got SIGHUP while the last one is being checked; "
-		    "one reload will do");
+		    "checking again after it");
+		srv->srv_check.rc_again = 1;
 		return;
 	}
 	log_info("got SIGHUP, checking %s -t", se->se_path);
@@ -454,7 +474,7 @@ main(int argc, char **argv)
 	sigset_t wait_mask;
 	enum server_exit why;
 	char reason[512];
-	int pidfd;
+	int pidfd, again;
 
 	/*
 	 * Before anything else: an exec from a reload inherits the mask and
@@ -487,8 +507,11 @@ main(int argc, char **argv)
 	    se.se_handover.ho_nlisteners == 0)
 		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
 	if (config_load(&cf, &op, &se, se.se_reexec ? report_log :
-	    report_stderr) != 0)
+	    report_stderr) != 0) {
+		if (se.se_reexec)
+			self_abandon(&se, EX_CONFIG);
 		return EX_CONFIG;
+	}
 	if (op.op_test) {
 		printf("configuration OK\n");
 		conf_free(&cf);
@@ -503,13 +526,19 @@ main(int argc, char **argv)
 	}
 	pidfd = start(&srv, &cf, &wait_mask, pidfile, &op, &se);
 	while ((why = server_loop(&srv)) != SERVER_STOP) {
-		if (why == SERVER_RELOAD)
+		if (why == SERVER_RELOAD) {
 			reload_request(&srv, &se);
-		else if (reload_check_verdict(&srv.srv_check, report_check_line,
+			continue;
+		}
+		again = srv.srv_check.rc_again;
+		srv.srv_check.rc_again = 0;
+		if (reload_check_verdict(&srv.srv_check, report_check_line,
 		    reason, sizeof(reason)) == -1)
 			reload_refused(reason);
-		else
+		else if (!again)
 			reload(&srv, &op, &se, pidfile, &pidfd);
+		if (again)	/* that verdict may be stale: once more */
+			reload_request(&srv, &se);
 	}
 	(void)notify_send("STOPPING=1");
 	server_stop(&srv);

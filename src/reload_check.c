@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <sysexits.h>
 #include <unistd.h>
@@ -16,7 +17,7 @@
 #include "sig.h"
 
 #define RELOAD_CHECK_ARGS 64
-#define RELOAD_CHECK_OUT 1024	/* enough for the first line of errors */
+#define RELOAD_CHECK_OUT 8192	/* the first lines of errors */
 
 /* In the check's process: stdout and stderr to the pipes, then exec. */
 static void __attribute__((noreturn))
@@ -48,35 +49,30 @@ int
 reload_check_start(struct reload_check *rc, const char *path,
     char *const argv[], const char *dir, char *err, size_t errlen)
 {
-	int out[2], errp[2];
+	int out, errfd;
 	pid_t pid;
 
-	if (pipe2(out, O_CLOEXEC) == -1) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
+	/* Not pipes: a memfd never fills, so the check never blocks on us. */
+	if ((out = memfd_create("spawnd-check-out", MFD_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
 		return -1;
 	}
-	if (pipe2(errp, O_CLOEXEC) == -1) {
-		snprintf(err, errlen, "pipe: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
+	if ((errfd = memfd_create("spawnd-check-err", MFD_CLOEXEC)) == -1) {
+		snprintf(err, errlen, "memfd_create: %s", strerror(errno));
+		close(out);
 		return -1;
 	}
 	if ((pid = fork()) == -1) {
 		snprintf(err, errlen, "fork: %s", strerror(errno));
-		close(out[0]);
-		close(out[1]);
-		close(errp[0]);
-		close(errp[1]);
+		close(out);
+		close(errfd);
 		return -1;
 	}
 	if (pid == 0)
-		reload_check_exec(path, argv, dir, out[1], errp[1]);
-	close(out[1]);
-	close(errp[1]);
-	/* Read only once it has exited: its output is small, a pipe holds it. */
+		reload_check_exec(path, argv, dir, out, errfd);
 	rc->rc_pid = pid;
-	rc->rc_out = out[0];
-	rc->rc_err = errp[0];
+	rc->rc_out = out;
+	rc->rc_err = errfd;
 	rc->rc_deadline = netio_now_ms() + RELOAD_CHECK_SECONDS * 1000;
 	rc->rc_killed = 0;
 	rc->rc_done = 0;
@@ -113,6 +109,10 @@ reload_check_poll_ms(struct reload_check *rc)
  * What the check printed, line by line to report, the first one kept
  * in first (without its line end).
  */
+/*
+ * What the check wrote (its start: enough for the first lines), line
+ * by line to report, the first one kept in first without its line end.
+ */
 static void
 reload_check_read(int fd, void (*report)(const char *), char *first,
     size_t len)
@@ -121,15 +121,17 @@ reload_check_read(int fd, void (*report)(const char *), char *first,
 	ssize_t n;
 
 	first[0] = '\0';
-	(void)fcntl(fd, F_SETFL, O_NONBLOCK);	/* a grandchild may hold it */
 	do
-		n = read(fd, buf, sizeof(buf) - 1);
+		n = pread(fd, buf, sizeof(buf) - 1, 0);
 	while (n == -1 && errno == EINTR);
 	if (n <= 0)
 		return;
 	buf[n] = '\0';
 	for (line = buf; *line != '\0'; line = nl + 1) {
-		if ((nl = strchr(line, '\n')) != NULL)
+		if ((nl = strchr(line, '\n')) == NULL && line != buf &&
+		    n == (ssize_t)sizeof(buf) - 1)
+			break;	/* cut short by our buffer: not a line */
+		if (nl != NULL)
 			*nl = '\0';
 		if (line == buf)
 			snprintf(first, len, "%s", line);

@@ -20,11 +20,12 @@
 
 struct reload_check {
 	pid_t		 rc_pid;	/* the check; 0 when none runs */
-	int		 rc_out;	/* read ends of its stdout ... */
+	int		 rc_out;	/* memfds holding its stdout ... */
 	int		 rc_err;	/* ... and its stderr */
 	int64_t		 rc_deadline;	/* netio_now_ms() clock */
 	int		 rc_killed;	/* by us, at the deadline */
 	int		 rc_done;	/* reaped: a verdict is waiting */
+	int		 rc_again;	/* a SIGHUP came while it ran */
 	int		 rc_status;	/* its waitpid() status */
 };
 

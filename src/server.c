@@ -62,17 +62,20 @@ server_open_one(struct server *srv, struct handover *ho, size_t svc,
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct listener *li = &srv->srv_listeners[srv->srv_nlisteners];
-	int fd = -1;
+	int fd = -1, ours = 1;
 
 	if (ho != NULL)
-		fd = handover_take_listener(ho, socktype, la);
-	if (fd == -1)
+		fd = handover_take_listener(ho, socktype, la, &ours);
+	if (fd == -1) {
+		ours = 1;
 		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
+	}
 	if (fd == -1)
 		/* sysexits: a taken address is "unavailable", the rest an OS error. */
 		return errno == EADDRINUSE || errno == EEXIST ? EX_UNAVAILABLE :
 		    EX_OSERR;
 	li->li_fd = fd;
+	li->li_ours = ours;
 	li->li_socktype = socktype;
 	li->li_svc = svc;
 	li->li_addr = la;
@@ -176,7 +179,8 @@ server_holds(const struct server *srv, const struct listen_addr *la,
 	size_t i;
 
 	for (i = 0; i < srv->srv_nlisteners; i++)
-		if (srv->srv_listeners[i].li_socktype == socktype &&
+		if (srv->srv_listeners[i].li_fd != -1 &&
+		    srv->srv_listeners[i].li_socktype == socktype &&
 		    addr_same(srv->srv_listeners[i].li_addr, la))
 			return 1;
 	return 0;
@@ -264,11 +268,17 @@ server_prebind_swap(struct server *srv, struct prebound *pb, size_t n,
 			continue;
 		li = &srv->srv_listeners[pb[i].pb_replaces];
 		if (li->li_fd != -1) {
+			/* Who is queued already is served, not reset. */
+			if (li->li_socktype == SOCK_STREAM)
+				spawn_accept(srv, li);
+			else
+				dgram_answer(srv, li);
 			(void)close(li->li_fd);
 			li->li_fd = -1;
 		}
+		/* Only IP addresses change hands: no file mode to give. */
 		pb[i].pb_fd = listen_open(pb[i].pb_addr, pb[i].pb_socktype,
-		    0666, err, errlen);
+		    0, err, errlen);
 		if (pb[i].pb_fd == -1) {
 			server_prebind_unswap(srv, pb, n);
 			return -1;
@@ -283,19 +293,21 @@ server_prebind_unswap(struct server *srv, struct prebound *pb, size_t n)
 	char err[256];
 	size_t i;
 
+	/* Every new socket goes first: two of them may overlap one old. */
+	for (i = 0; i < n; i++)
+		if (pb[i].pb_replaces != SIZE_MAX && pb[i].pb_fd != -1) {
+			(void)close(pb[i].pb_fd);
+			pb[i].pb_fd = -1;
+		}
 	for (i = 0; i < n; i++) {
 		struct listener *li;
 
 		if (pb[i].pb_replaces == SIZE_MAX)
 			continue;
-		if (pb[i].pb_fd != -1) {
-			(void)close(pb[i].pb_fd);
-			pb[i].pb_fd = -1;
-		}
 		li = &srv->srv_listeners[pb[i].pb_replaces];
 		if (li->li_fd != -1)
 			continue;
-		li->li_fd = listen_open(li->li_addr, li->li_socktype, 0666, err,
+		li->li_fd = listen_open(li->li_addr, li->li_socktype, 0, err,
 		    sizeof(err));
 		srv->srv_pollfds[pb[i].pb_replaces].fd = li->li_fd;
 		if (li->li_fd == -1)
@@ -421,14 +433,15 @@ server_loop(struct server *srv)
 		}
 		if (sig_got_term)
 			return SERVER_STOP;
+		/* A verdict first: a SIGHUP after it is a reload of its own. */
+		if (srv->srv_check.rc_done)
+			return SERVER_CHECKED;
 		if (sig_got_hup) {
 			sig_got_hup = 0;
 			return SERVER_RELOAD;
 		}
-		if (srv->srv_check.rc_done)
-			return SERVER_CHECKED;
 		if (srv->srv_refusals_unlogged)
-			spawn_log_unlogged(srv);
+			spawn_log_unlogged(srv, 0);
 		/*
 		 * Wake for a running check's deadline and, while refusals
 		 * wait to be summed up, once a second; else only for events.
@@ -470,9 +483,11 @@ server_close_listeners(struct server *srv, int unlink_files)
 	for (i = 0; i < srv->srv_nlisteners; i++) {
 		const struct listener *li = &srv->srv_listeners[i];
 
-		if (close(li->li_fd) == -1)
+		if (li->li_fd != -1 && close(li->li_fd) == -1)
 			log_warn("%s: close", li->li_addr->la_text);
-		if (unlink_files && listen_unlink(li->li_addr) == -1)
+		/* systemd's socket files are systemd's to remove. */
+		if (unlink_files && li->li_ours &&
+		    listen_unlink(li->li_addr) == -1)
 			log_warn("%s: unlink", li->li_addr->la_text);
 	}
 	srv->srv_nlisteners = 0;

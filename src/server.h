@@ -21,7 +21,9 @@ struct listen_addr;
 struct svc_conf;
 
 struct listener {
-	int			 li_fd;
+	int			 li_fd;		/* -1: closed (see prebind swap) */
+	int			 li_ours;	/* we made it (not systemd): its
+						   file is ours to remove */
 	int			 li_socktype;	/* SOCK_STREAM or SOCK_DGRAM */
 	size_t			 li_svc;	/* index into cf_services */
 	const struct listen_addr *li_addr;	/* points into the config */
@@ -172,10 +174,11 @@ void spawn_accept(struct server *srv, const struct listener *li);
 
 /*
  * Log the "N more" line of each service whose refusals of an earlier
- * second went unlogged.  The loop calls it at least once a second while
- * srv_refusals_unlogged is set.
+ * second (with all: of any second) went unlogged.  The loop calls it at
+ * least once a second while srv_refusals_unlogged is set, a reload
+ * before its exec.
  */
-void spawn_log_unlogged(struct server *srv);
+void spawn_log_unlogged(struct server *srv, int all);
 
 /* Answer every pending datagram on a datagram listener. */
 void dgram_answer(struct server *srv, const struct listener *li);

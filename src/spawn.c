@@ -34,7 +34,7 @@ spawn_log_more(const struct svc_conf *sc, struct svc_count *sn)
 }
 
 void
-spawn_log_unlogged(struct server *srv)
+spawn_log_unlogged(struct server *srv, int all)
 {
 	time_t now = time(NULL);
 	size_t i;
@@ -45,7 +45,7 @@ spawn_log_unlogged(struct server *srv)
 
 		if (sn->sn_refusals_unlogged == 0)
 			continue;
-		if (sn->sn_refusal_log.rw_second != now)
+		if (all || sn->sn_refusal_log.rw_second != now)
 			spawn_log_more(&srv->srv_conf->cf_services[i], sn);
 		else
 			left = 1;

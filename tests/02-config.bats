@@ -420,3 +420,16 @@ expect_ok() {
 	assert_status 78
 	assert_output_has "$SPAWND_CONF: more than 1048576 bytes: too large for a configuration file"
 }
+
+@test "a service name over 127 bytes is an error (it travels in the reload hand-over)" {
+	local name
+	name=$(printf 'n%.0s' $(seq 128))
+	config_globals >"$SPAWND_CONF"
+	printf 'service %s {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:1"}\n}\n' "$name" >>"$SPAWND_CONF"
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "^$(re_quote "$SPAWND_CONF"):3: service \"$name\": the name is longer than 127 bytes$"
+	sed -i "s/^service n/service /" "$SPAWND_CONF"
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+}
