@@ -23,8 +23,9 @@ absolute Unix socket path.  Every wait has a deadline.
   garbage T BYTES [--seed N] [--no-iac]
         send BYTES random bytes while reading everything, then half
         close and read to the end: sent=N received=M end=...
-        (--no-iac: no byte 255, so no telnet IAC IP ends the session
-        early and every byte goes through the line machine)
+        (--no-iac: no byte 255 and no raw ^C (3), so neither IAC IP nor
+        an interrupt ends the session early and every byte goes
+        through the line machine)
   vanish T COUNT [--send B] [--read N]
         COUNT times: connect, send, read N bytes, reset the connection
         (SO_LINGER 0) in the middle of the reply
@@ -214,7 +215,7 @@ def cmd_garbage(a):
         while sent < a.bytes:
             chunk = rnd.randbytes(min(65536, a.bytes - sent))
             if a.no_iac:
-                chunk = chunk.replace(b'\xff', b'\xfe')
+                chunk = chunk.replace(b'\xff', b'\xfe').replace(b'\x03', b'\x04')
             s.sendall(chunk)
             sent += len(chunk)
         s.shutdown(socket.SHUT_WR)
