@@ -274,7 +274,10 @@ wait_pane() {
 	# The server echoes (it answered DO ECHO with WILL ECHO): what is
 	# typed shows, a typo erased with backspace is gone.
 	tmux send-keys -t "$TMUX_SESSION" 'datx'
-	wait_pane 'Command? datx'
+	# After the prompt, or on a line of its own when the prompt came
+	# before telnet's own "telnet>" lines.
+	wait_until "$SPAWND_TEST_TIMEOUT" pane_re '(^|Command\? )datx$' ||
+	    fail "'datx' was not echoed:" "$(tmux capture-pane -p -t "$TMUX_SESSION")"
 	tmux send-keys -t "$TMUX_SESSION" BSpace 'e' Enter
 	wait_until "$SPAWND_TEST_TIMEOUT" pane_has_echoed_date ||
 	    fail "no echoed command and date in character mode:" \
@@ -285,8 +288,12 @@ wait_pane() {
 	wait_for_log "reaped [0-9]+ \(command\)$"
 }
 
-# "Command? date" as echoed, then DATE on the next line.
+pane_re() {
+	tmux capture-pane -p -t "$TMUX_SESSION" | grep -qE -- "$1"
+}
+
+# "date" as echoed (the x erased), then DATE on the next line.
 pane_has_echoed_date() {
-	tmux capture-pane -p -t "$TMUX_SESSION" | grep -A1 -E '^Command\? date$' |
+	tmux capture-pane -p -t "$TMUX_SESSION" | grep -A1 -E '(^|Command\? )date$' |
 	    grep -qE "^$DATE_RE$"
 }
