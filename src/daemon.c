@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <sysexits.h>
 #include <unistd.h>
 
 #include "daemon.h"
@@ -45,7 +46,7 @@ daemon_wait_verdict(int fd)
 	if (len == 0) {
 		/* The daemon died before it could say anything. */
 		fprintf(stderr, "spawnd: daemon exited during start-up\n");
-		_exit(71);
+		_exit(EX_OSERR);
 	}
 	msg[len] = '\0';
 	if (len > 1)
@@ -94,17 +95,17 @@ daemon_detach(void)
 	 * the launcher is waiting for it.
 	 */
 	if (setsid() == -1)
-		daemon_fail(71, "setsid: %s", strerror(errno));
+		daemon_fail(EX_OSERR, "setsid: %s", strerror(errno));
 	/* The second fork makes sure we can never reacquire a terminal. */
 	if ((pid = fork()) == -1)
-		daemon_fail(71, "fork: %s", strerror(errno));
+		daemon_fail(EX_OSERR, "fork: %s", strerror(errno));
 	if (pid > 0)
 		_exit(0);
 	if (daemon_devnull() == -1)
-		daemon_fail(71, "/dev/null: %s", strerror(errno));
+		daemon_fail(EX_OSERR, "/dev/null: %s", strerror(errno));
 	umask(022);
 	if (chdir("/") == -1)
-		daemon_fail(71, "chdir /: %s", strerror(errno));
+		daemon_fail(EX_OSERR, "chdir /: %s", strerror(errno));
 	return 0;
 }
 

@@ -15,7 +15,6 @@
 volatile sig_atomic_t sig_got_hup;
 volatile sig_atomic_t sig_got_term;
 volatile sig_atomic_t sig_got_chld;
-volatile sig_atomic_t sig_got_alrm;
 
 static void
 sig_on_hup(int signo)
@@ -36,13 +35,6 @@ sig_on_chld(int signo)
 {
 	(void)signo;
 	sig_got_chld = 1;
-}
-
-static void
-sig_on_alrm(int signo)
-{
-	(void)signo;
-	sig_got_alrm = 1;
 }
 
 /* Every disposition back to its default (exec keeps SIG_IGN ones). */
@@ -110,18 +102,21 @@ sig_setup(sigset_t *wait_mask)
 	sigaddset(&block, SIGTERM);
 	sigaddset(&block, SIGINT);
 	sigaddset(&block, SIGCHLD);
-	sigaddset(&block, SIGALRM);
 	/* Block first: a pending HUP must wait for its handler. */
 	if (sigprocmask(SIG_SETMASK, &block, NULL) == -1 || sig_defaults() == -1)
 		return -1;
 	sigemptyset(wait_mask);
 	sigemptyset(&ign.sa_mask);
+	/*
+	 * The parent has no use for SIGALRM (children arm alarm() for their
+	 * deadlines, after sig_reset()): a stray one must not end it.
+	 */
 	if (sigaction(SIGPIPE, &ign, NULL) == -1 ||
+	    sigaction(SIGALRM, &ign, NULL) == -1 ||
 	    sig_install(SIGHUP, sig_on_hup) == -1 ||
 	    sig_install(SIGTERM, sig_on_term) == -1 ||
 	    sig_install(SIGINT, sig_on_term) == -1 ||
-	    sig_install(SIGCHLD, sig_on_chld) == -1 ||
-	    sig_install(SIGALRM, sig_on_alrm) == -1)
+	    sig_install(SIGCHLD, sig_on_chld) == -1)
 		return -1;
 	return 0;
 }
@@ -135,7 +130,6 @@ sig_deliver_pending(const sigset_t *wait_mask)
 	if (sigpending(&pending) == -1)
 		return;
 	if (sigismember(&pending, SIGCHLD) || sigismember(&pending, SIGHUP) ||
-	    sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT) ||
-	    sigismember(&pending, SIGALRM))
+	    sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT))
 		(void)ppoll(NULL, 0, &zero, wait_mask);
 }

@@ -11,7 +11,6 @@
 extern volatile sig_atomic_t sig_got_hup;
 extern volatile sig_atomic_t sig_got_term;	/* SIGTERM or SIGINT */
 extern volatile sig_atomic_t sig_got_chld;
-extern volatile sig_atomic_t sig_got_alrm;
 
 /*
  * For a new child of a parent set up by sig_setup(): every default
@@ -21,10 +20,10 @@ int sig_reset(void);
 
 /*
  * For the parent, first thing at start: restore default dispositions,
- * replace whatever mask exec handed us by exactly HUP, TERM, INT, CHLD
- * and ALRM blocked (a signal that arrived during a reload's exec stays
+ * replace whatever mask exec handed us by exactly HUP, TERM, INT and
+ * CHLD blocked (a signal that arrived during a reload's exec stays
  * pending and is handled by the loop, not by a default action), ignore
- * SIGPIPE and install the flag-setting handlers.  *wait_mask receives
+ * SIGPIPE and SIGALRM and install the flag-setting handlers.  *wait_mask receives
  * the mask to use inside ppoll(): nothing blocked.
  */
 int sig_setup(sigset_t *wait_mask);

@@ -95,3 +95,23 @@ good_config() {
 	assert_output_has "$missing"
 	[[ ! -e $SPAWND_PIDFILE ]] || fail "a pidfile was written"
 }
+
+@test "a pidfile path too long for the system is a configuration error (78)" {
+	hello_config "127.0.0.1:1" >"$SPAWND_CONF"
+	run timeout 5 "$SPAWND" -f -p "/$(printf 'x%.0s' $(seq 5000))" -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_has "pidfile path too long"
+}
+
+@test "a stray SIGALRM does not end the daemon" {
+	local port
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	kill -ALRM "$SPAWND_PID"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "spawnd [^ ]+ reloaded with "
+	kill -0 "$SPAWND_PID" || fail "SIGALRM ended spawnd"
+	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+}
