@@ -25,26 +25,13 @@ devlog_setup() {
 	mkdir "$stage"
 	# The holder sets up the namespace, then sleeps; a bound sleep, so a
 	# test killed before its teardown cannot leave it for long.
-	unshare --mount --propagation private -- bash -c '
+	unshare --mount --propagation private -- sh -c '
 		set -e
-		stage=$1
-		mount -t tmpfs -o mode=0755,size=1m spawnd-test-dev "$stage"
-		for n in null zero full random urandom tty; do
-			: >"$stage/$n"
-			mount --bind "/dev/$n" "$stage/$n"
-		done
-		mkdir "$stage/pts" "$stage/shm"
-		mount --bind /dev/pts "$stage/pts"
-		ln -s pts/ptmx "$stage/ptmx"
-		mount -t tmpfs -o mode=1777,size=1m spawnd-test-shm "$stage/shm"
-		ln -s /proc/self/fd "$stage/fd"
-		ln -s /proc/self/fd/0 "$stage/stdin"
-		ln -s /proc/self/fd/1 "$stage/stdout"
-		ln -s /proc/self/fd/2 "$stage/stderr"
-		mount --move "$stage" /dev
-		: >"$2"
+		sh "$1" "$2"
+		: >"$3"
 		exec sleep 600
-	' devlog-ns "$stage" "$ready" </dev/null >"$BATS_TEST_TMPDIR/ns.err" 2>&1 3>&- &
+	' devlog-ns "$BATS_TEST_DIRNAME/private-dev.sh" "$stage" "$ready" \
+	    </dev/null >"$BATS_TEST_TMPDIR/ns.err" 2>&1 3>&- &
 	DEVLOG_HOLDER=$!
 	wait_until 10 test -e "$ready" ||
 	    fail "the mount namespace did not come up:" "$(cat "$BATS_TEST_TMPDIR/ns.err")"

@@ -28,6 +28,7 @@ set -euo pipefail
 
 units=$1 stage=$2
 shift 2
+private_dev=$(cd "$(dirname "$0")" && pwd)/private-dev.sh
 
 # The cgroup2 hierarchy: all of /sys/fs/cgroup (unified), or its
 # "unified" part (hybrid, as on Debian's own machines without systemd).
@@ -48,8 +49,8 @@ echo $$ >"$cg/cgroup.procs"
 exec unshare --pid --fork --mount --net --uts --cgroup --propagation private -- \
     bash -c '
 set -e
-units=$1 stage=$2
-shift 2
+units=$1 stage=$2 private_dev=$3
+shift 3
 mount -t proc proc /proc
 mount -t sysfs -o ro sysfs /sys
 mount -t cgroup2 cgroup2 /sys/fs/cgroup
@@ -59,23 +60,7 @@ mount -o remount,bind,ro /proc/sys
 for pair; do
 	mount --bind "${pair%%:*}" "${pair#*:}"
 done
-mount -t tmpfs -o mode=0755,size=1m spawnd-test-dev "$stage"
-for n in null zero full random urandom tty; do
-	: >"$stage/$n"
-	mount --bind "/dev/$n" "$stage/$n"
-done
-# systemd logs to /dev/console in a container: let it go nowhere.
-: >"$stage/console"
-mount --bind /dev/null "$stage/console"
-mkdir "$stage/pts" "$stage/shm"
-mount --bind /dev/pts "$stage/pts"
-ln -s pts/ptmx "$stage/ptmx"
-mount -t tmpfs -o mode=1777,size=1m spawnd-test-shm "$stage/shm"
-ln -s /proc/self/fd "$stage/fd"
-ln -s /proc/self/fd/0 "$stage/stdin"
-ln -s /proc/self/fd/1 "$stage/stdout"
-ln -s /proc/self/fd/2 "$stage/stderr"
-mount --move "$stage" /dev
+sh "$private_dev" "$stage"
 mount -t tmpfs -o mode=0755 spawnd-test-run /run
 # The units may live in /tmp too: systemd reads a copy.
 mkdir /run/spawnd-test-units
@@ -87,4 +72,4 @@ fi
 ip link set lo up
 exec env -i container=spawnd-test SYSTEMD_UNIT_PATH=/run/spawnd-test-units \
     /lib/systemd/systemd
-' systemd-boot "$units" "$stage" "$@"
+' systemd-boot "$units" "$stage" "$private_dev" "$@"
