@@ -522,6 +522,7 @@ main(int argc, char **argv)
 	if (path_join(pidfile, sizeof(pidfile), se.se_startdir,
 	    op.op_pidfile ? op.op_pidfile : cf.cf_pidfile) == -1) {
 		log_error("pidfile path too long");
+		conf_free(&cf);
 		return EX_CONFIG;
 	}
 	pidfd = start(&srv, &cf, &wait_mask, pidfile, &op, &se);
