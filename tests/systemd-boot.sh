@@ -10,7 +10,8 @@
 # What keeps the host out of reach:
 #  - its own cgroup (a child of ours on the cgroup2 hierarchy), made the
 #    root of a cgroup namespace, so systemd's slices land below it;
-#  - fresh tmpfs on /run, /tmp and /var/log/journal, /proc/sys and /sys
+#  - fresh tmpfs on /run, /tmp, /var/tmp (PrivateTmp's) and
+#    /var/log/journal, /proc/sys and /sys
 #    read-only, and a private /dev (a tmpfs with the usual nodes bound
 #    in), so neither the journal nor the /dev/log symlink that
 #    systemd-journald-dev-log.socket makes reach the host;
@@ -66,6 +67,9 @@ mount -t tmpfs -o mode=0755 spawnd-test-run /run
 mkdir /run/spawnd-test-units
 cp -R "$units/." /run/spawnd-test-units/
 mount -t tmpfs -o mode=1777 spawnd-test-tmp /tmp
+# PrivateTmp= makes its directories under /var/tmp, and a SIGKILLed
+# systemd never removes them: they must not land on the host.
+mount -t tmpfs -o mode=1777 spawnd-test-vartmp /var/tmp
 if [ -d /var/log/journal ]; then
 	mount -t tmpfs -o mode=0755 spawnd-test-journal /var/log/journal
 fi
