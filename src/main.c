@@ -388,37 +388,45 @@ report_check_line(const char *line)
 	log_warnx("%s", line);
 }
 
-/* Lock the pidfile, or explain why not and exit. */
+/*
+ * Lock the pidfile into *fdp.  Returns 0, or the sysexits status to exit
+ * with and why in err.
+ */
 static int
-pidfile_take(const char *path)
+pidfile_take(const char *path, int *fdp, char *err, size_t errlen)
 {
 	pid_t holder = 0;
-	int fd;
 
-	fd = pidfile_acquire(path, &holder);
-	if (fd != -1)
-		return fd;
+	if ((*fdp = pidfile_acquire(path, &holder)) != -1)
+		return 0;
 	if (errno == EWOULDBLOCK && holder > 0)
-		daemon_fail(EX_UNAVAILABLE, "already running as PID %ld "
-		    "(pidfile %s)", (long)holder, path);
-	if (errno == EWOULDBLOCK)
-		daemon_fail(EX_UNAVAILABLE, "already running (pidfile %s is "
-		    "locked)", path);
-	daemon_fail(EX_OSERR, "pidfile %s: %s", path, strerror(errno));
+		snprintf(err, errlen, "already running as PID %ld (pidfile %s)",
+		    (long)holder, path);
+	else if (errno == EWOULDBLOCK)
+		snprintf(err, errlen, "already running (pidfile %s is locked)",
+		    path);
+	else {
+		snprintf(err, errlen, "pidfile %s: %s", path, strerror(errno));
+		return EX_OSERR;
+	}
+	return EX_UNAVAILABLE;
 }
 
 /* The pidfile a reload handed over if its path is unchanged, else a new one. */
 static int
-pidfile_inherit(struct handover *ho, const char *pidfile)
+pidfile_inherit(struct handover *ho, const char *pidfile, int *fdp,
+    char *err, size_t errlen)
 {
 	int fd = ho->ho_pidfd;
 
 	ho->ho_pidfd = -1;
-	if (fd != -1 && strcmp(ho->ho_pidfile, pidfile) == 0)
-		return fd;
+	if (fd != -1 && strcmp(ho->ho_pidfile, pidfile) == 0) {
+		*fdp = fd;
+		return 0;
+	}
 	if (fd != -1)
 		pidfile_release(ho->ho_pidfile, fd);
-	return pidfile_take(pidfile);
+	return pidfile_take(pidfile, fdp, err, errlen);
 }
 
 /* Start-up before the loop; returns the locked pidfile's fd. */
@@ -427,7 +435,7 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
     const char *pidfile, const struct options *op, struct self *se)
 {
 	struct handover *ho = &se->se_handover;
-	char err[512];
+	char err[PATH_MAX + 128];
 	int pidfd, status;
 
 	if (!op->op_foreground && !se->se_reexec && daemon_detach() == -1) {
@@ -435,7 +443,12 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 		    strerror(errno));
 		exit(EX_OSERR);
 	}
-	pidfd = pidfile_inherit(ho, pidfile);
+	if ((status = pidfile_inherit(ho, pidfile, &pidfd, err,
+	    sizeof(err))) != 0) {
+		/* A reload's image: the sockets it was handed go with it. */
+		handover_free(ho);
+		daemon_fail(status, "%s", err);
+	}
 	if (server_init(srv, cf, wait_mask) == -1 ||
 	    server_adopt_children(srv, ho) == -1) {
 		snprintf(err, sizeof(err), "setting up: %s", strerror(errno));

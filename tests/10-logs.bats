@@ -146,17 +146,30 @@ assert_devlog_clean() {
 	kill -0 "$DAEMON_PID"
 }
 
-@test "daemon mode: a reload's new image that cannot start logs why to syslog" {
+@test "daemon mode: a reload's new image that cannot start logs why to syslog and leaves no files" {
+	local bin=$BATS_TEST_TMPDIR/bin real=$BATS_TEST_TMPDIR/real/spawnd
 	devlog_setup
+	mkdir -p "$bin" "${real%/*}"
+	cp "$SPAWND" "$real"
+	cp "$SPAWND" "$bin/spawnd"
 	daemon_services_conf | write_config
-	launch_daemon
-	wait_for_devlog "spawnd\[$DAEMON_PID\]: server started on hello "
-	# A pidfile in a directory that does not exist: the new image is the
-	# one to find out.
-	sed -i "s|^pidfile = .*|pidfile = \"$BATS_TEST_TMPDIR/missing/spawnd.pid\"|" \
-	    "$SPAWND_CONF"
+	SPAWND=$bin/spawnd launch_daemon
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: server started on catsock "
+	# A binary that passes the reload's check (-t) and then, as the new
+	# image, finds its pidfile's directory gone: only the new image can
+	# see that, and its stderr is /dev/null.
+	cat >"$bin/new" <<-EOF
+	#!/bin/sh
+	case " \$* " in *" -t "*) exec "$real" "\$@" ;; esac
+	exec "$real" "\$@" -p "$BATS_TEST_TMPDIR/missing/spawnd.pid"
+	EOF
+	chmod 755 "$bin/new"
+	mv "$bin/new" "$bin/spawnd"
 	kill -HUP "$DAEMON_PID"
-	wait_for_devlog "spawnd\[$DAEMON_PID\]: (reload refused: .*|pidfile $(re_quote "$BATS_TEST_TMPDIR")/missing/spawnd\.pid: No such file or directory)\$"
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: pidfile $(re_quote "$BATS_TEST_TMPDIR")/missing/spawnd\.pid: No such file or directory\$"
+	wait_for_exit "$DAEMON_PID" || fail "the failed image is still running"
+	[[ ! -e $SPAWND_PIDFILE ]] || fail "the pidfile was left behind"
+	[[ ! -e $CATSOCK ]] || fail "the catsock socket file was left behind"
 }
 
 # start_journaled ARG...: start_spawnd ARG... with $JOURNAL_STREAM naming
