@@ -28,7 +28,9 @@ setup() {
 	service command {
 		type = "command"
 		listen_stream = {"127.0.0.1:$PORT"}
-		idle_timeout = 20
+		# Long enough for the bystander's session (opened at setup)
+		# to outlive the slowest test, under ASan too.
+		idle_timeout = 300
 	}
 	service hello {
 		type = "hello"
@@ -127,7 +129,8 @@ talk() {
 	run hostile vanish "127.0.0.1:$HPORT" 50
 	assert_status 0
 	wait_until 10 test "$(children_of "$SPAWND_PID")" = "$BYSTANDER" ||
-	    fail "children left behind"
+	    fail "children left behind, or the bystander $BYSTANDER gone:" \
+	    "$(children_of "$SPAWND_PID")"
 	[[ $(log_count "killed by signal 13$") -eq 0 ]] ||
 	    fail "a child died of SIGPIPE"
 	after_attack
