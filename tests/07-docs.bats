@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # Documentation and packaging (issue 4).  The man pages cannot fall
 # behind the code: every option of the configuration schema in
-# src/config.c has an entry in spawnd.conf(5), every service type a
+# src/config/conf_parse.c has an entry in spawnd.conf(5), every service type a
 # description, and every flag of main.c's getopt tables an entry in
 # spawnd(8), and the other way round.  The pages are mandoc-clean, the
 # shipped configuration and the examples of spawnd.conf(5) pass
@@ -31,7 +31,7 @@ generated() {
 # CFG_STR("name", ...), CFG_INT, CFG_BOOL, CFG_STR_LIST, CFG_SEC, ...
 # The file is joined into one line so that a call split over lines counts.
 schema_options() {
-	tr '\n' ' ' <"$TOP_SRCDIR/src/config.c" |
+	tr '\n' ' ' <"$TOP_SRCDIR/src/config/conf_parse.c" |
 	    grep -oE 'CFG_[A-Z_]+[[:space:]]*\([[:space:]]*"[A-Za-z0-9_]+"' |
 	    sed -E 's/.*"([^"]+)"$/\1/' | sort -u
 }
@@ -65,7 +65,7 @@ lint() {
 	local name missing=
 	mapfile -t known < <(schema_options)
 	(( ${#known[@]} >= 20 )) ||
-	    fail "found only ${#known[@]} options in src/config.c: ${known[*]}" \
+	    fail "found only ${#known[@]} options in src/config/conf_parse.c: ${known[*]}" \
 	    "(has the schema's form changed? update schema_options)"
 	for name in "${known[@]}"; do
 		grep -qE "^\.It Ic $name( |$)" "$DOC_CONF5" || missing+=" $name"
@@ -76,7 +76,7 @@ lint() {
 @test "spawnd.conf(5) documents no option the parser does not know" {
 	local extra
 	extra=$(comm -13 <(schema_options) <(documented_options) | tr '\n' ' ')
-	[[ -z $extra ]] || fail "documented but unknown to src/config.c: $extra"
+	[[ -z $extra ]] || fail "documented but unknown to src/config/conf_parse.c: $extra"
 }
 
 @test "every service type has an entry in spawnd.conf(5)" {

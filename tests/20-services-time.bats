@@ -18,6 +18,8 @@ setup() {
 		printf '\tlisten_datagram = {"127.0.0.1:%s"}\n}\n' "$PORT"
 		printf 'service forked {\n\ttype = "time"\n\tfork = true\n'
 		printf '\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$FPORT"
+		printf 'service unixtime {\n\ttype = "time"\n'
+		printf '\tlisten_stream = {"%s/time.sock"}\n}\n' "$BATS_TEST_TMPDIR"
 	} | write_config
 	start_spawnd -c "$SPAWND_CONF"
 }
@@ -52,6 +54,17 @@ assert_rfc868() {
 	assert_rfc868 "$BATS_TEST_TMPDIR/reply"
 	wait_for_log "begat [0-9]+ for forked$"
 	wait_for_log "reaped [0-9]+ \(forked\)"
+}
+
+@test "time on a Unix socket, answered inline: the 4 bytes, and the log names the client by uid and pid" {
+	fetch_unix "$BATS_TEST_TMPDIR/time.sock" "$BATS_TEST_TMPDIR/reply"
+	assert_rfc868 "$BATS_TEST_TMPDIR/reply"
+	wait_for_log "connection from uid $(id -u) pid [0-9]+ on unixtime$"
+	[[ $(log_count "begat [0-9]+ for unixtime$") -eq 0 ]] ||
+	    fail "unixtime forked although fork is not set"
+	# Before: the inline path formatted a Unix peer as an IP address.
+	[[ $(log_count "connection from +\\[") -eq 0 ]] ||
+	    fail "a connection line without a name:" "$(grep 'connection from' "$SPAWND_LOG")"
 }
 
 @test "time over UDP: one datagram of the 4 bytes" {

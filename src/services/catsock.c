@@ -11,12 +11,12 @@
 #include <string.h>
 #include <time.h>
 
-#include "config.h"
-#include "cookie.h"
-#include "log.h"
-#include "netio.h"
-#include "service.h"
-#include "timefmt.h"
+#include "config/config.h"
+#include "services/cookie.h"
+#include "base/log.h"
+#include "base/netio.h"
+#include "services/service.h"
+#include "services/timefmt.h"
 
 static int
 catsock_stream(int fd, const struct svc_client *cl)
@@ -46,17 +46,10 @@ catsock_stream(int fd, const struct svc_client *cl)
 	return rc;
 }
 
-static int
-catsock_check(struct svc_conf *sc, const struct config *cf, char *err,
-    size_t errlen)
-{
-	return cookie_check(sc, 0, err, errlen);
-}
-
 const struct service svc_catsock = {
 	.sv_type = "catsock",
 	.sv_stream = catsock_stream,
 	.sv_fork_default = 1,
-	.sv_check = catsock_check,
+	.sv_check = cookie_check_stream,
 	.sv_release = cookie_release,
 };

@@ -26,13 +26,13 @@
 #include <unistd.h>
 #include <utmpx.h>
 
-#include "cmdline.h"
-#include "config.h"
-#include "cookie.h"
-#include "log.h"
-#include "netio.h"
-#include "service.h"
-#include "timefmt.h"
+#include "services/command_line.h"
+#include "config/config.h"
+#include "services/cookie.h"
+#include "base/log.h"
+#include "base/netio.h"
+#include "services/service.h"
+#include "services/timefmt.h"
 
 #define CMD_GREETING	"Welcome to spawnd; type help for command list.\r\n"
 #define CMD_PROMPT	"Command? "
@@ -297,22 +297,11 @@ command_stream(int fd, const struct svc_client *cl)
 	return rc == -1 ? 1 : 0;
 }
 
-/*
- * The cookie command needs a cookie source; a missing fortune file is a
- * configuration error here as for the fortune service.
- */
-static int
-command_check(struct svc_conf *sc, const struct config *cf, char *err,
-    size_t errlen)
-{
-	return cookie_check(sc, 0, err, errlen);
-}
-
 const struct service svc_command = {
 	.sv_type = "command",
 	.sv_stream = command_stream,
 	.sv_fork_default = 1,
 	.sv_own_timeout = 1,
-	.sv_check = command_check,
+	.sv_check = cookie_check_stream,
 	.sv_release = cookie_release,
 };

@@ -5,14 +5,14 @@
  * CRLF as TCP services should: "Fri Nov 27 09:05:03 2026\r\n", 26 bytes.
  * Over TCP it is sent and the connection closed; over UDP any datagram
  * gets the same bytes in one datagram.  The parent answers both inline
- * unless the configuration says fork = true.
+ * unless the configuration says fork = true (then the core's child sends
+ * the same reply).
  */
 #include <string.h>
 #include <time.h>
 
-#include "netio.h"
-#include "service.h"
-#include "timefmt.h"
+#include "services/service.h"
+#include "services/timefmt.h"
 
 static size_t
 daytime_reply(const struct svc_conf *sc, char *buf, size_t cap)
@@ -28,21 +28,8 @@ daytime_reply(const struct svc_conf *sc, char *buf, size_t cap)
 	return len + 2;
 }
 
-static int
-daytime_stream(int fd, const struct svc_client *cl)
-{
-	char buf[TIMEFMT_DATE_LEN + 8];
-	size_t len;
-
-	len = daytime_reply(cl->cl_svc, buf, sizeof(buf));
-	if (len == 0)
-		return 1;
-	return netio_write_all(fd, buf, len) == -1 ? 1 : 0;
-}
-
 const struct service svc_daytime = {
 	.sv_type = "daytime",
-	.sv_stream = daytime_stream,
 	.sv_reply = daytime_reply,
 	.sv_fork_default = 0,
 	.sv_datagram = 1,

@@ -15,11 +15,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "config.h"
-#include "cookie.h"
-#include "log.h"
-#include "netio.h"
-#include "service.h"
+#include "base/log.h"
+#include "base/netio.h"
+#include "config/config.h"
+#include "services/cookie.h"
+#include "services/hello.h"
+#include "services/service.h"
 
 static int
 fortune_stream(int fd, const struct svc_client *cl)

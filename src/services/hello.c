@@ -6,9 +6,10 @@
 #include <stdio.h>
 #include <time.h>
 
-#include "netio.h"
-#include "service.h"
-#include "timefmt.h"
+#include "base/netio.h"
+#include "services/hello.h"
+#include "services/service.h"
+#include "services/timefmt.h"
 
 size_t
 svc_hello_line(char *buf, size_t cap, const char *name)

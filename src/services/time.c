@@ -8,14 +8,14 @@
  *
  * Over TCP the server sends the 4 bytes and closes; over UDP any
  * datagram gets the 4 bytes back.  Both are so cheap that the parent
- * answers them inline unless the configuration says fork = true.
+ * answers them inline unless the configuration says fork = true; then
+ * the core's child sends the same reply.
  */
 #include <stdint.h>
 #include <time.h>
 
-#include "netio.h"
-#include "service.h"
-#include "timefmt.h"
+#include "services/service.h"
+#include "services/timefmt.h"
 
 static size_t
 time_reply(const struct svc_conf *sc, char *buf, size_t cap)
@@ -32,19 +32,8 @@ time_reply(const struct svc_conf *sc, char *buf, size_t cap)
 	return 4;
 }
 
-static int
-time_stream(int fd, const struct svc_client *cl)
-{
-	char buf[4];
-	size_t len;
-
-	len = time_reply(cl->cl_svc, buf, sizeof(buf));
-	return netio_write_all(fd, buf, len) == -1 ? 1 : 0;
-}
-
 const struct service svc_time = {
 	.sv_type = "time",
-	.sv_stream = time_stream,
 	.sv_reply = time_reply,
 	.sv_fork_default = 0,
 	.sv_datagram = 1,

@@ -25,7 +25,7 @@
 #include <string.h>
 #include <utmpx.h>
 
-#include "cmdline.h"
+#include "services/command_line.h"
 #include "fuzz.h"
 
 /* What a run produced: a hash of the event sequence and a count. */

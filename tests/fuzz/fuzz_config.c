@@ -30,8 +30,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "confstrip.h"
+#include "config/config.h"
+#include "config/conf_strip.h"
 #include "fuzz.h"
 
 struct fuzz_errors {

@@ -32,7 +32,7 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "handover.h"
+#include "reload/handover.h"
 
 static int
 memfd_with(const uint8_t *data, size_t size)

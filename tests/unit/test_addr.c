@@ -11,7 +11,9 @@
 #include <netinet/in.h>
 #include <string.h>
 
-#include "addr.h"
+#include "net/addr.h"
+#include "net/cidr.h"
+#include "net/peer.h"
 #include "tap.h"
 
 #define CWD	"/srv/spawnd"
@@ -405,10 +407,10 @@ format_ok(const struct sockaddr *sa, socklen_t salen, const char *want,
     unsigned port, const char *what)
 {
 	char buf[64] = "junk";
-	unsigned got = addr_format(sa, salen, buf, sizeof(buf));
+	unsigned got = peer_format(sa, salen, buf, sizeof(buf));
 
-	is_str(buf, want, "addr_format %s", what);
-	ok(got == port, "addr_format %s: port %u", what, got);
+	is_str(buf, want, "peer_format %s", what);
+	ok(got == port, "peer_format %s: port %u", what, got);
 }
 
 static void
@@ -443,7 +445,7 @@ test_format(void)
 	sun.sun_family = AF_UNIX;
 	strcpy(sun.sun_path, "/tmp/x");
 	format_ok((struct sockaddr *)&sun, sizeof(sun), "", 0, "AF_UNIX");
-	ok(addr_format((struct sockaddr *)&sin, sizeof(sin), small,
+	ok(peer_format((struct sockaddr *)&sin, sizeof(sin), small,
 	    sizeof(small)) == 5555 && small[0] == '\0',
 	    "a buffer too small gives \"\", never a partial address");
 }

@@ -8,7 +8,7 @@
 #include <time.h>
 #include <utmpx.h>
 
-#include "cmdline.h"
+#include "services/command_line.h"
 #include "tap.h"
 
 /*

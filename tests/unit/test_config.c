@@ -22,8 +22,8 @@
 #include <syslog.h>
 #include <unistd.h>
 
-#include "config.h"
-#include "service.h"
+#include "config/config.h"
+#include "services/service.h"
 #include "tap.h"
 
 #define MAXMSGS	64

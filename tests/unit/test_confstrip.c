@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "confstrip.h"
+#include "config/conf_strip.h"
 #include "tap.h"
 
 /* Strip text and compare with want (which must be as long). */

@@ -19,8 +19,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#include "fortune.h"
-#include "netio.h"
+#include "services/fortune_file.h"
+#include "services/fortune_random.h"
+#include "base/netio.h"
 #include "tap.h"
 
 #define DRAWS	4000

@@ -22,8 +22,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "addr.h"
-#include "listen.h"
+#include "net/addr.h"
+#include "net/listen.h"
 #include "tap.h"
 
 static char tmpdir[] = "/tmp/test_listen.XXXXXX";

@@ -1,0 +1,126 @@
+/*
+ * ---- child: from fork() to _exit().
+ *
+ * Order matters here.  Signals and fds are put right first, so nothing
+ * the parent owned leaks into a service; privileges go before the first
+ * byte is read from the client; the name is resolved (in the child, so
+ * a slow resolver never stalls the parent) before the connection is
+ * logged and the service runs.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/netio.h"
+#include "base/sig.h"
+#include "child/child.h"
+#include "child/privileges.h"
+#include "child/resolve.h"
+#include "config/config.h"
+#include "net/peer.h"
+#include "services/service.h"
+
+/* The client's socket lives here in the child; 0-2 stay as they were. */
+#define CHILD_CLIENT_FD 3
+
+/* The most an inline reply served by a child is (RFC 865's 512). */
+#define CHILD_REPLY_MAX 512
+
+static void __attribute__((noreturn))
+child_fail(const struct svc_conf *sc, const char *what)
+{
+	log_warn("%s: child: %s", sc->sc_name, what);
+	_exit(1);
+}
+
+/* Keep 0-2 (stderr is the log in the foreground) and the client only. */
+static void
+child_close_inherited(const struct svc_conf *sc, int fd)
+{
+	if (fd != CHILD_CLIENT_FD) {
+		if (dup3(fd, CHILD_CLIENT_FD, O_CLOEXEC) == -1)
+			child_fail(sc, "dup3");
+	}
+	if (close_range(CHILD_CLIENT_FD + 1, ~0U, 0) == -1)
+		child_fail(sc, "close_range");
+}
+
+/* The client's address and name, then the connection line. */
+static void
+child_identify(struct svc_client *cl, int fd)
+{
+	const struct svc_conf *sc = cl->cl_svc;
+
+	if (cl->cl_peer.ss_family == AF_UNIX)
+		snprintf(cl->cl_name, sizeof(cl->cl_name), "localhost");
+	else {
+		peer_unmap(&cl->cl_peer, &cl->cl_peerlen);
+		cl->cl_port = peer_format((struct sockaddr *)&cl->cl_peer,
+		    cl->cl_peerlen, cl->cl_addr, sizeof(cl->cl_addr));
+		if (!cl->cl_conf->cf_resolve_names ||
+		    resolve_name((struct sockaddr *)&cl->cl_peer, cl->cl_peerlen,
+		    cl->cl_conf->cf_dns_timeout, cl->cl_name,
+		    sizeof(cl->cl_name)) == -1)
+			snprintf(cl->cl_name, sizeof(cl->cl_name), "%s",
+			    cl->cl_addr);
+	}
+	if (sc->sc_log_connections)
+		peer_log_connection(sc->sc_name, fd,
+		    (struct sockaddr *)&cl->cl_peer, cl->cl_peerlen, cl->cl_name);
+}
+
+/* A service with only an inline reply, forked (fork = true). */
+static int
+child_reply(const struct svc_conf *sc, int fd)
+{
+	char reply[CHILD_REPLY_MAX];
+	size_t len;
+
+	len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
+	if (len == 0)
+		return 1;
+	if (netio_write_all(fd, reply, len) == -1) {
+		log_debug("%s: writing to the client: %s", sc->sc_name,
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+void
+child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	struct svc_client cl = { 0 };
+	const char *what = "";
+
+	cl.cl_conf = cf;
+	cl.cl_svc = sc;
+	memcpy(&cl.cl_peer, peer, peerlen);
+	cl.cl_peerlen = peerlen;
+
+	/* Before any fd moves: the syslog socket is not ours to reuse. */
+	log_child_init();
+	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
+	if (sig_reset() == -1)
+		child_fail(sc, "resetting signals");
+	child_close_inherited(sc, fd);
+	/* Never serve with privileges we meant to give up. */
+	if (privileges_drop(sc, &what) == -1)
+		child_fail(sc, what);
+	/*
+	 * A total deadline for everything but services that measure idle
+	 * time themselves; the default SIGALRM action ends the child.
+	 */
+	if (!sc->sc_type->sv_own_timeout && sc->sc_idle_timeout > 0)
+		alarm(sc->sc_idle_timeout);
+	child_identify(&cl, CHILD_CLIENT_FD);
+	if (sc->sc_type->sv_stream == NULL)
+		_exit(child_reply(sc, CHILD_CLIENT_FD));
+	_exit(sc->sc_type->sv_stream(CHILD_CLIENT_FD, &cl));
+}

@@ -1,0 +1,23 @@
+/*
+ * The child side of fork-per-client: everything between fork() and the
+ * service handler's return.
+ */
+#ifndef SPAWND_CHILD_CHILD_H
+#define SPAWND_CHILD_CHILD_H
+
+#include <sys/socket.h>
+
+struct config;
+struct svc_conf;
+
+/*
+ * In a freshly forked child: reset signals, close every inherited fd but
+ * the client's (fd), drop privileges, resolve the client's name, log the
+ * connection and serve it -- with the service's stream handler, or with
+ * its inline reply when it has no handler of its own.  Never returns.
+ */
+void child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+    __attribute__((noreturn));
+
+#endif

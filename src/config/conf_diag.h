@@ -1,0 +1,64 @@
+/*
+ * Internal to the configuration module: the state of one load, and the
+ * two things every part of it needs -- errors kept as "FILE:LINE:
+ * message" until the load is over, and the line each value came from.
+ * Nothing outside src/config/ includes this, so no libconfuse type
+ * escapes the module.
+ */
+#ifndef SPAWND_CONFIG_CONF_DIAG_H
+#define SPAWND_CONFIG_CONF_DIAG_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include <confuse.h>
+
+#include "config/config.h"
+#include "config/conf_strip.h"
+
+/* An integer the parse callback already reported as malformed. */
+#define CONF_BADINT	LONG_MIN
+
+/* Where one value was read. */
+struct conf_pos {
+	const cfg_opt_t	*cp_opt;	/* the option in its section's copy */
+	unsigned	 cp_index;	/* index of the value in a list */
+	unsigned	 cp_line;
+};
+
+/* An error kept until the load is over. */
+struct conf_msg {
+	unsigned	 cm_line;
+	size_t		 cm_seq;	/* keeps equal lines in order */
+	char		*cm_text;	/* "FILE:LINE: message" */
+};
+
+/* One load in progress. */
+struct conf_ctx {
+	const char	*cx_file;	/* name used in messages */
+	const char	*cx_cwd;	/* relative paths are joined to it */
+	conf_report_fn	*cx_report;
+	void		*cx_arg;
+	int		 cx_errors;	/* found so far */
+	struct conf_msg	*cx_msgs;	/* reported when the load is over */
+	size_t		 cx_nmsgs;
+	struct conf_pos	*cx_pos;	/* line of every value read */
+	size_t		 cx_npos;
+	struct conf_layout cx_layout;	/* section lines, last line */
+	uid_t		 cx_uid;	/* of the global user */
+	gid_t		 cx_gid;	/* of the global group */
+};
+
+/* Count an error; "FILE:LINE: message" is reported later, by line. */
+void conf_error(struct conf_ctx *cx, unsigned line, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
+/* Line of value index of option name in sec, or fallback if unset. */
+unsigned conf_line(const struct conf_ctx *cx, cfg_t *sec, const char *name,
+    unsigned index, unsigned fallback);
+
+/* Report the kept errors in line order and forget them. */
+void conf_flush(struct conf_ctx *cx);
+
+#endif

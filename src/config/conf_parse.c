@@ -1,0 +1,244 @@
+/*
+ * Parsing with libconfuse.  Comments are blanked out first (conf_strip.c),
+ * then the schema of DESIGN section 4 reads the rest.
+ *
+ * Line numbers: libconfuse 3.3 remembers no line per option, only the
+ * lexer's current line in the cfg_t being parsed (a section's "line"
+ * ends up at its closing brace).  So every option has a parse callback
+ * that notes the line of each value as libconfuse reads it, and section
+ * headers come from conf_layout_scan().
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <confuse.h>
+
+#include "config/conf_diag.h"
+#include "config/conf_parse.h"
+#include "config/conf_strip.h"
+
+/*
+ * The load being parsed.  libconfuse's error and parse callbacks get no
+ * user pointer, and its lexer is global state anyway, so one parse at a
+ * time is all it allows; this is set only around cfg_parse_buf().
+ */
+static struct conf_ctx *conf_parsing;
+
+/* libconfuse's own messages: syntax errors, unknown options. */
+static void conf_cfg_error(cfg_t *, const char *, va_list)
+    __attribute__((format(printf, 2, 0)));
+
+static void
+conf_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
+{
+	char	msg[768];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (conf_parsing != NULL)
+		conf_error(conf_parsing, cfg->line > 0 ? (unsigned)cfg->line : 1,
+		    "%s", msg);
+}
+
+/* ---- parse callbacks: note where each value is, check its type */
+
+static unsigned
+conf_note(cfg_t *sec, cfg_opt_t *opt)
+{
+	struct conf_ctx	*cx = conf_parsing;
+	struct conf_pos	*p;
+	unsigned	 line, index;
+	size_t		 i;
+
+	line = sec->line > 0 ? (unsigned)sec->line : 1;
+	if (cx == NULL || opt->nvalues == 0)
+		return line;
+	/* libconfuse has added the value's slot before calling us. */
+	index = opt->nvalues - 1;
+	for (i = 0; i < cx->cx_npos; i++) {
+		p = &cx->cx_pos[i];
+		if (p->cp_opt == opt && p->cp_index == index) {
+			p->cp_line = line;
+			return line;
+		}
+	}
+	/* Without memory, errors about this value get a fallback line. */
+	p = reallocarray(cx->cx_pos, cx->cx_npos + 1, sizeof(*p));
+	if (p != NULL) {
+		cx->cx_pos = p;
+		p[cx->cx_npos].cp_opt = opt;
+		p[cx->cx_npos].cp_index = index;
+		p[cx->cx_npos++].cp_line = line;
+	}
+	return line;
+}
+
+static int
+conf_cb_str(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
+{
+	conf_note(sec, opt);
+	*(const char **)result = value;
+	return 0;
+}
+
+/*
+ * Decimal only (libconfuse would read "010" as octal 8).  A malformed
+ * number is reported here, but parsing goes on so that later errors
+ * are found too.
+ */
+static int
+conf_cb_int(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
+{
+	unsigned	 line = conf_note(sec, opt);
+	char		*end;
+	long		 v;
+
+	errno = 0;
+	v = strtol(value, &end, 10);
+	if (end == value || *end != '\0' || errno == ERANGE ||
+	    v == CONF_BADINT) {
+		if (conf_parsing != NULL)
+			conf_error(conf_parsing, line, "%s: invalid integer "
+			    "value \"%s\"", opt->name, value);
+		v = CONF_BADINT;
+	}
+	*(long *)result = v;
+	return 0;
+}
+
+static int
+conf_cb_bool(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
+{
+	unsigned	line = conf_note(sec, opt);
+	int		b;
+
+	if ((b = cfg_parse_boolean(value)) == -1) {
+		if (conf_parsing != NULL)
+			conf_error(conf_parsing, line, "%s: invalid boolean "
+			    "value \"%s\" (true/false, yes/no, on/off)",
+			    opt->name, value);
+		b = 0;
+	}
+	*(int *)result = b;
+	return 0;
+}
+
+/* The schema of DESIGN section 4; cfg_init() copies the arrays. */
+static cfg_t *
+conf_schema(void)
+{
+	cfg_opt_t service_opts[] = {
+		CFG_STR_CB("type", NULL, CFGF_NODEFAULT, conf_cb_str),
+		CFG_BOOL_CB("enabled", cfg_true, CFGF_NONE, conf_cb_bool),
+		CFG_STR_LIST_CB("listen_stream", NULL, CFGF_NONE, conf_cb_str),
+		CFG_STR_LIST_CB("listen_datagram", NULL, CFGF_NONE,
+		    conf_cb_str),
+		CFG_INT_CB("max_instances", 64, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("per_source", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("rate", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("datagram_rate", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("idle_timeout", 300, CFGF_NONE, conf_cb_int),
+		CFG_STR_LIST_CB("allow", NULL, CFGF_NONE, conf_cb_str),
+		CFG_STR_LIST_CB("deny", NULL, CFGF_NONE, conf_cb_str),
+		/* Unset (no default) means: as the global option says. */
+		CFG_STR_CB("user", NULL, CFGF_NODEFAULT, conf_cb_str),
+		CFG_STR_CB("group", NULL, CFGF_NODEFAULT, conf_cb_str),
+		CFG_STR_CB("socket_mode", "0666", CFGF_NONE, conf_cb_str),
+		CFG_STR_CB("fortune_file", NULL, CFGF_NODEFAULT, conf_cb_str),
+		CFG_STR_CB("fortune_command", "", CFGF_NONE, conf_cb_str),
+		/* Unset means: as the service type does by default. */
+		CFG_BOOL_CB("fork", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
+		CFG_BOOL_CB("log_connections", cfg_true, CFGF_NONE,
+		    conf_cb_bool),
+		CFG_END()
+	};
+	cfg_opt_t opts[] = {
+		CFG_STR_CB("pidfile", RUNSTATEDIR "/spawnd.pid", CFGF_NONE,
+		    conf_cb_str),
+		CFG_STR_CB("user", "nobody", CFGF_NONE, conf_cb_str),
+		CFG_STR_CB("group", "nogroup", CFGF_NONE, conf_cb_str),
+		CFG_INT_CB("max_children", 256, CFGF_NONE, conf_cb_int),
+		CFG_STR_CB("log_target", "syslog", CFGF_NONE, conf_cb_str),
+		CFG_STR_CB("syslog_facility", "daemon", CFGF_NONE,
+		    conf_cb_str),
+		CFG_BOOL_CB("resolve_names", cfg_true, CFGF_NONE,
+		    conf_cb_bool),
+		CFG_INT_CB("dns_timeout", 2, CFGF_NONE, conf_cb_int),
+		CFG_STR_CB("fortune_file", PKGDATADIR "/fortunes", CFGF_NONE,
+		    conf_cb_str),
+		CFG_STR_CB("motd_file", "/etc/motd", CFGF_NONE, conf_cb_str),
+		CFG_INT_CB("shutdown_grace", 10, CFGF_NONE, conf_cb_int),
+		CFG_SEC("service", service_opts,
+		    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+		CFG_END()
+	};
+
+	return cfg_init(opts, CFGF_NONE);
+}
+
+static unsigned
+conf_count_newlines(const char *text, size_t len)
+{
+	unsigned	n = 0;
+
+	while (len-- > 0)
+		if (*text++ == '\n')
+			n++;
+	return n;
+}
+
+/*
+ * Blank out comments and parse what is left.  Returns the tree, or NULL
+ * with the errors reported.
+ */
+cfg_t *
+conf_parse(struct conf_ctx *cx, const char *text, size_t len)
+{
+	const char	*nul;
+	char		*clean;
+	cfg_t		*cfg = NULL;
+	int		 rc;
+
+	/* libconfuse would silently stop reading at a NUL byte. */
+	if ((nul = memchr(text, '\0', len)) != NULL) {
+		conf_error(cx, 1 + conf_count_newlines(text, nul - text),
+		    "NUL byte in the configuration");
+		return NULL;
+	}
+	if ((clean = conf_strip_comments(text, len)) == NULL ||
+	    conf_layout_scan(clean, len, &cx->cx_layout) == -1) {
+		conf_error(cx, 1, "reading the configuration: %s",
+		    strerror(errno));
+		goto out;
+	}
+	if (cx->cx_layout.cl_open_line != 0) {
+		conf_error(cx, cx->cx_layout.cl_open_line, "unterminated %s",
+		    cx->cx_layout.cl_open_what);
+		goto out;
+	}
+	if ((cfg = conf_schema()) == NULL) {
+		conf_error(cx, 1, "setting up the parser: %s", strerror(errno));
+		goto out;
+	}
+	cfg_set_error_function(cfg, conf_cfg_error);
+	conf_parsing = cx;
+	rc = cfg_parse_buf(cfg, clean);
+	conf_parsing = NULL;
+	if (rc != CFG_SUCCESS) {
+		if (cx->cx_errors == 0)
+			conf_error(cx, cx->cx_layout.cl_lines, "cannot parse "
+			    "the configuration");
+		cfg_free(cfg);
+		cfg = NULL;
+	}
+out:
+	free(clean);
+	return cfg;
+}

@@ -1,0 +1,37 @@
+/*
+ * Internal to the configuration module: one value of the parsed tree
+ * turned into what struct config holds, checked, with its line in the
+ * error when it is wrong.
+ */
+#ifndef SPAWND_CONFIG_CONF_VALUE_H
+#define SPAWND_CONFIG_CONF_VALUE_H
+
+#include <confuse.h>
+
+struct conf_ctx;
+
+/*
+ * Integer option name of sec, which must lie in [min, max]; where is
+ * the line to blame when it is unset, who prefixes the message.
+ */
+unsigned conf_uint(struct conf_ctx *cx, cfg_t *sec, const char *name,
+    unsigned min, unsigned max, unsigned where, const char *who);
+
+/* strdup, the failure reported at line. */
+char *conf_strdup(struct conf_ctx *cx, const char *s, unsigned line);
+
+/*
+ * A malloc'd copy of path made absolute against the start directory,
+ * or NULL with the error reported; who and name start the message.
+ */
+char *conf_path(struct conf_ctx *cx, const char *path, unsigned line,
+    const char *who, const char *name);
+
+/*
+ * The id of a user (group zero) or group name, or of a number, into
+ * *id.  Returns 0, or -1 with the error reported.
+ */
+int conf_id(struct conf_ctx *cx, int group, const char *name, unsigned line,
+    const char *who, unsigned long *id);
+
+#endif

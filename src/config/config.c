@@ -1,0 +1,268 @@
+/*
+ * Configuration loading: the text (a file, or the built-in default) is
+ * parsed (conf_parse.c), every value converted into the plain structs
+ * of config.h and checked (conf_convert.c, conf_service.c).  Each
+ * problem is reported as "FILE:LINE: message" and checking goes on, so
+ * that "spawnd -t" shows all of them at once.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <confuse.h>
+
+#include "base/path.h"
+#include "config/conf_convert.h"
+#include "config/conf_diag.h"
+#include "config/conf_parse.h"
+#include "config/config.h"
+#include "services/service.h"
+
+/*
+ * The whole file in a malloc'd buffer, or NULL with errno (EFBIG past
+ * CONF_FILE_MAX: libconfuse's lexer is quadratic in a line's length, and
+ * the parent itself loads the file on a reload).
+ */
+static char *
+conf_read(const char *path, size_t *lenp)
+{
+	char	*buf = NULL, *p;
+	size_t	 len = 0, cap = 0;
+	ssize_t	 n;
+	int	 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8192;
+			if ((p = realloc(buf, cap)) == NULL)
+				goto fail;
+			buf = p;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += n;
+		if (len > CONF_FILE_MAX) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	*lenp = len;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+/* Parse, convert and check text; returns the number of errors. */
+static int
+conf_text(struct config *cf, const char *text, size_t len, const char *file,
+    const char *cwd, conf_report_fn *report, void *arg)
+{
+	struct conf_ctx	 cx;
+	cfg_t		*cfg;
+
+	memset(cf, 0, sizeof(*cf));
+	memset(&cx, 0, sizeof(cx));
+	cx.cx_file = file;
+	cx.cx_cwd = cwd;
+	cx.cx_report = report;
+	cx.cx_arg = arg;
+	/* On failure conf_parse() has reported why. */
+	if ((cfg = conf_parse(&cx, text, len)) != NULL) {
+		conf_convert(&cx, cfg, cf);
+		cfg_free(cfg);
+	}
+	conf_flush(&cx);
+	free(cx.cx_pos);
+	conf_layout_free(&cx.cx_layout);
+	if (cx.cx_errors > 0)
+		conf_free(cf);
+	return cx.cx_errors;
+}
+
+int
+conf_load(struct config *cf, const char *path, const char *cwd,
+    conf_report_fn *report, void *arg)
+{
+	char	*text, msg[1024];
+	size_t	 len;
+	int	 n;
+
+	memset(cf, 0, sizeof(*cf));
+	if ((text = conf_read(path, &len)) == NULL && errno == EFBIG) {
+		snprintf(msg, sizeof(msg), "%s: more than %d bytes: too large "
+		    "for a configuration file", path, CONF_FILE_MAX);
+		if (report != NULL)
+			report(arg, msg);
+		return -1;
+	}
+	if (text == NULL) {
+		snprintf(msg, sizeof(msg), "%s: cannot read: %s", path,
+		    strerror(errno));
+		if (report != NULL)
+			report(arg, msg);
+		return -1;
+	}
+	n = conf_text(cf, text, len, path, cwd, report, arg);
+	free(text);
+	if (n == 0 && (cf->cf_file = strdup(path)) == NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+		if (report != NULL)
+			report(arg, msg);
+		conf_free(cf);
+		n = 1;
+	}
+	return n;
+}
+
+/*
+ * The built-in configuration of DESIGN section 5, for trying spawnd
+ * from the build tree as any user: loopback only, unprivileged ports.
+ * It is configuration text that goes through the same parser and checks
+ * as a file, so it cannot drift from the schema.  Relative paths are
+ * joined to the start directory as in any file: the Unix socket is
+ * ./catsock and the pidfile ./spawnd.pid, because an ordinary user
+ * cannot write the RUNSTATEDIR default.  Everything else has the
+ * defaults of DESIGN section 4.
+ */
+static const char conf_builtin_text[] =
+    "pidfile = \"./spawnd.pid\"\n"
+    "service hello {\n"
+    "\ttype = \"hello\"\n"
+    "\tlisten_stream = {\"127.0.0.1:2345\", \"[::1]:2345\"}\n"
+    "}\n"
+    "service fortune {\n"
+    "\ttype = \"fortune\"\n"
+    "\tlisten_stream = {\"127.0.0.1:2346\", \"[::1]:2346\"}\n"
+    "\tlisten_datagram = {\"127.0.0.1:2346\"}\n"
+    "}\n"
+    "service time {\n"
+    "\ttype = \"time\"\n"
+    "\tlisten_stream = {\"127.0.0.1:2347\", \"[::1]:2347\"}\n"
+    "\tlisten_datagram = {\"127.0.0.1:2347\"}\n"
+    "}\n"
+    "service daytime {\n"
+    "\ttype = \"daytime\"\n"
+    "\tlisten_stream = {\"127.0.0.1:2348\", \"[::1]:2348\"}\n"
+    "\tlisten_datagram = {\"127.0.0.1:2348\"}\n"
+    "}\n"
+    "service command {\n"
+    "\ttype = \"command\"\n"
+    "\tlisten_stream = {\"127.0.0.1:9000\", \"[::1]:9000\"}\n"
+    "}\n"
+    "service catsock {\n"
+    "\ttype = \"catsock\"\n"
+    "\tlisten_stream = {\"./catsock\"}\n"
+    "}\n";
+
+/*
+ * Before "make install" the cookie file is not in PKGDATADIR yet; the
+ * built-in configuration then reads the one in the source tree, so that
+ * "./dev run" works from a fresh clone.
+ */
+int
+conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
+    void *arg)
+{
+	char text[sizeof(conf_builtin_text) + PATH_MAX + 32];
+	int n = 0;
+
+#ifdef SOURCE_FORTUNES
+	if (access(PKGDATADIR "/fortunes", R_OK) == -1)
+		n = snprintf(text, sizeof(text), "fortune_file = \"%s\"\n",
+		    SOURCE_FORTUNES);
+#endif
+	if (n < 0 || (size_t)n >= sizeof(text) - sizeof(conf_builtin_text))
+		n = 0;
+	memcpy(text + n, conf_builtin_text, sizeof(conf_builtin_text));
+	return conf_text(cf, text, (size_t)n + sizeof(conf_builtin_text) - 1,
+	    "(built-in)", cwd, report, arg);
+}
+
+int
+conf_load_chosen(struct config *cf, const char *path, const char *cwd,
+    conf_report_fn *report, void *arg)
+{
+	char full[PATH_MAX];
+	struct stat st;
+
+	if (path == NULL && stat(CONF_DEFAULT_PATH, &st) == -1 &&
+	    errno == ENOENT)
+		return conf_builtin(cf, cwd, report, arg);
+	if (path_join(full, sizeof(full), cwd,
+	    path != NULL ? path : CONF_DEFAULT_PATH) == -1) {
+		memset(cf, 0, sizeof(*cf));
+		if (report != NULL)
+			report(arg, "configuration path too long");
+		return 1;
+	}
+	return conf_load(cf, full, cwd, report, arg);
+}
+
+size_t
+conf_count_listeners(const struct config *cf)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (cf->cf_services[i].sc_enabled)
+			n += cf->cf_services[i].sc_nstream +
+			    cf->cf_services[i].sc_ndgram;
+	return n;
+}
+
+/*
+ * Safe on a zeroed or half-filled config, and twice.  sv_release runs
+ * for each service whose sv_check left data in sc_data.
+ */
+void
+conf_free(struct config *cf)
+{
+	size_t	i;
+
+	for (i = 0; i < cf->cf_nservices; i++) {
+		struct svc_conf	*sc = &cf->cf_services[i];
+
+		if (sc->sc_data != NULL && sc->sc_type != NULL &&
+		    sc->sc_type->sv_release != NULL)
+			sc->sc_type->sv_release(sc);
+		free(sc->sc_name);
+		free(sc->sc_stream);
+		free(sc->sc_dgram);
+		free(sc->sc_allow);
+		free(sc->sc_deny);
+		free(sc->sc_user);
+		free(sc->sc_group);
+		free(sc->sc_groups);
+		free(sc->sc_fortune_file);
+		free(sc->sc_fortune_command);
+	}
+	free(cf->cf_services);
+	free(cf->cf_file);
+	free(cf->cf_pidfile);
+	free(cf->cf_user);
+	free(cf->cf_group);
+	free(cf->cf_fortune_file);
+	free(cf->cf_motd_file);
+	memset(cf, 0, sizeof(*cf));
+}

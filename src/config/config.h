@@ -1,0 +1,123 @@
+/*
+ * Configuration: the libconfuse schema of DESIGN section 4 turned into
+ * plain structs.  The parser validates everything it can before the
+ * daemon binds a socket, so that "spawnd -t" and a reload find the same
+ * errors.  This is the module's only public header: no libconfuse type
+ * escapes src/config/.
+ */
+#ifndef SPAWND_CONFIG_CONFIG_H
+#define SPAWND_CONFIG_CONFIG_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "net/addr.h"
+#include "net/cidr.h"
+
+struct service;
+
+/* One "service NAME { ... }" section. */
+struct svc_conf {
+	char			*sc_name;	/* section title */
+	const struct service	*sc_type;	/* entry of the service table */
+	int			 sc_enabled;
+	unsigned		 sc_line;	/* where the section starts */
+	struct listen_addr	*sc_stream;	/* listen_stream */
+	size_t			 sc_nstream;
+	struct listen_addr	*sc_dgram;	/* listen_datagram */
+	size_t			 sc_ndgram;
+	unsigned		 sc_max_instances; /* 0: only max_children */
+	unsigned		 sc_per_source;	/* 0: unlimited */
+	unsigned		 sc_rate;	/* connections per second; 0: unlimited */
+	unsigned		 sc_datagram_rate; /* datagrams answered per second */
+	unsigned		 sc_idle_timeout; /* seconds */
+	struct cidr		*sc_allow;	/* empty: everyone */
+	size_t			 sc_nallow;
+	struct cidr		*sc_deny;	/* deny wins over allow */
+	size_t			 sc_ndeny;
+	char			*sc_user;	/* global value unless overridden */
+	char			*sc_group;
+	uid_t			 sc_uid;	/* resolved from sc_user */
+	gid_t			 sc_gid;	/* resolved from sc_group */
+	gid_t			*sc_groups;	/* supplementary groups of sc_user,
+						   looked up once (NSS is costly
+						   in every child) */
+	int			 sc_ngroups;
+	mode_t			 sc_socket_mode; /* Unix socket files */
+	char			*sc_fortune_file; /* global unless overridden */
+	char			*sc_fortune_command; /* NULL: read the file */
+	int			 sc_fork;	/* stream: fork a child per client */
+	int			 sc_log_connections;
+	void			*sc_data;	/* prepared by the type's sv_check */
+};
+
+enum log_target { LOG_TARGET_SYSLOG, LOG_TARGET_STDERR };
+
+struct config {
+	char			*cf_file;	/* NULL: the built-in default */
+	char			*cf_pidfile;
+	char			*cf_user;
+	char			*cf_group;
+	unsigned		 cf_max_children;
+	enum log_target		 cf_log_target;
+	int			 cf_syslog_facility; /* LOG_DAEMON, ... */
+	int			 cf_resolve_names;
+	unsigned		 cf_dns_timeout;  /* seconds */
+	char			*cf_fortune_file;
+	char			*cf_motd_file;
+	unsigned		 cf_shutdown_grace; /* seconds */
+	struct svc_conf		*cf_services;	/* every section, enabled or not */
+	size_t			 cf_nservices;
+};
+
+/*
+ * Receives each error as one complete line "FILE:LINE: message" (no
+ * newline); ctx is the caller's.
+ */
+typedef void conf_report_fn(void *ctx, const char *line);
+
+/*
+ * Load and validate path.  cwd is the directory spawnd was started in
+ * (relative Unix socket paths are joined to it).  On success returns 0
+ * and fills cf; otherwise reports every error it found through report
+ * and returns the number of errors (cf is left empty).  -1 means the
+ * file could not be read (also reported).
+ */
+int conf_load(struct config *cf, const char *path, const char *cwd,
+    conf_report_fn *report, void *ctx);
+
+/* The built-in default configuration of DESIGN section 5. */
+int conf_builtin(struct config *cf, const char *cwd,
+    conf_report_fn *report, void *ctx);
+
+void conf_free(struct config *cf);
+
+/*
+ * -c's file, else the default file (CONF_DEFAULT_PATH), else -- when
+ * that does not exist -- the built-in configuration.  A relative path
+ * is joined to cwd.  Returns as conf_load().
+ */
+int conf_load_chosen(struct config *cf, const char *path, const char *cwd,
+    conf_report_fn *report, void *ctx);
+
+/* How many sockets the enabled services of cf ask for. */
+size_t conf_count_listeners(const struct config *cf);
+
+#define CONF_DEFAULT_PATH	SYSCONFDIR "/spawnd.conf"
+
+/* The largest configuration file read (1 MiB). */
+#define CONF_FILE_MAX	(1024 * 1024)
+
+/*
+ * Ceilings of the integer options, checked by -t like everything else.
+ * max_children sizes the parent's slot table, scanned on every fork and
+ * reap: 4096 children keep that scan a few microseconds.
+ */
+#define CONF_MAX_CHILDREN	4096
+#define CONF_MAX_DNS_TIMEOUT	60		/* seconds */
+#define CONF_MAX_GRACE		3600		/* seconds */
+#define CONF_MAX_TIMEOUT	86400		/* idle_timeout, seconds */
+#define CONF_MAX_RATE		1000000		/* per second */
+#define CONF_NAME_MAX		127		/* a service name's bytes */
+
+#endif

@@ -1,0 +1,156 @@
+/*
+ * The pidfile: created and locked with flock(2) for as long as the
+ * daemon runs, so a second spawnd finds it held and says by whom.  A
+ * reload passes the locked fd on to the new image.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "daemon/pidfile.h"
+
+/* Read the PID a lock holder wrote; 0 if unreadable. */
+static pid_t
+pidfile_holder(int fd)
+{
+	char buf[32];
+	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+
+	if (n <= 0)
+		return 0;
+	buf[n] = '\0';
+	return (pid_t)strtol(buf, NULL, 10);
+}
+
+int
+pidfile_acquire(const char *path, pid_t *holder)
+{
+	int fd;
+
+	fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0644);
+	if (fd == -1)
+		return -1;
+	/*
+	 * flock() locks belong to the open file, so the lock lives exactly
+	 * as long as this descriptor.
+	 */
+	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
+		int saved = errno;
+
+		*holder = pidfile_holder(fd);
+		close(fd);
+		errno = saved;
+		return -1;
+	}
+	return fd;
+}
+
+int
+pidfile_write(int fd)
+{
+	char buf[32];
+	ssize_t n;
+	int len;
+
+	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
+	if (ftruncate(fd, 0) == -1)
+		return -1;
+	n = pwrite(fd, buf, (size_t)len, 0);
+	if (n != len) {
+		if (n >= 0)
+			errno = EIO;	/* short, but no error of its own */
+		return -1;
+	}
+	return 0;
+}
+
+int
+pidfile_replace(const char *path, int *fdp)
+{
+	pid_t holder = 0;
+	int fd;
+
+	if ((fd = pidfile_acquire(path, &holder)) == -1)
+		return -1;
+	if (pidfile_write(fd) == -1) {
+		pidfile_release(path, fd);
+		return -1;
+	}
+	close(*fdp);
+	*fdp = fd;
+	return 0;
+}
+
+void
+pidfile_release(const char *path, int fd)
+{
+	if (fd == -1)
+		return;
+	/* Unlink while still holding the lock, so no newcomer's file goes. */
+	(void)unlink(path);
+	close(fd);
+}
+
+int
+pidfile_take(const char *path, int *fdp, char *err, size_t errlen)
+{
+	pid_t holder = 0;
+
+	if ((*fdp = pidfile_acquire(path, &holder)) != -1)
+		return 0;
+	if (errno == EWOULDBLOCK && holder > 0)
+		snprintf(err, errlen, "already running as PID %ld (pidfile %s)",
+		    (long)holder, path);
+	else if (errno == EWOULDBLOCK)
+		snprintf(err, errlen, "already running (pidfile %s is locked)",
+		    path);
+	else {
+		snprintf(err, errlen, "pidfile %s: %s", path, strerror(errno));
+		return EX_OSERR;
+	}
+	return EX_UNAVAILABLE;
+}
+
+int
+pidfile_inherit(int oldfd, const char *oldpath, const char *path, int *fdp,
+    char *err, size_t errlen)
+{
+	if (oldfd != -1 && strcmp(oldpath, path) == 0) {
+		*fdp = oldfd;
+		return 0;
+	}
+	if (oldfd != -1)
+		pidfile_release(oldpath, oldfd);
+	return pidfile_take(path, fdp, err, errlen);
+}
+
+int
+pidfile_for_reload(const char *path, const char *curpath, int curfd,
+    char *err, size_t errlen)
+{
+	pid_t holder = 0;
+	int fd;
+
+	if (strcmp(path, curpath) == 0)
+		return curfd;
+	if ((fd = pidfile_acquire(path, &holder)) == -1) {
+		if (errno == EWOULDBLOCK)
+			snprintf(err, errlen, "pidfile %s is held by PID %ld",
+			    path, (long)holder);
+		else
+			snprintf(err, errlen, "pidfile %s: %s", path,
+			    strerror(errno));
+		return -1;
+	}
+	if (pidfile_write(fd) == -1) {
+		snprintf(err, errlen, "pidfile %s: %s", path, strerror(errno));
+		pidfile_release(path, fd);
+		return -1;
+	}
+	return fd;
+}

@@ -1,0 +1,52 @@
+/*
+ * The pidfile, locked for the daemon's lifetime.
+ */
+#ifndef SPAWND_DAEMON_PIDFILE_H
+#define SPAWND_DAEMON_PIDFILE_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+/*
+ * Create and lock path.  Returns the fd (kept open for the lock), or -1:
+ * errno EWOULDBLOCK with *holder set (0 if unknown) when another process
+ * holds the lock, other errno otherwise.
+ */
+int pidfile_acquire(const char *path, pid_t *holder);
+
+/* Write our PID into the locked pidfile.  Returns 0 or -1 with errno. */
+int pidfile_write(int fd);
+
+/*
+ * Create, lock and write path anew (its file was removed), then close
+ * *fdp and put the new fd there.  Returns 0 or -1 with errno.
+ */
+int pidfile_replace(const char *path, int *fdp);
+
+/* Remove the pidfile and release the lock. */
+void pidfile_release(const char *path, int fd);
+
+/*
+ * Lock path into *fdp at start-up.  Returns 0, or the sysexits status
+ * to exit with and why in err ("already running as PID N ...").
+ */
+int pidfile_take(const char *path, int *fdp, char *err, size_t errlen);
+
+/*
+ * A reload's new image: keep the pidfile oldfd (at oldpath; -1 for
+ * none) the old image passed if its path is still path, else release
+ * it and take path.  Returns as pidfile_take().
+ */
+int pidfile_inherit(int oldfd, const char *oldpath, const char *path,
+    int *fdp, char *err, size_t errlen);
+
+/*
+ * Before a reload, in the old image: the pidfile the new configuration
+ * names -- curfd if it is still curpath, else path taken (locked and
+ * written) now, while a failure can still refuse the reload.  Returns
+ * its fd, or -1 with the reason in err.
+ */
+int pidfile_for_reload(const char *path, const char *curpath, int curfd,
+    char *err, size_t errlen);
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * CIDR blocks: the allow/deny lists of a service.  Pure functions.
+ */
+#ifndef SPAWND_NET_CIDR_H
+#define SPAWND_NET_CIDR_H
+
+#include <stddef.h>
+#include <sys/socket.h>
+
+/* A CIDR block; IPv4 blocks are kept as IPv4 (family AF_INET). */
+struct cidr {
+	int		ci_family;	/* AF_INET or AF_INET6 */
+	unsigned char	ci_addr[16];	/* network order, masked */
+	unsigned	ci_prefix;	/* 0..32 or 0..128 */
+};
+
+/* "10.0.0.0/8", "::1", "192.168.1.7".  Returns 0, or -1 with err. */
+int cidr_parse(const char *text, struct cidr *ci, char *err, size_t errlen);
+
+/*
+ * Nonzero if the peer address sa falls in ci.  An IPv4 client seen on a
+ * dual-stack socket as ::ffff:a.b.c.d is matched as IPv4.
+ */
+int cidr_match(const struct cidr *ci, const struct sockaddr *sa);
+
+#endif

@@ -1,0 +1,104 @@
+/*
+ * Datagram services, answered inline by the parent: at most one reply
+ * per request, never to a source that could start a loop between two
+ * servers or turn us into a reflector (after OpenBSD inetd's
+ * dg_badinput), and within the service's rate.
+ */
+#include <errno.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "config/config.h"
+#include "net/addr.h"
+#include "parent/admission.h"
+#include "parent/datagram.h"
+#include "parent/server.h"
+#include "services/service.h"
+
+/* Bounded so a flood on one socket cannot starve the stream listeners. */
+#define DGRAM_BURST 64
+/* RFC 865 caps a quote at 512 bytes; nothing we send is larger. */
+#define DGRAM_REPLY_MAX 512
+
+static int
+dgram_bad_port(in_port_t port_be)
+{
+	unsigned port = ntohs(port_be);
+
+	/* Privileged ports are other servers' (echo, chargen, ...); 2049 is NFS. */
+	return port < 1024 || port == 2049;
+}
+
+static int
+dgram_bad_v4(const unsigned char *a)
+{
+	/* 0/8 "this network", 255/8 broadcast, 224/4 multicast. */
+	return a[0] == 0 || a[0] == 255 || (a[0] & 0xf0) == 0xe0;
+}
+
+int
+dgram_bad_source(const struct sockaddr *sa)
+{
+	const struct sockaddr_in *s4 = (const struct sockaddr_in *)sa;
+	const struct sockaddr_in6 *s6 = (const struct sockaddr_in6 *)sa;
+
+	switch (sa->sa_family) {
+	case AF_INET:
+		return dgram_bad_port(s4->sin_port) ||
+		    dgram_bad_v4((const unsigned char *)&s4->sin_addr);
+	case AF_INET6:
+		if (dgram_bad_port(s6->sin6_port))
+			return 1;
+		if (IN6_IS_ADDR_V4MAPPED(&s6->sin6_addr))
+			return dgram_bad_v4(&s6->sin6_addr.s6_addr[12]);
+		return IN6_IS_ADDR_MULTICAST(&s6->sin6_addr) ||
+		    IN6_IS_ADDR_UNSPECIFIED(&s6->sin6_addr);
+	default:
+		return 1;
+	}
+}
+
+void
+dgram_answer(struct server *srv, const struct listener *li)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	struct sockaddr_storage peer;
+	char request[DGRAM_REPLY_MAX], reply[DGRAM_REPLY_MAX];
+	socklen_t peerlen;
+	time_t now;
+	enum admit verdict;
+	size_t len;
+	int n;
+
+	for (n = 0; n < DGRAM_BURST; n++) {
+		peerlen = sizeof(peer);
+		if (recvfrom(li->li_fd, request, sizeof(request), 0,
+		    (struct sockaddr *)&peer, &peerlen) == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("%s: recvfrom", li->li_addr->la_text);
+			return;
+		}
+		/* Silently: logging each one would let a flood fill the log. */
+		if (dgram_bad_source((struct sockaddr *)&peer))
+			continue;
+		now = time(NULL);
+		verdict = admit_datagram(srv, li->li_svc,
+		    (struct sockaddr *)&peer, now);
+		if (verdict != ADMIT_OK) {
+			log_debug("refused datagram on %s: %s", sc->sc_name,
+			    admit_reason(verdict));
+			continue;
+		}
+		rate_take(&srv->srv_counts[li->li_svc].sn_dgram_rate, now);
+		len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
+		if (len > 0 && sendto(li->li_fd, reply, len,
+		    MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&peer,
+		    peerlen) == -1)
+			log_debug("%s: sendto: %s", sc->sc_name, strerror(errno));
+	}
+}

@@ -1,0 +1,23 @@
+/*
+ * Datagram services, answered inline by the parent.
+ */
+#ifndef SPAWND_PARENT_DATAGRAM_H
+#define SPAWND_PARENT_DATAGRAM_H
+
+#include <sys/socket.h>
+
+struct listener;
+struct server;
+
+/* Answer every pending datagram on a datagram listener (a bounded burst). */
+void dgram_answer(struct server *srv, const struct listener *li);
+
+/*
+ * Nonzero if replying to source sa could start a loop between two
+ * servers or make us a reflector: privileged ports (other servers'),
+ * NFS's 2049, broadcast, multicast and unspecified addresses, any
+ * family but IPv4 and IPv6.  Such datagrams get no answer.
+ */
+int dgram_bad_source(const struct sockaddr *sa);
+
+#endif

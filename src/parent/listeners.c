@@ -1,0 +1,102 @@
+/*
+ * Opening the listeners of a configuration.  A socket handed over by a
+ * reload (or passed by systemd) for the same address is adopted rather
+ * than opened again, so that its queue of waiting clients carries over.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sysexits.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "config/config.h"
+#include "net/addr.h"
+#include "net/listen.h"
+#include "parent/listeners.h"
+#include "parent/server.h"
+#include "reload/inherited.h"
+
+static int
+listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
+    const struct listen_addr *la, int socktype, char *err, size_t errlen)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+	struct listener *li = &srv->srv_listeners[srv->srv_nlisteners];
+	int fd = -1, ours = 1;
+
+	if (ho != NULL)
+		fd = inherited_take_listener(ho, socktype, la, &ours);
+	if (fd == -1) {
+		ours = 1;
+		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
+	}
+	if (fd == -1)
+		/* sysexits: a taken address is "unavailable", the rest an OS error. */
+		return errno == EADDRINUSE || errno == EEXIST ? EX_UNAVAILABLE :
+		    EX_OSERR;
+	li->li_fd = fd;
+	li->li_ours = ours;
+	li->li_socktype = socktype;
+	li->li_svc = svc;
+	li->li_addr = la;
+	srv->srv_pollfds[srv->srv_nlisteners].fd = fd;
+	srv->srv_pollfds[srv->srv_nlisteners].events = POLLIN;
+	srv->srv_nlisteners++;
+	return 0;
+}
+
+int
+listeners_open(struct server *srv, struct handover *ho, char *err,
+    size_t errlen)
+{
+	const struct config *cf = srv->srv_conf;
+	size_t total = conf_count_listeners(cf), i, j;
+	int status;
+
+	srv->srv_listeners = calloc(total ? total : 1, sizeof(struct listener));
+	srv->srv_pollfds = calloc(total ? total : 1, sizeof(struct pollfd));
+	if (srv->srv_listeners == NULL || srv->srv_pollfds == NULL) {
+		snprintf(err, errlen, "allocating listeners: %s",
+		    strerror(errno));
+		return EX_OSERR;
+	}
+	for (i = 0; i < cf->cf_nservices; i++) {
+		const struct svc_conf *sc = &cf->cf_services[i];
+
+		if (!sc->sc_enabled)
+			continue;
+		for (j = 0; j < sc->sc_nstream; j++)
+			if ((status = listeners_open_one(srv, ho, i,
+			    &sc->sc_stream[j], SOCK_STREAM, err, errlen)) != 0)
+				return status;
+		for (j = 0; j < sc->sc_ndgram; j++)
+			if ((status = listeners_open_one(srv, ho, i,
+			    &sc->sc_dgram[j], SOCK_DGRAM, err, errlen)) != 0)
+				return status;
+	}
+	if (ho != NULL)
+		inherited_close_unused(ho);
+	return 0;
+}
+
+void
+listeners_close(struct server *srv, int unlink_files)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		const struct listener *li = &srv->srv_listeners[i];
+
+		if (li->li_fd != -1 && close(li->li_fd) == -1)
+			log_warn("%s: close", li->li_addr->la_text);
+		/* systemd's socket files are systemd's to remove. */
+		if (unlink_files && li->li_ours &&
+		    listen_unlink(li->li_addr) == -1)
+			log_warn("%s: unlink", li->li_addr->la_text);
+	}
+	srv->srv_nlisteners = 0;
+}

@@ -1,0 +1,28 @@
+/*
+ * The parent's listening sockets: opened (or adopted from a reload or
+ * from systemd) for every address of every enabled service, closed.
+ */
+#ifndef SPAWND_PARENT_LISTENERS_H
+#define SPAWND_PARENT_LISTENERS_H
+
+#include <stddef.h>
+
+struct handover;
+struct server;
+
+/*
+ * Open every listener of every enabled service, adopting the matching
+ * sockets of ho (a reload's or systemd's; NULL for none) and closing
+ * the rest of them.  Returns 0, or the sysexits status to exit with and
+ * a message in err.
+ */
+int listeners_open(struct server *srv, struct handover *ho, char *err,
+    size_t errlen);
+
+/*
+ * Close every listener; with unlink_files, also remove the socket files
+ * of the Unix ones we made (systemd's are systemd's to remove).
+ */
+void listeners_close(struct server *srv, int unlink_files);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * The parent's event loop.
+ *
+ * Signals stay blocked except inside ppoll(), so a signal either arrives
+ * before ppoll() (and makes it return at once) or wakes it: the flags
+ * are then handled at the top of the loop, at one known point.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <sys/socket.h>
+#include <sysexits.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/sig.h"
+#include "config/config.h"
+#include "parent/datagram.h"
+#include "parent/loop.h"
+#include "parent/reaper.h"
+#include "parent/refusals.h"
+#include "parent/server.h"
+#include "parent/spawner.h"
+#include "reload/check.h"
+
+enum server_exit
+server_loop(struct server *srv)
+{
+	struct timespec ts, *timeout;
+	size_t i;
+	int n, ms;
+
+	for (;;) {
+		if (sig_got_chld) {
+			sig_got_chld = 0;
+			server_reap(srv);
+		}
+		if (sig_got_term)
+			return SERVER_STOP;
+		/* A verdict first: a SIGHUP after it is a reload of its own. */
+		if (srv->srv_check.rc_done)
+			return SERVER_CHECKED;
+		if (sig_got_hup) {
+			sig_got_hup = 0;
+			return SERVER_RELOAD;
+		}
+		if (srv->srv_refusals_unlogged)
+			refusal_log_unlogged(srv, 0);
+		/*
+		 * Wake for a running check's deadline and, while refusals
+		 * wait to be summed up, once a second; else only for events.
+		 */
+		timeout = NULL;
+		ms = reload_check_poll_ms(&srv->srv_check);
+		if (srv->srv_refusals_unlogged && (ms < 0 || ms > 1000))
+			ms = 1000;
+		if (ms >= 0) {
+			ts.tv_sec = ms / 1000;
+			ts.tv_nsec = (long)(ms % 1000) * 1000000;
+			timeout = &ts;
+		}
+		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners, timeout,
+		    &srv->srv_wait_mask);
+		if (n == -1) {
+			if (errno != EINTR)
+				fatal(EX_OSERR, "ppoll");
+			continue;
+		}
+		for (i = 0; i < srv->srv_nlisteners && n > 0; i++) {
+			if (srv->srv_pollfds[i].revents == 0)
+				continue;
+			n--;
+			if (srv->srv_listeners[i].li_socktype == SOCK_STREAM)
+				spawn_accept(srv, &srv->srv_listeners[i]);
+			else
+				dgram_answer(srv, &srv->srv_listeners[i]);
+		}
+		sig_deliver_pending(&srv->srv_wait_mask);
+	}
+}

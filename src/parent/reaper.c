@@ -1,0 +1,70 @@
+/*
+ * The reaper.  SIGCHLD only sets a flag; the loop calls server_reap() at
+ * the top of its next turn, and the spawner calls it when a limit on
+ * live children is reached, so that exited children never count.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include "base/log.h"
+#include "config/config.h"
+#include "parent/reaper.h"
+#include "parent/server.h"
+#include "reload/check.h"
+
+static struct child *
+reap_find(struct server *srv, pid_t pid)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_nslots; i++)
+		if (srv->srv_children[i].ch_pid == pid)
+			return &srv->srv_children[i];
+	return NULL;
+}
+
+static void
+reap_log(pid_t pid, const char *name, int status)
+{
+	if (WIFSIGNALED(status))
+		log_info("reaped %ld (%s) killed by signal %d", (long)pid,
+		    name, WTERMSIG(status));
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		log_info("reaped %ld (%s) with exit %d", (long)pid, name,
+		    WEXITSTATUS(status));
+	else
+		log_info("reaped %ld (%s)", (long)pid, name);
+}
+
+void
+server_reap(struct server *srv)
+{
+	const struct svc_conf *sc;
+	struct child *ch;
+	int status;
+	pid_t pid;
+
+	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
+		if (reload_check_reaped(&srv->srv_check, pid, status))
+			continue;
+		ch = reap_find(srv, pid);
+		if (ch == NULL) {
+			log_info("reaped %ld", (long)pid);
+			continue;
+		}
+		srv->srv_live--;
+		ch->ch_pid = 0;
+		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */
+			reap_log(pid, "-", status);
+			continue;
+		}
+		sc = &srv->srv_conf->cf_services[ch->ch_svc];
+		if (sc->sc_log_connections || status != 0)
+			reap_log(pid, sc->sc_name, status);
+		srv->srv_counts[ch->ch_svc].sn_live--;
+	}
+	if (pid == -1 && errno != ECHILD)
+		log_warn("waitpid");
+}

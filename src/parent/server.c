@@ -1,0 +1,119 @@
+/*
+ * The parent's state from start to shutdown: set up, announced,
+ * stopped (children signalled, then waited for), freed.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "config/config.h"
+#include "net/addr.h"
+#include "parent/listeners.h"
+#include "parent/reaper.h"
+#include "parent/server.h"
+
+int
+server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
+{
+	memset(srv, 0, sizeof(*srv));
+	srv->srv_check.rc_out = srv->srv_check.rc_err = -1;
+	srv->srv_conf = cf;
+	srv->srv_nslots = cf->cf_max_children;
+	srv->srv_children = calloc(srv->srv_nslots, sizeof(struct child));
+	srv->srv_counts = calloc(cf->cf_nservices ? cf->cf_nservices : 1,
+	    sizeof(struct svc_count));
+	if (srv->srv_children == NULL || srv->srv_counts == NULL) {
+		server_free(srv);
+		return -1;
+	}
+	srv->srv_wait_mask = *wait_mask;
+	return 0;
+}
+
+void
+server_announce(const struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		const struct listener *li = &srv->srv_listeners[i];
+
+		log_info("server started on %s %s%s",
+		    srv->srv_conf->cf_services[li->li_svc].sc_name,
+		    li->li_addr->la_text,
+		    li->li_socktype == SOCK_DGRAM ? " (datagram)" : "");
+	}
+}
+
+static void
+server_signal_children(struct server *srv, int signo)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_nslots; i++)
+		if (srv->srv_children[i].ch_pid != 0 &&
+		    kill(srv->srv_children[i].ch_pid, signo) == -1 &&
+		    errno != ESRCH)
+			log_warn("kill %ld", (long)srv->srv_children[i].ch_pid);
+}
+
+/* Reap until no child is left or ticks of 50 ms have passed. */
+static void
+server_wait_children(struct server *srv, unsigned ticks)
+{
+	struct timespec tick = { 0, 50 * 1000 * 1000 };
+	sigset_t chld;
+
+	sigemptyset(&chld);
+	sigaddset(&chld, SIGCHLD);
+	server_reap(srv);
+	while (srv->srv_live > 0 && ticks-- > 0) {
+		/* SIGCHLD is blocked: sigtimedwait() wakes as soon as one exits. */
+		(void)sigtimedwait(&chld, NULL, &tick);
+		server_reap(srv);
+	}
+}
+
+void
+server_stop(struct server *srv)
+{
+	log_info("shutting down");
+	/* A reload's check, if one runs, has nothing left to check. */
+	if (srv->srv_check.rc_pid != 0)
+		(void)kill(srv->srv_check.rc_pid, SIGKILL);
+	listeners_close(srv, 1);
+	server_signal_children(srv, SIGTERM);
+	server_wait_children(srv, srv->srv_conf->cf_shutdown_grace * 20);
+	if (srv->srv_live > 0) {
+		log_info("killing %u children left after %u s", srv->srv_live,
+		    srv->srv_conf->cf_shutdown_grace);
+		server_signal_children(srv, SIGKILL);
+		/* SIGKILL cannot be caught: 5 s is plenty for the kernel. */
+		server_wait_children(srv, 100);
+	}
+}
+
+void
+server_abandon(struct server *srv)
+{
+	listeners_close(srv, 1);
+	server_free(srv);
+}
+
+void
+server_free(struct server *srv)
+{
+	listeners_close(srv, 0);
+	free(srv->srv_listeners);
+	free(srv->srv_pollfds);
+	free(srv->srv_children);
+	free(srv->srv_counts);
+	srv->srv_listeners = NULL;
+	srv->srv_pollfds = NULL;
+	srv->srv_children = NULL;
+	srv->srv_counts = NULL;
+}

@@ -1,0 +1,87 @@
+/*
+ * The parent's state: its listeners, its table of live children and the
+ * per-service counters that admission reads.  The parent never reads a
+ * byte from a stream client and never blocks on anything but ppoll();
+ * see loop.h for the loop and the reaper, spawner.h for what happens to
+ * a connection, src/reload/ for what a SIGHUP does with all this.
+ */
+#ifndef SPAWND_PARENT_SERVER_H
+#define SPAWND_PARENT_SERVER_H
+
+#include <poll.h>
+#include <signal.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "parent/admission.h"
+#include "reload/check.h"
+
+struct config;
+struct listen_addr;
+
+struct listener {
+	int			 li_fd;		/* -1: closed (see prebind swap) */
+	int			 li_ours;	/* we made it (not systemd): its
+						   file is ours to remove */
+	int			 li_socktype;	/* SOCK_STREAM or SOCK_DGRAM */
+	size_t			 li_svc;	/* index into cf_services */
+	const struct listen_addr *li_addr;	/* points into the config */
+};
+
+/* A live child; ch_pid 0 marks a free slot. */
+struct child {
+	pid_t			 ch_pid;
+	size_t			 ch_svc;	/* index into cf_services; SIZE_MAX:
+						   its service was removed */
+	struct sockaddr_storage	 ch_peer;	/* for per_source; port ignored */
+};
+
+/* Per-service counters, parallel to cf_services. */
+struct svc_count {
+	unsigned		 sn_live;	/* children alive */
+	struct rate_window	 sn_rate;	/* connections: rate */
+	struct rate_window	 sn_dgram_rate;	/* datagrams: datagram_rate */
+	struct rate_window	 sn_refusal_log; /* "refused" lines this second */
+	unsigned		 sn_refusals_unlogged; /* beyond them */
+};
+
+struct server {
+	struct config		*srv_conf;
+	struct listener		*srv_listeners;
+	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners */
+	size_t			 srv_nlisteners;
+	struct child		*srv_children;
+	unsigned		 srv_nslots;	/* max_children, or more after a
+						   reload that lowered it */
+	unsigned		 srv_live;	/* children alive, all services */
+	struct svc_count	*srv_counts;
+	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
+	struct reload_check	 srv_check;	/* a reload's check, if one runs */
+	int			 srv_refusals_unlogged; /* some service has some */
+};
+
+/*
+ * Prepare srv for cf (which it borrows); wait_mask is the signal mask
+ * for ppoll().  Returns 0 or -1 with errno.
+ */
+int server_init(struct server *srv, struct config *cf,
+    const sigset_t *wait_mask);
+
+/* Log "server started on ..." for each listener. */
+void server_announce(const struct server *srv);
+
+/*
+ * Shut down: close listeners, remove Unix socket files, SIGTERM the
+ * children and SIGKILL those still alive after shutdown_grace.
+ */
+void server_stop(struct server *srv);
+
+/* A start-up that failed: close listeners, remove their socket files, free. */
+void server_abandon(struct server *srv);
+
+/* Close listeners and free srv (not the config). */
+void server_free(struct server *srv);
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * The spawner.  A stream listener becomes readable; the parent accepts
+ * every pending connection, decides whether it may be served (admission)
+ * and either answers it inline (time and daytime, as inetd does for its
+ * internal services) or forks a child that serves it.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "child/child.h"
+#include "config/config.h"
+#include "net/addr.h"
+#include "net/peer.h"
+#include "parent/admission.h"
+#include "parent/reaper.h"
+#include "parent/refusals.h"
+#include "parent/server.h"
+#include "parent/spawner.h"
+#include "services/service.h"
+
+/* Bounded so one busy listener cannot starve the others. */
+#define SPAWN_ACCEPT_BURST 64
+
+/* time/daytime without fork: one non-blocking send, then close. */
+static void
+spawn_inline(const struct svc_conf *sc, int fd, const struct sockaddr *peer,
+    socklen_t peerlen)
+{
+	char reply[64];
+	size_t len;
+
+	if (sc->sc_log_connections)
+		peer_log_connection(sc->sc_name, fd, peer, peerlen, NULL);
+	len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
+	/*
+	 * A fresh socket's send buffer always holds these few bytes; if the
+	 * client is already gone the reply is simply lost.
+	 */
+	if (len > 0 && send(fd, reply, len, MSG_DONTWAIT | MSG_NOSIGNAL) == -1)
+		log_debug("%s: send: %s", sc->sc_name, strerror(errno));
+}
+
+static struct child *
+spawn_free_slot(struct server *srv)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_nslots; i++)
+		if (srv->srv_children[i].ch_pid == 0)
+			return &srv->srv_children[i];
+	return NULL;
+}
+
+static void
+spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
+    int fd, const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	pid_t pid;
+
+	pid = fork();
+	if (pid == -1) {
+		log_warn("%s: fork", sc->sc_name);
+		return;
+	}
+	if (pid == 0)
+		child_serve(srv->srv_conf, sc, fd, peer, peerlen);
+	ch->ch_pid = pid;
+	ch->ch_svc = li->li_svc;
+	ch->ch_peer = *peer;
+	srv->srv_live++;
+	srv->srv_counts[li->li_svc].sn_live++;
+	if (sc->sc_log_connections)
+		log_info("begat %ld for %s", (long)pid, sc->sc_name);
+}
+
+/* Serve (or refuse) one accepted connection; the caller closes fd. */
+static void
+spawn_one(struct server *srv, const struct listener *li, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	const struct sockaddr *sa = (const struct sockaddr *)peer;
+	int forks = svc_forks(sc);
+	time_t now = time(NULL);
+	struct child *ch = NULL;
+	enum admit verdict;
+
+	verdict = admit_stream(srv, li->li_svc, sa, forks, now);
+	/*
+	 * SIGCHLD is only taken in ppoll(), so during a burst of accepts
+	 * children that already exited still count.  At a limit, reap
+	 * first (one WNOHANG waitpid when nothing exited) and look again:
+	 * the limits are on live children, not on unreaped ones.
+	 */
+	if (admit_children_limit(verdict)) {
+		server_reap(srv);
+		verdict = admit_stream(srv, li->li_svc, sa, forks, now);
+	}
+	/* Below max_children a slot is free; should none be, say so. */
+	if (verdict == ADMIT_OK && forks && (ch = spawn_free_slot(srv)) == NULL)
+		verdict = ADMIT_MAX_CHILDREN;
+	if (verdict != ADMIT_OK) {
+		refusal_log(srv, li->li_svc, sa, peerlen, admit_reason(verdict));
+		return;
+	}
+	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
+	if (forks)
+		spawn_fork(srv, li, ch, fd, peer, peerlen);
+	else
+		spawn_inline(sc, fd, sa, peerlen);
+}
+
+void
+spawn_accept(struct server *srv, const struct listener *li)
+{
+	struct sockaddr_storage peer;
+	socklen_t peerlen;
+	int fd, n;
+
+	for (n = 0; n < SPAWN_ACCEPT_BURST; n++) {
+		peerlen = sizeof(peer);
+		fd = accept4(li->li_fd, (struct sockaddr *)&peer, &peerlen,
+		    SOCK_CLOEXEC);
+		if (fd == -1) {
+			if (errno == EINTR || errno == ECONNABORTED)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				log_warn("%s: accept", li->li_addr->la_text);
+			return;
+		}
+		spawn_one(srv, li, fd, &peer, peerlen);
+		if (close(fd) == -1)
+			log_warn("%s: close", li->li_addr->la_text);
+	}
+}

@@ -1,0 +1,88 @@
+/*
+ * The reload hand-over.  Before a SIGHUP re-exec the old image writes
+ * its state into a memfd whose number travels in $SPAWND_HANDOVER; the
+ * listening sockets and the pidfile's fd stay open across execve(), so
+ * the kernel keeps queueing connections and no client is refused, and
+ * the new image adopts them together with the table of live children.
+ *
+ * The memfd holds text lines, one record each:
+ *
+ *	spawnd-handover 1
+ *	startdir PATH			cwd at the very first start
+ *	pidfile FD PATH			locked pidfile
+ *	listen FD stream|datagram ADDRESS   ADDRESS as in the log (la_text)
+ *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
+ *
+ * The last field of each line runs to its end, so paths and service
+ * names may hold spaces; in those fields a control byte (a newline
+ * would end the record), DEL and the backslash are written as \xNN.
+ * systemd's socket activation ($LISTEN_FDS) is read into the same
+ * structure, as listeners described by getsockname() (inherited.c).
+ */
+#ifndef SPAWND_RELOAD_HANDOVER_H
+#define SPAWND_RELOAD_HANDOVER_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+#include "net/addr.h"
+
+#define HANDOVER_ENV "SPAWND_HANDOVER"
+
+/* Described by the kernel (getsockname), not by the text we wrote. */
+struct inherited_listener {
+	int			 il_fd;		/* -1 once adopted or closed */
+	int			 il_socktype;
+	int			 il_v6only;	/* IPV6_V6ONLY of an IPv6 socket */
+	int			 il_ours;	/* from a reload, not from systemd */
+	struct sockaddr_storage	 il_sa;
+	socklen_t		 il_salen;
+};
+
+struct inherited_child {
+	pid_t			 ic_pid;
+	struct sockaddr_storage	 ic_peer;	/* family AF_UNIX for "-" */
+	char			 ic_service[128];
+};
+
+struct handover {
+	int			 ho_present;	/* we are a reload's new image */
+	char			 ho_startdir[PATH_MAX];
+	int			 ho_pidfd;	/* -1: none */
+	char			 ho_pidfile[PATH_MAX];
+	struct inherited_listener *ho_listeners;
+	size_t			 ho_nlisteners;
+	struct inherited_child	*ho_children;
+	size_t			 ho_nchildren;
+};
+
+/*
+ * Read $SPAWND_HANDOVER (then unset it) or, without it, systemd's
+ * $LISTEN_FDS (inherited.h).  The fds found are marked close-on-exec
+ * again.  Returns 0 (ho_present tells
+ * whether there was a hand-over) or -1 with a message in err.
+ */
+int handover_read(struct handover *ho, char *err, size_t errlen);
+
+/* Close the listeners nobody took (inherited.h), free the rest. */
+void handover_free(struct handover *ho);
+
+/*
+ * Writing side.  handover_create() returns a memfd (not close-on-exec)
+ * after the header line; the other calls append records to it.
+ */
+int handover_create(const char *startdir, int pidfd, const char *pidfile);
+int handover_add_listener(int memfd, int fd, int socktype, const char *text);
+int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
+    const char *service);
+
+/*
+ * After a failed exec: mark fd close-on-exec again (the pidfile's and
+ * every listener's), and close the memfd with handover_cancel().
+ */
+int handover_restore_cloexec(int fd);
+void handover_cancel(int memfd);
+
+#endif

@@ -1,0 +1,29 @@
+/*
+ * The SIGHUP path, end to end.  A SIGHUP starts a check of the binary
+ * on disk ("PATH -t", check.h) while the loop serves on; its verdict
+ * either refuses the reload (a log line, nothing changes) or leads to
+ * the reload itself: the new configuration loaded as -t loaded it, its
+ * new addresses bound (prebind.h), its pidfile taken, the state written
+ * into the hand-over (state.h, handover.h) and the binary re-executed
+ * with the original argv.  Never fatal: on any failure the running
+ * image keeps serving as it was.
+ */
+#ifndef SPAWND_RELOAD_RELOAD_H
+#define SPAWND_RELOAD_RELOAD_H
+
+struct self;
+struct server;
+
+/* SIGHUP: start checking the binary we would exec; serve on meanwhile. */
+void reload_request(struct server *srv, const struct self *se);
+
+/*
+ * The check has ended (server_loop returned SERVER_CHECKED): refuse, or
+ * re-execute.  pidfile and *pidfdp are the running pidfile; *pidfdp may
+ * change (or become -1) after a failed exec.  Returns only if we keep
+ * running as we are.
+ */
+void reload_checked(struct server *srv, const struct self *se,
+    const char *pidfile, int *pidfdp);
+
+#endif

@@ -1,0 +1,102 @@
+/*
+ * Listeners and children in the hand-over (see state.h).
+ */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "base/sig.h"
+#include "config/config.h"
+#include "net/addr.h"
+#include "parent/server.h"
+#include "reload/handover.h"
+#include "reload/prebind.h"
+#include "reload/state.h"
+
+static size_t
+state_find_service(const struct config *cf, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (strcmp(cf->cf_services[i].sc_name, name) == 0)
+			return i;
+	return SIZE_MAX;
+}
+
+int
+state_adopt_children(struct server *srv, const struct handover *ho)
+{
+	size_t i;
+
+	if (ho->ho_nchildren > srv->srv_nslots) {
+		struct child *more = reallocarray(srv->srv_children,
+		    ho->ho_nchildren, sizeof(struct child));
+
+		if (more == NULL)
+			return -1;
+		memset(more + srv->srv_nslots, 0, (ho->ho_nchildren -
+		    srv->srv_nslots) * sizeof(struct child));
+		srv->srv_children = more;
+		srv->srv_nslots = (unsigned)ho->ho_nchildren;
+	}
+	for (i = 0; i < ho->ho_nchildren; i++) {
+		const struct inherited_child *ic = &ho->ho_children[i];
+		struct child *ch = &srv->srv_children[i];
+
+		ch->ch_pid = ic->ic_pid;
+		ch->ch_peer = ic->ic_peer;
+		/* A service gone from the configuration still counts in total. */
+		ch->ch_svc = state_find_service(srv->srv_conf, ic->ic_service);
+		if (ch->ch_svc != SIZE_MAX)
+			srv->srv_counts[ch->ch_svc].sn_live++;
+		srv->srv_live++;
+	}
+	/*
+	 * A child that exited while we were re-executing sent a SIGCHLD
+	 * that resetting its action to SIG_DFL discarded: look once.
+	 */
+	if (ho->ho_nchildren > 0)
+		sig_got_chld = 1;
+	return 0;
+}
+
+int
+state_hand_over(const struct server *srv, const struct prebound *pb,
+    size_t npb, int memfd)
+{
+	const struct config *cf = srv->srv_conf;
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		const struct listener *li = &srv->srv_listeners[i];
+
+		if (li->li_fd != -1 && handover_add_listener(memfd, li->li_fd,
+		    li->li_socktype, li->li_addr->la_text) == -1)
+			return -1;
+	}
+	for (i = 0; i < npb; i++)
+		if (handover_add_listener(memfd, pb[i].pb_fd,
+		    pb[i].pb_socktype, pb[i].pb_addr->la_text) == -1)
+			return -1;
+	for (i = 0; i < srv->srv_nslots; i++) {
+		const struct child *ch = &srv->srv_children[i];
+
+		if (ch->ch_pid != 0 && handover_add_child(memfd, ch->ch_pid,
+		    (const struct sockaddr *)&ch->ch_peer,
+		    ch->ch_svc == SIZE_MAX ? "-" :
+		    cf->cf_services[ch->ch_svc].sc_name) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+state_hand_over_undo(const struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++)
+		(void)handover_restore_cloexec(srv->srv_listeners[i].li_fd);
+}

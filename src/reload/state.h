@@ -1,0 +1,32 @@
+/*
+ * The parent's state across a reload: what the old image writes into the
+ * hand-over (listeners, prebound sockets, live children) and the new
+ * image's adoption of the children.
+ */
+#ifndef SPAWND_RELOAD_STATE_H
+#define SPAWND_RELOAD_STATE_H
+
+#include <stddef.h>
+
+struct handover;
+struct prebound;
+struct server;
+
+/*
+ * Describe listeners (ours and the npb prebound ones) and children into
+ * a hand-over memfd and let the listeners survive exec.  Returns 0 or
+ * -1 with errno.
+ */
+int state_hand_over(const struct server *srv, const struct prebound *pb,
+    size_t npb, int memfd);
+
+/* Undo state_hand_over's fd flags after a failed exec. */
+void state_hand_over_undo(const struct server *srv);
+
+/*
+ * Count and watch the children a reload handed over, as if we had
+ * forked them.  Returns 0 or -1 with errno.
+ */
+int state_adopt_children(struct server *srv, const struct handover *ho);
+
+#endif

@@ -1,0 +1,80 @@
+/*
+ * The service interface.  The core knows services only through the
+ * table in service.c: one entry per type, each implemented in its own
+ * file under services/ (with its helpers beside it).  The core owns accept, fork, privilege drop,
+ * limits, logging of the connection and _exit; a service only speaks
+ * its protocol.
+ */
+#ifndef SPAWND_SERVICES_SERVICE_H
+#define SPAWND_SERVICES_SERVICE_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <sys/socket.h>
+
+struct config;
+struct svc_conf;
+
+/* What a stream handler knows about its client. */
+struct svc_client {
+	const struct config	*cl_conf;
+	const struct svc_conf	*cl_svc;
+	struct sockaddr_storage	 cl_peer;
+	socklen_t		 cl_peerlen;
+	char			 cl_addr[INET6_ADDRSTRLEN]; /* numeric; "" for Unix */
+	unsigned		 cl_port;
+	char			 cl_name[256];	/* confirmed host name, else cl_addr;
+						   only [A-Za-z0-9.-] */
+};
+
+struct service {
+	const char	*sv_type;	/* "hello", "time", ... */
+
+	/*
+	 * Serve one client on the connected socket fd, in a child that has
+	 * already dropped privileges.  Returns the child's exit status.
+	 * The core closes fd and exits.  NULL for a service that has only
+	 * an inline reply: when it forks, the child sends that reply.
+	 */
+	int		(*sv_stream)(int fd, const struct svc_client *cl);
+
+	/*
+	 * Build an inline reply into buf (at most cap bytes) and return its
+	 * length.  Runs in the parent, for every datagram and for accepted
+	 * streams of a service that does not fork, so it must never block.
+	 * NULL if the type has no inline form.
+	 */
+	size_t		(*sv_reply)(const struct svc_conf *sc, char *buf, size_t cap);
+
+	int		 sv_fork_default; /* "fork" when the config says nothing */
+	int		 sv_datagram;	/* listen_datagram allowed */
+	/*
+	 * Nonzero if sv_stream applies idle_timeout itself (as idle time);
+	 * otherwise the core arms alarm(idle_timeout) as a total deadline.
+	 */
+	int		 sv_own_timeout;
+
+	/*
+	 * Optional: validate type-specific settings and prepare data the
+	 * parent will need (sc->sc_data); called by the config loader, so
+	 * "spawnd -t" runs it too.  Returns 0, or -1 with a message in err.
+	 */
+	int		(*sv_check)(struct svc_conf *sc, const struct config *cf,
+			    char *err, size_t errlen);
+	/* Optional: free what sv_check prepared. */
+	void		(*sv_release)(struct svc_conf *sc);
+};
+
+/*
+ * Does service sc fork a child per client?  Its configuration says so,
+ * or it has no inline form.
+ */
+int svc_forks(const struct svc_conf *sc);
+
+/* The entry for a type name, or NULL. */
+const struct service *svc_lookup(const char *type);
+
+/* A space-separated list of the known type names, for messages. */
+const char *svc_type_names(void);
+
+#endif
