@@ -1,0 +1,88 @@
+#!/usr/bin/env bats
+#
+# The source tree keeps the shape HACKING.md describes: src/ in folders
+# by role, every file opening with what it is for, every .c with its own
+# header (main.c and the service types aside), headers that stand on
+# their own, files under 400 lines, and no cycle in the calls between
+# files (read from the built objects with nm).
+
+load helpers
+
+setup() { :; }
+teardown() { :; }
+
+src_files() {
+	(cd "$TOP_SRCDIR/src" && find . -name '*.[ch]' | sed 's|^\./||' | sort)
+}
+
+# A service type's file: it defines its entry of the service table.
+is_service_type() {
+	grep -q '^const struct service svc_' "$TOP_SRCDIR/src/$1"
+}
+
+@test "src/ is in folders by role; only main.c sits at the top" {
+	local top dirs
+	top=$(cd "$TOP_SRCDIR/src" && find . -maxdepth 1 -type f -name '*.[ch]' | sort)
+	[[ $top == "./main.c" ]] || fail "files at the top of src/: $top"
+	dirs=$(cd "$TOP_SRCDIR/src" && find . -mindepth 1 -maxdepth 1 -type d | sort | tr '\n' ' ')
+	[[ $dirs == "./base ./child ./config ./daemon ./net ./parent ./reload ./services " ]] ||
+	    fail "src/ folders changed: $dirs (update HACKING.md and this test)"
+	for d in base child config daemon net parent reload services; do
+		grep -q "src/$d/" "$TOP_SRCDIR/HACKING.md" ||
+		    fail "HACKING.md does not describe src/$d/"
+		grep -q "src/$d/" "$TOP_SRCDIR/README.md" ||
+		    fail "README.md's \"Where things are\" does not name src/$d/"
+	done
+}
+
+@test "every .c has its own .h (main.c and the service types aside), every .h its .c" {
+	local f missing=() orphans=()
+	while read -r f; do
+		case $f in
+		main.c) continue ;;
+		*.c)	is_service_type "$f" && continue
+			[[ -f $TOP_SRCDIR/src/${f%.c}.h ]] || missing+=("$f") ;;
+		*.h)	[[ -f $TOP_SRCDIR/src/${f%.h}.c ]] || orphans+=("$f") ;;
+		esac
+	done < <(src_files)
+	(( ${#missing[@]} == 0 )) || fail "no header: ${missing[*]}"
+	(( ${#orphans[@]} == 0 )) || fail "a header without its .c: ${orphans[*]}"
+}
+
+@test "every source file opens with a comment and has at most 400 lines" {
+	local f n long=() bare=()
+	while read -r f; do
+		n=$(wc -l <"$TOP_SRCDIR/src/$f")
+		(( n <= 400 )) || long+=("$f:$n")
+		[[ $(head -n 1 "$TOP_SRCDIR/src/$f") == "/*" ]] || bare+=("$f")
+	done < <(src_files)
+	(( ${#long[@]} == 0 )) || fail "longer than 400 lines: ${long[*]}"
+	(( ${#bare[@]} == 0 )) || fail "no opening comment: ${bare[*]}"
+}
+
+@test "every header compiles on its own and has its include guard" {
+	local f guard cc=${CC:-cc} failed=()
+	command -v "$cc" >/dev/null || skip "no C compiler"
+	while read -r f; do
+		[[ $f == *.h ]] || continue
+		guard=SPAWND_$(tr 'a-z/.' 'A-Z__' <<<"$f")
+		grep -q "^#ifndef $guard\$" "$TOP_SRCDIR/src/$f" ||
+		    failed+=("$f: guard is not $guard")
+		printf '#include "%s"\n#include "%s"\n' "$f" "$f" |
+		    "$cc" -std=c11 -D_GNU_SOURCE -DSYSCONFDIR='"/etc"' \
+		    $(pkg-config --cflags libconfuse 2>/dev/null) \
+		    -I"$TOP_SRCDIR/src" -fsyntax-only -x c - 2>"$BATS_TEST_TMPDIR/cc.err" ||
+		    failed+=("$f: $(head -n 1 "$BATS_TEST_TMPDIR/cc.err")")
+	done < <(src_files)
+	(( ${#failed[@]} == 0 )) || fail "$(printf '%s\n' "${failed[@]}")"
+}
+
+@test "no cycle in the calls between source files" {
+	command -v nm >/dev/null || skip "no nm"
+	[[ -f $TOP_BUILDDIR/src/parent/loop.o ]] || skip "no objects in $TOP_BUILDDIR"
+	run python3 "$TOP_SRCDIR/tests/lib/src-deps.py" "$TOP_BUILDDIR" "$TOP_SRCDIR/src"
+	(( status == 0 )) || fail "$(grep '^cycle' <<<"$output")"
+	# The graph is real: the spawner calls the child and admission.
+	assert_output_has "parent/spawner.c -> child/child.c"
+	assert_output_has "parent/spawner.c -> parent/admission.c"
+}
