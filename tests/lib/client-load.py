@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """client-load.py [OPTIONS] HOST PORT: hello clients in a loop.
 
-The client loop of the tests that load a hello service: reloads under
-load (tests/08-reload-load.bats).
+The client loop of the tests that load a hello service: the reaper
+(tests/05-reaper.bats), reloads under load (tests/08-reload-load.bats)
+and systemctl reload under a real systemd (tests/40-systemd.bats).
 
 CLIENTS threads each connect to HOST:PORT, read the whole reply until the
 server closes, and connect again, until one of the stop conditions:
