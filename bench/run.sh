@@ -65,6 +65,8 @@ for p in "$SPAWND" "$LOADGEN" "$FORKSERVER" "$LOOPSERVER"; do
 	[[ -x $p ]] || die "$p is not an executable (make bench builds it; or set SPAWND, LOADGEN, FORKSERVER, LOOPSERVER)"
 done
 command -v python3 >/dev/null || die "python3 is needed to pick free ports"
+[[ -r $top/tests/lib/free-ports.py ]] ||
+	die "$top/tests/lib/free-ports.py is missing (it picks the free ports)"
 
 dir=$(mktemp -d "${BENCH_TMPDIR:-${TMPDIR:-/tmp}}/spawnd-bench.XXXXXX") || die "mktemp failed"
 pids=()
@@ -89,63 +91,15 @@ trap 'exit 1' INT TERM HUP
 
 # ---- ports, processes, waiting
 
-# free_ports N: N distinct ports free for TCP and UDP on 127.0.0.1, taken
-# below the ephemeral range (no client socket can hold them) and reserved
-# for ten minutes in the same per-user file the test helpers use, so a
-# benchmark and a parallel test run never pick the same port.
+# free_ports N: N distinct ports free for TCP and UDP on loopback and the
+# wildcard addresses, taken below the ephemeral range (no client socket
+# can hold them), never the built-in configuration's, and reserved for ten
+# minutes in the same per-user file the test helpers use: the finder is
+# theirs (tests/lib/free-ports.py), so a benchmark and a parallel test run
+# never pick the same port.
 free_ports() {
-	python3 - "$1" "${TMPDIR:-/tmp}" <<'PY'
-import fcntl, os, random, socket, sys, time
-
-count, tmp = int(sys.argv[1]), sys.argv[2]
-try:
-    with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
-        low_eph = int(f.read().split()[0])
-except (OSError, ValueError, IndexError):
-    low_eph = 32768
-low, high = 10000, low_eph - 1
-if high - low < 2000:
-    low, high = 20000, 60999
-
-def bindable(port):
-    for typ in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-        s = socket.socket(socket.AF_INET, typ)
-        try:
-            s.bind(('127.0.0.1', port))
-        except OSError:
-            return False
-        finally:
-            s.close()
-    return True
-
-path = os.path.join(tmp, 'spawnd-test-ports.%d' % os.getuid())
-now, got = time.time(), []
-with open(path, 'a+') as f:
-    fcntl.flock(f, fcntl.LOCK_EX)
-    f.seek(0)
-    held = {}
-    for line in f:
-        try:
-            p, t = line.split()
-            if now - float(t) < 600:
-                held[int(p)] = float(t)
-        except ValueError:
-            pass
-    for _ in range(5000):
-        if len(got) == count:
-            break
-        p = random.randint(low, high)
-        if p in held or p in (2345, 2346, 2347, 2348, 9000) or not bindable(p):
-            continue
-        held[p] = now
-        got.append(p)
-    f.seek(0)
-    f.truncate()
-    f.writelines('%d %.0f\n' % kv for kv in held.items())
-if len(got) < count:
-    sys.exit('free_ports: not enough free ports')
-print(' '.join(map(str, got)))
-PY
+	python3 "$top/tests/lib/free-ports.py" "${TMPDIR:-/tmp}" "$1" \
+	    2345 2346 2347 2348 9000
 }
 
 # wait_until SECONDS COMMAND...: poll COMMAND every 50 ms until it succeeds.

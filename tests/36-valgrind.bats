@@ -5,7 +5,7 @@
 # find no error and no definite leak in the parent.  Children are
 # traced too (valgrind follows fork) but silent: only the parent's
 # report counts.  Skipped without valgrind or on a sanitizer build.  (Reloads under valgrind
-# are in tests/08-reload-handover.bats.)
+# are in tests/08-reload-leaks.bats.)
 
 load helpers
 load services

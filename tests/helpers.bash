@@ -46,6 +46,9 @@ if [[ -z ${SPAWND:-} ]]; then
 fi
 : "${TOP_SRCDIR:=$(cd "$BATS_TEST_DIRNAME/.." && pwd)}"
 : "${TOP_BUILDDIR:=$(dirname "$(dirname "$SPAWND")")}"
+# The programs the tests run (python3 clients, listeners, the port
+# finder), next to this file.
+TESTS_LIB=$BATS_TEST_DIRNAME/lib
 
 setup() { spawnd_setup; }
 teardown() { spawnd_teardown; }
@@ -259,67 +262,10 @@ wait_for_exit() {
 # ephemeral range (so no client socket of a parallel test can take them),
 # never one of the built-in configuration's ports, and each is reserved
 # for ten minutes in a per-user file so that tests running in parallel
-# never get the same one.
+# never get the same one.  tests/lib/free-ports.py does it, for
+# bench/run.sh too: they share the reservations.
 free_port() {
-	python3 - "${TMPDIR:-/tmp}" "${BUILTIN_TCP_PORTS[@]}" <<'PY'
-import errno, fcntl, os, random, socket, sys, time
-
-tmp, avoid = sys.argv[1], {int(p) for p in sys.argv[2:]}
-try:
-    with open('/proc/sys/net/ipv4/ip_local_port_range') as f:
-        eph_low = int(f.read().split()[0])
-except (OSError, ValueError, IndexError):
-    eph_low = 32768
-low, high = 10000, eph_low - 1
-if high - low < 2000:             # odd ephemeral range: use the top
-    low, high = 20000, 60999
-
-def bindable(port):
-    tries = [(socket.AF_INET, '127.0.0.1'), (socket.AF_INET, '0.0.0.0'),
-             (socket.AF_INET6, '::1'), (socket.AF_INET6, '::')]
-    for fam, host in tries:
-        for typ in (socket.SOCK_STREAM, socket.SOCK_DGRAM):
-            try:
-                s = socket.socket(fam, typ)
-            except OSError:
-                continue            # no IPv6 on this machine
-            try:
-                if fam == socket.AF_INET6 and host == '::':
-                    s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
-                s.bind((host, port))
-            except OSError as e:
-                if e.errno == errno.EADDRNOTAVAIL and fam == socket.AF_INET6:
-                    continue        # no ::1
-                return False
-            finally:
-                s.close()
-    return True
-
-path = os.path.join(tmp, 'spawnd-test-ports.%d' % os.getuid())
-now = time.time()
-with open(path, 'a+') as f:
-    fcntl.flock(f, fcntl.LOCK_EX)
-    f.seek(0)
-    held = {}
-    for line in f:
-        try:
-            p, t = line.split()
-            if now - float(t) < 600:
-                held[int(p)] = float(t)
-        except ValueError:
-            pass
-    for _ in range(500):
-        p = random.randint(low, high)
-        if p in avoid or p in held or not bindable(p):
-            continue
-        held[p] = now
-        f.seek(0)
-        f.truncate()
-        f.writelines('%d %.0f\n' % kv for kv in held.items())
-        print(p)
-        sys.exit(0)
-sys.exit('free_port: no free port found')
-PY
+	python3 "$TESTS_LIB/free-ports.py" "${TMPDIR:-/tmp}" 1 "${BUILTIN_TCP_PORTS[@]}"
 }
 
 # write_config [FILE]: the config text on stdin goes to FILE (default

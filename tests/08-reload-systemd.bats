@@ -1,0 +1,91 @@
+#!/usr/bin/env bats
+# systemd's side of a reload, without systemd (issue 6, DESIGN section
+# 7): the readiness protocol on NOTIFY_SOCKET (READY=1, RELOADING=1 with
+# MONOTONIC_USEC, STOPPING=1) and socket activation across reloads, with
+# systemd-socket-activate.  tests/40-systemd.bats has the real systemd.
+# Helpers in tests/reload.bash.
+
+# shellcheck disable=SC2030,SC2031 # each test is its own subshell
+load helpers
+load services
+load reload
+
+setup() { svc_setup; }
+teardown() { svc_teardown; }
+
+@test "6: NOTIFY_SOCKET: READY=1 when listening, RELOADING=1 with MONOTONIC_USEC then READY=1 on reload, STOPPING=1" {
+	local port d=$BATS_TEST_TMPDIR pid states usec at
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	notify_listen "$port"
+	start_spawnd -c "$SPAWND_CONF"
+	pid=$SPAWND_PID
+	_notes() { (( $(grep -c '^[0-9]' "$d/notify.out") >= $1 )); }
+	wait_until "$SPAWND_TEST_TIMEOUT" _notes 1 || fail "no notification"
+	hup 1
+	hup 2
+	wait_until "$SPAWND_TEST_TIMEOUT" _notes 5 || fail "notifications: $(cat "$d/notify.out")"
+	# A refused reload says nothing: nothing was reloaded.
+	echo 'bogus_option = 1' >>"$SPAWND_CONF"
+	kill -HUP "$pid"
+	wait_for_log 'configuration has errors'
+	kill -TERM "$pid"
+	wait_for_exit "$pid" || fail "spawnd did not stop"
+	SPAWND_PID=
+	wait_until "$SPAWND_TEST_TIMEOUT" _notes 6 || fail "no STOPPING=1: $(cat "$d/notify.out")"
+	states=$(grep '^[0-9]' "$d/notify.out" | cut -d' ' -f2- | sed -E 's/MONOTONIC_USEC=[0-9]+/MONOTONIC_USEC=N/')
+	echo "# notifications: $(echo "$states" | tr '\n' ';')" >&3
+	[[ $states == "READY=1 connect ok
+RELOADING=1|MONOTONIC_USEC=N
+READY=1 connect ok
+RELOADING=1|MONOTONIC_USEC=N
+READY=1 connect ok
+STOPPING=1" ]] || fail "unexpected notifications:" "$(cat "$d/notify.out")"
+	# MONOTONIC_USEC is CLOCK_MONOTONIC when the reload began: at most
+	# a few seconds before we received it.
+	while read -r at usec; do
+		(( at >= usec && at - usec < 5000000 )) ||
+		    fail "MONOTONIC_USEC=$usec but received at $at"
+	done < <(sed -nE 's/^([0-9]+) RELOADING=1\|MONOTONIC_USEC=([0-9]+)$/\1 \2/p' "$d/notify.out")
+}
+
+@test "6: socket activation: spawnd adopts the socket systemd passes, serves on it across reloads, and stops" {
+	command -v systemd-socket-activate >/dev/null ||
+	    skip "systemd-socket-activate (package systemd) is not installed"
+	local port ino pid i
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	(
+		exec systemd-socket-activate -l "127.0.0.1:$port" \
+		    "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF"
+	) </dev/null >"$BATS_TEST_TMPDIR/spawnd.out" 2>>"$SPAWND_LOG" 3>&- &
+	SPAWND_PID=$!
+	pid=$SPAWND_PID
+	wait_for_port "$port"
+	ino=$(ss -Hltne "sport = :$port" | grep -oE 'ino:[0-9]+')
+	# systemd-socket-activate execs spawnd on the first connection,
+	# which spawnd then serves from the queue of the passed socket.
+	hello_answers "$port"
+	spawnd_wait_ready
+	assert_log "^spawnd\[$pid\]: spawnd [^ ]+ started with "
+	# Had spawnd bound the address again it would have failed (the
+	# address is taken by the passed socket) or shown a second socket.
+	[[ $(ss -Hltnep "sport = :$port" | wc -l) -eq 1 ]] || fail "more than one listener"
+	[[ $(ss -Hltnep "sport = :$port") == *"pid=$pid,fd=3)"*"$ino "* ]] ||
+	    fail "spawnd does not listen on the passed socket (fd 3, $ino):" "$(ss -Hltnep "sport = :$port")"
+	# Several connections in a row, then reloads and a stop: a passed
+	# socket in blocking mode would hang spawnd in accept() with its
+	# signals blocked.
+	# shellcheck disable=SC2034 # i only counts
+	for i in 1 2 3; do hello_answers "$port"; done
+	hup 1
+	hup 2
+	# shellcheck disable=SC2034 # i only counts
+	for i in 1 2 3; do hello_answers "$port"; done
+	[[ $(ss -Hltne "sport = :$port") == *"$ino "* ]] || fail "the passed socket was replaced on reload"
+	if tr '\0' '\n' <"/proc/$pid/environ" | grep -qE '^LISTEN_(PID|FDS)='; then
+		fail "LISTEN_PID/LISTEN_FDS passed on to the re-executed image"
+	fi
+	stop_spawnd
+	(( SPAWND_STATUS == 0 )) || fail "exit status $SPAWND_STATUS"
+}
