@@ -149,23 +149,15 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 	return pidfd;
 }
 
-int
-main(int argc, char **argv)
+/* The process as exec left it, put right.  0 or the status to exit with. */
+static int
+process_setup(sigset_t *wait_mask)
 {
-	struct options op;
-	struct self se;
-	struct config cf;
-	struct server srv;
-	char pidfile[PATH_MAX], err[PATH_MAX + 128];
-	sigset_t wait_mask;
-	enum server_exit why;
-	int pidfd, status;
-
 	/*
 	 * Before anything else: an exec from a reload inherits the mask and
 	 * the pending signals of the image before it.
 	 */
-	if (sig_setup(&wait_mask) == -1) {
+	if (sig_setup(wait_mask) == -1) {
 		fprintf(stderr, "spawnd: resetting signals: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
@@ -177,6 +169,43 @@ main(int argc, char **argv)
 		fprintf(stderr, "spawnd: opening /dev/null: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
+	return 0;
+}
+
+/* The loop until a signal asks to stop, then the shutdown. */
+static int
+serve(struct server *srv, struct config *cf, const struct self *se,
+    const char *pidfile, int pidfd)
+{
+	enum server_exit why;
+
+	while ((why = server_loop(srv)) != SERVER_STOP) {
+		if (why == SERVER_RELOAD)
+			reload_request(srv, se);
+		else
+			reload_checked(srv, se, pidfile, &pidfd);
+	}
+	(void)notify_send("STOPPING=1");
+	server_stop(srv);
+	pidfile_release(pidfile, pidfd);
+	server_free(srv);
+	conf_free(cf);
+	return EX_OK;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct options op;
+	struct self se;
+	struct config cf;
+	struct server srv;
+	char pidfile[PATH_MAX], err[PATH_MAX + 128];
+	sigset_t wait_mask;
+	int pidfd, status;
+
+	if ((status = process_setup(&wait_mask)) != 0)
+		return status;
 	parse_options(argc, argv, &op);
 	/*
 	 * A daemon's new image (a reload's) has /dev/null for stderr: its
@@ -215,16 +244,5 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	pidfd = start(&srv, &cf, &wait_mask, pidfile, op.op_foreground, &se);
-	while ((why = server_loop(&srv)) != SERVER_STOP) {
-		if (why == SERVER_RELOAD)
-			reload_request(&srv, &se);
-		else
-			reload_checked(&srv, &se, pidfile, &pidfd);
-	}
-	(void)notify_send("STOPPING=1");
-	server_stop(&srv);
-	pidfile_release(pidfile, pidfd);
-	server_free(&srv);
-	conf_free(&cf);
-	return EX_OK;
+	return serve(&srv, &cf, &se, pidfile, pidfd);
 }

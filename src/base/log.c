@@ -167,7 +167,7 @@ log_vwrite(int priority, const char *fmt, va_list ap, const char *suffix)
 	errno = saved_errno;
 }
 
-void
+static void
 log_bare(const char *line)
 {
 	char clean[LOG_LINE_MAX];

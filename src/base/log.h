@@ -32,20 +32,18 @@ void log_debug(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warn(const char *fmt, ...) LOG_FMT(1, 2);
 void log_warnx(const char *fmt, ...) LOG_FMT(1, 2);
 /*
- * A complete message of its own ("FILE:LINE: ..."), at LOG_ERR: on plain
- * stderr exactly as given, without "spawnd[PID]: ".
- */
-void log_bare(const char *line);
-/*
- * The same two as line reporters for the configuration loader
- * (conf_report_fn; ctx unused): log_bare, or log_warnx("%s", line).
+ * Line reporters for the configuration loader (conf_report_fn; ctx
+ * unused).  log_report_bare: a complete message of its own ("FILE:LINE:
+ * ..."), at LOG_ERR, on plain stderr exactly as given, without
+ * "spawnd[PID]: ".  log_report_warn: log_warnx("%s", line).
  */
 void log_report_bare(void *ctx, const char *line);
 void log_report_warn(void *ctx, const char *line);
 /* At LOG_ERR, nothing appended: why start-up failed. */
 void log_error(const char *fmt, ...) LOG_FMT(1, 2);
 /* Log at LOG_ERR with ": strerror(errno)" and exit(status). */
-void fatal(int status, const char *fmt, ...) LOG_FMT(2, 3) __attribute__((noreturn));
+void fatal(int status, const char *fmt, ...) LOG_FMT(2, 3)
+    __attribute__((noreturn));
 
 /*
  * Copy src into dst (size dstlen, always NUL-terminated), replacing each

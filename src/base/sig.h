@@ -23,8 +23,8 @@ int sig_reset(void);
  * replace whatever mask exec handed us by exactly HUP, TERM, INT and
  * CHLD blocked (a signal that arrived during a reload's exec stays
  * pending and is handled by the loop, not by a default action), ignore
- * SIGPIPE and SIGALRM and install the flag-setting handlers.  *wait_mask receives
- * the mask to use inside ppoll(): nothing blocked.
+ * SIGPIPE and SIGALRM and install the flag-setting handlers.
+ * *wait_mask receives the mask to use inside ppoll(): nothing blocked.
  */
 int sig_setup(sigset_t *wait_mask);
 

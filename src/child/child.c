@@ -9,7 +9,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <netinet/in.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -31,10 +30,14 @@
 /* The most an inline reply served by a child is (RFC 865's 512). */
 #define CHILD_REPLY_MAX 512
 
+/* errno 0: what is the whole story. */
 static void __attribute__((noreturn))
 child_fail(const struct svc_conf *sc, const char *what)
 {
-	log_warn("%s: child: %s", sc->sc_name, what);
+	if (errno == 0)
+		log_warnx("%s: child: %s", sc->sc_name, what);
+	else
+		log_warn("%s: child: %s", sc->sc_name, what);
 	_exit(1);
 }
 
@@ -54,24 +57,23 @@ child_close_inherited(const struct svc_conf *sc, int fd)
 static void
 child_identify(struct svc_client *cl, int fd)
 {
-	const struct svc_conf *sc = cl->cl_svc;
+	const struct config *cf = cl->cl_conf;
+	struct sockaddr *sa = (struct sockaddr *)&cl->cl_peer;
 
-	if (cl->cl_peer.ss_family == AF_UNIX)
+	if (sa->sa_family == AF_UNIX)
 		snprintf(cl->cl_name, sizeof(cl->cl_name), "localhost");
 	else {
 		peer_unmap(&cl->cl_peer, &cl->cl_peerlen);
-		cl->cl_port = peer_format((struct sockaddr *)&cl->cl_peer,
-		    cl->cl_peerlen, cl->cl_addr, sizeof(cl->cl_addr));
-		if (!cl->cl_conf->cf_resolve_names ||
-		    resolve_name((struct sockaddr *)&cl->cl_peer, cl->cl_peerlen,
-		    cl->cl_conf->cf_dns_timeout, cl->cl_name,
-		    sizeof(cl->cl_name)) == -1)
+		cl->cl_port = peer_format(sa, cl->cl_peerlen, cl->cl_addr,
+		    sizeof(cl->cl_addr));
+		if (!cf->cf_resolve_names || resolve_name(sa, cl->cl_peerlen,
+		    cf->cf_dns_timeout, cl->cl_name, sizeof(cl->cl_name)) == -1)
 			snprintf(cl->cl_name, sizeof(cl->cl_name), "%s",
 			    cl->cl_addr);
 	}
-	if (sc->sc_log_connections)
-		peer_log_connection(sc->sc_name, fd,
-		    (struct sockaddr *)&cl->cl_peer, cl->cl_peerlen, cl->cl_name);
+	if (cl->cl_svc->sc_log_connections)
+		peer_log_connection(cl->cl_svc->sc_name, fd, sa, cl->cl_peerlen,
+		    cl->cl_name);
 }
 
 /* A service with only an inline reply, forked (fork = true). */

@@ -28,8 +28,8 @@ privileges_drop(const struct svc_conf *sc, const char **what)
 	}
 	/* If root can be regained, the drop did not happen. */
 	if (sc->sc_uid != 0 && (setuid(0) != -1 || seteuid(0) != -1)) {
-		*what = "root could be regained after setuid";
-		errno = EPERM;
+		*what = "could regain root after setuid";
+		errno = 0;
 		return -1;
 	}
 	return 0;

@@ -14,8 +14,8 @@
 
 #include <confuse.h>
 
-#include "config/config.h"
 #include "config/conf_strip.h"
+#include "config/config.h"
 
 /* An integer the parse callback already reported as malformed. */
 #define CONF_BADINT	LONG_MIN

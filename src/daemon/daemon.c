@@ -18,9 +18,9 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "daemon/daemon.h"
 #include "base/log.h"
 #include "base/sig.h"
+#include "daemon/daemon.h"
 
 #define DAEMON_MSG_MAX 512
 

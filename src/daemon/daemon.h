@@ -1,7 +1,8 @@
 /*
- * Becoming a daemon the way daemon(7) describes for SysV daemons.  The process the admin started waits on a pipe until the
- * daemon reports that every listener is bound (exit 0) or why it could
- * not start (the message on stderr, the daemon's exit status).
+ * Becoming a daemon the way daemon(7) describes for SysV daemons.  The
+ * process the admin started waits on a pipe until the daemon reports
+ * that every listener is bound (exit 0) or why it could not start (the
+ * message on stderr, the daemon's exit status).
  */
 #ifndef SPAWND_DAEMON_DAEMON_H
 #define SPAWND_DAEMON_DAEMON_H

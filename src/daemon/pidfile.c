@@ -27,7 +27,12 @@ pidfile_holder(int fd)
 	return (pid_t)strtol(buf, NULL, 10);
 }
 
-int
+/*
+ * Create and lock path.  Returns the fd (kept open for the lock), or -1:
+ * errno EWOULDBLOCK with *holder set (0 if unknown) when another process
+ * holds the lock, other errno otherwise.
+ */
+static int
 pidfile_acquire(const char *path, pid_t *holder)
 {
 	int fd;
@@ -96,7 +101,8 @@ pidfile_release(const char *path, int fd)
 	close(fd);
 }
 
-int
+/* Lock path into *fdp; 0, or the sysexits status and why in err. */
+static int
 pidfile_take(const char *path, int *fdp, char *err, size_t errlen)
 {
 	pid_t holder = 0;

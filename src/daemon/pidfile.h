@@ -7,13 +7,6 @@
 #include <stddef.h>
 #include <sys/types.h>
 
-/*
- * Create and lock path.  Returns the fd (kept open for the lock), or -1:
- * errno EWOULDBLOCK with *holder set (0 if unknown) when another process
- * holds the lock, other errno otherwise.
- */
-int pidfile_acquire(const char *path, pid_t *holder);
-
 /* Write our PID into the locked pidfile.  Returns 0 or -1 with errno. */
 int pidfile_write(int fd);
 
@@ -27,15 +20,10 @@ int pidfile_replace(const char *path, int *fdp);
 void pidfile_release(const char *path, int fd);
 
 /*
- * Lock path into *fdp at start-up.  Returns 0, or the sysexits status
- * to exit with and why in err ("already running as PID N ...").
- */
-int pidfile_take(const char *path, int *fdp, char *err, size_t errlen);
-
-/*
- * A reload's new image: keep the pidfile oldfd (at oldpath; -1 for
- * none) the old image passed if its path is still path, else release
- * it and take path.  Returns as pidfile_take().
+ * At start: keep the pidfile oldfd (at oldpath) a reload's old image
+ * passed if its path is still path, else release it and take (create
+ * and lock) path; oldfd -1 at a first start.  Returns 0, or the sysexits
+ * status to exit with and why in err ("already running as PID N ...").
  */
 int pidfile_inherit(int oldfd, const char *oldpath, const char *path,
     int *fdp, char *err, size_t errlen);

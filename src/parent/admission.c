@@ -44,7 +44,8 @@ live_from_source(const struct server *srv, size_t svc,
 		const struct child *ch = &srv->srv_children[i];
 
 		if (ch->ch_pid != 0 && ch->ch_svc == svc &&
-		    peer_same_source((const struct sockaddr *)&ch->ch_peer, peer))
+		    peer_same_source((const struct sockaddr *)&ch->ch_peer,
+		    peer))
 			n++;
 	}
 	return n;
@@ -122,8 +123,8 @@ admit_reason(enum admit verdict)
 int
 admit_children_limit(enum admit verdict)
 {
-	return verdict == ADMIT_MAX_CHILDREN || verdict == ADMIT_MAX_INSTANCES ||
-	    verdict == ADMIT_PER_SOURCE;
+	return verdict == ADMIT_MAX_CHILDREN ||
+	    verdict == ADMIT_MAX_INSTANCES || verdict == ADMIT_PER_SOURCE;
 }
 
 void

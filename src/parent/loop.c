@@ -7,14 +7,12 @@
  */
 #include <errno.h>
 #include <signal.h>
-#include <stdio.h>
 #include <sys/socket.h>
 #include <sysexits.h>
 #include <time.h>
 
 #include "base/log.h"
 #include "base/sig.h"
-#include "config/config.h"
 #include "parent/datagram.h"
 #include "parent/loop.h"
 #include "parent/reaper.h"
@@ -23,12 +21,30 @@
 #include "parent/spawner.h"
 #include "reload/check.h"
 
+/*
+ * How long ppoll() may sleep (NULL: until an event): until a running
+ * check's deadline and, while refusals wait to be summed up, a second.
+ */
+static struct timespec *
+loop_timeout(struct server *srv, struct timespec *ts)
+{
+	int ms = reload_check_poll_ms(&srv->srv_check);
+
+	if (srv->srv_refusals_unlogged && (ms < 0 || ms > 1000))
+		ms = 1000;
+	if (ms < 0)
+		return NULL;
+	ts->tv_sec = ms / 1000;
+	ts->tv_nsec = (long)(ms % 1000) * 1000000;
+	return ts;
+}
+
 enum server_exit
 server_loop(struct server *srv)
 {
-	struct timespec ts, *timeout;
+	struct timespec ts;
 	size_t i;
-	int n, ms;
+	int n;
 
 	for (;;) {
 		if (sig_got_chld) {
@@ -46,21 +62,8 @@ server_loop(struct server *srv)
 		}
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
-		/*
-		 * Wake for a running check's deadline and, while refusals
-		 * wait to be summed up, once a second; else only for events.
-		 */
-		timeout = NULL;
-		ms = reload_check_poll_ms(&srv->srv_check);
-		if (srv->srv_refusals_unlogged && (ms < 0 || ms > 1000))
-			ms = 1000;
-		if (ms >= 0) {
-			ts.tv_sec = ms / 1000;
-			ts.tv_nsec = (long)(ms % 1000) * 1000000;
-			timeout = &ts;
-		}
-		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners, timeout,
-		    &srv->srv_wait_mask);
+		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners,
+		    loop_timeout(srv, &ts), &srv->srv_wait_mask);
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal(EX_OSERR, "ppoll");

@@ -2,8 +2,9 @@
  * The parent's state: its listeners, its table of live children and the
  * per-service counters that admission reads.  The parent never reads a
  * byte from a stream client and never blocks on anything but ppoll();
- * see loop.h for the loop and the reaper, spawner.h for what happens to
- * a connection, src/reload/ for what a SIGHUP does with all this.
+ * see loop.h for the loop, reaper.h for the reaper, spawner.h for what
+ * happens to a connection, src/reload/ for what a SIGHUP does with all
+ * this.
  */
 #ifndef SPAWND_PARENT_SERVER_H
 #define SPAWND_PARENT_SERVER_H
@@ -33,8 +34,9 @@ struct listener {
 /* A live child; ch_pid 0 marks a free slot. */
 struct child {
 	pid_t			 ch_pid;
-	size_t			 ch_svc;	/* index into cf_services; SIZE_MAX:
-						   its service was removed */
+	size_t			 ch_svc;	/* index into cf_services;
+						   SIZE_MAX: its service was
+						   removed */
 	struct sockaddr_storage	 ch_peer;	/* for per_source; port ignored */
 };
 

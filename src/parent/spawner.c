@@ -5,7 +5,6 @@
  * internal services) or forks a child that serves it.
  */
 #include <errno.h>
-#include <stdint.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -106,7 +105,8 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	if (verdict == ADMIT_OK && forks && (ch = spawn_free_slot(srv)) == NULL)
 		verdict = ADMIT_MAX_CHILDREN;
 	if (verdict != ADMIT_OK) {
-		refusal_log(srv, li->li_svc, sa, peerlen, admit_reason(verdict));
+		refusal_log(srv, li->li_svc, sa, peerlen,
+		    admit_reason(verdict));
 		return;
 	}
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);

@@ -1,5 +1,5 @@
 /*
- * The check before a reload's exec: see reload_check.h.
+ * The check before a reload's exec: see check.h.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "base/netio.h"
-#include "reload/check.h"
 #include "base/sig.h"
+#include "reload/check.h"
 
 #define RELOAD_CHECK_ARGS 64
 #define RELOAD_CHECK_OUT 8192	/* the first lines of errors */
@@ -105,10 +105,6 @@ reload_check_poll_ms(struct reload_check *rc)
 	return rc->rc_killed ? -1 : 100;
 }
 
-/*
- * What the check printed, line by line to report, the first one kept
- * in first (without its line end).
- */
 /*
  * What the check wrote (its start: enough for the first lines), line
  * by line to report, the first one kept in first without its line end.

@@ -218,7 +218,8 @@ handover_child_line(struct handover *ho, char *rest)
 	memset(ic, 0, sizeof(*ic));
 	ic->ic_pid = (pid_t)pid;
 	snprintf(ic->ic_service, sizeof(ic->ic_service), "%s", name);
-	if (inet_pton(AF_INET, p, &((struct sockaddr_in *)&ic->ic_peer)->sin_addr) == 1)
+	if (inet_pton(AF_INET, p,
+	    &((struct sockaddr_in *)&ic->ic_peer)->sin_addr) == 1)
 		ic->ic_peer.ss_family = AF_INET;
 	else if (inet_pton(AF_INET6, p,
 	    &((struct sockaddr_in6 *)&ic->ic_peer)->sin6_addr) == 1)

@@ -20,7 +20,7 @@
 
 /*
  * Do we listen on la (with socktype) already?  The very address, however
- * written: the new image adopts the socket (handover.c compares what the
+ * written: the new image adopts the socket (inherited.c compares what the
  * kernel says, not the text).
  */
 static int

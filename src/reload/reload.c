@@ -1,11 +1,9 @@
 /*
  * The SIGHUP path (see reload.h).
  */
-#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -44,90 +42,133 @@ reload_refused(const char *reason)
 	    "configuration", reason);
 }
 
+/* One reload in progress: what has to be undone if it does not happen. */
+struct attempt {
+	struct config	 at_next;	/* zeroed until loaded */
+	struct prebound	*at_pb;		/* the next configuration's new sockets */
+	size_t		 at_npb;
+	int		 at_newfd;	/* the next image's pidfile; -1: none yet */
+	int		 at_memfd;	/* the hand-over; -1: none yet */
+	int		 at_swapped;	/* prebind_swap() done */
+	char		 at_pidfile[PATH_MAX];	/* at_newfd's path */
+};
+
 /*
- * After the check passed: load the new configuration exactly as -t
- * did, open the addresses it adds and take a new pidfile, then become a
- * fresh copy of ourselves, handing over listeners, pidfile and
- * children.  Never fatal: on any failure we keep serving as we are.
+ * Everything that can refuse the reload while we still serve as we
+ * are: the new configuration (loaded exactly as -t loaded it), its new
+ * addresses, its pidfile.  Returns 0, or -1 after the refusal line.
+ */
+static int
+reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
+    int pidfd, struct attempt *at)
+{
+	char err[PATH_MAX + 128];
+
+	if (conf_load_chosen(&at->at_next, se->se_config, se->se_startdir,
+	    log_report_warn, NULL) != 0) {
+		reload_refused("the configuration has errors");
+		return -1;
+	}
+	if (prebind_open(srv, &at->at_next, &at->at_pb, &at->at_npb, err,
+	    sizeof(err)) == -1) {
+		reload_refused(err);
+		return -1;
+	}
+	if (self_pidfile(se, at->at_next.cf_pidfile, at->at_pidfile,
+	    sizeof(at->at_pidfile)) == -1)
+		snprintf(err, sizeof(err), "pidfile path too long");
+	else
+		at->at_newfd = pidfile_for_reload(at->at_pidfile, pidfile, pidfd,
+		    err, sizeof(err));
+	if (at->at_newfd == -1) {
+		reload_refused(err);
+		return -1;
+	}
+	/* Last: an address rewritten as an overlapping one changes hands. */
+	if (prebind_swap(srv, at->at_pb, at->at_npb, err, sizeof(err)) == -1) {
+		reload_refused(err);
+		return -1;
+	}
+	at->at_swapped = 1;
+	return 0;
+}
+
+/* Write the hand-over and name it in the environment.  0 or -1, logged. */
+static int
+reload_hand_over(const struct server *srv, const struct self *se,
+    struct attempt *at)
+{
+	char env[16];
+
+	log_info("got SIGHUP, re-executing %s", se->se_path);
+	at->at_memfd = handover_create(se->se_startdir, at->at_newfd,
+	    at->at_pidfile);
+	if (at->at_memfd == -1 ||
+	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1) {
+		log_warn("preparing the hand-over; still running");
+		return -1;
+	}
+	snprintf(env, sizeof(env), "%d", at->at_memfd);
+	if (setenv(HANDOVER_ENV, env, 1) == -1) {
+		log_warn("setenv %s; still running", HANDOVER_ENV);
+		return -1;
+	}
+	return 0;
+}
+
+/* A reload that did not happen: put everything back as it was. */
+static void
+reload_undo(struct server *srv, struct attempt *at, int pidfd)
+{
+	state_hand_over_undo(srv);
+	if (at->at_swapped)
+		prebind_unswap(srv, at->at_pb, at->at_npb);
+	prebind_close(at->at_pb, at->at_npb);
+	conf_free(&at->at_next);
+	if (at->at_newfd != -1)
+		(void)handover_restore_cloexec(at->at_newfd);
+	if (at->at_newfd != -1 && at->at_newfd != pidfd)
+		pidfile_release(at->at_pidfile, at->at_newfd);
+	if (at->at_memfd != -1)
+		handover_cancel(at->at_memfd);
+}
+
+/*
+ * After the check passed: prepare, then become a fresh copy of
+ * ourselves, handing over listeners, pidfile and children.  Never
+ * fatal: on any failure we keep serving as we are.
  */
 static void
 reload(struct server *srv, const struct self *se, const char *pidfile,
     int *pidfdp)
 {
+	struct attempt at = { .at_newfd = -1, .at_memfd = -1 };
 	int pidfd = *pidfdp;
-	struct config next;
-	struct prebound *pb = NULL;
-	size_t npb = 0;
-	char env[16], err[PATH_MAX + 128], newpidfile[PATH_MAX];
-	int memfd = -1, newfd = -1, swapped = 0;
 
-	if (conf_load_chosen(&next, se->se_config, se->se_startdir,
-	    log_report_warn, NULL) != 0) {
-		reload_refused("the configuration has errors");
-		return;
+	if (reload_prepare(srv, se, pidfile, pidfd, &at) == 0 &&
+	    reload_hand_over(srv, se, &at) == 0) {
+		notify_reloading();
+		refusal_log_unlogged(srv, 1);	/* the counts die with us */
+		/*
+		 * A new pidfile replaces the old one: the old file goes now,
+		 * its fd (close-on-exec) and lock with the exec.  Should the
+		 * exec fail, the new file is released below and the old one
+		 * written anew.
+		 */
+		if (at.at_newfd != pidfd)
+			(void)unlink(pidfile);
+		execv(se->se_path, se->se_argv);
+		log_warn("re-executing %s; still running", se->se_path);
+		(void)notify_send("READY=1");
+		if (at.at_newfd != pidfd &&
+		    pidfile_replace(pidfile, pidfdp) == -1) {
+			log_warn("writing pidfile %s again", pidfile);
+			/* Its file is gone: at exit, remove nobody else's. */
+			close(*pidfdp);
+			*pidfdp = -1;
+		}
 	}
-	if (prebind_open(srv, &next, &pb, &npb, err, sizeof(err)) == -1) {
-		reload_refused(err);
-		conf_free(&next);
-		return;
-	}
-	if (self_pidfile(se, next.cf_pidfile, newpidfile,
-	    sizeof(newpidfile)) == -1)
-		snprintf(err, sizeof(err), "pidfile path too long");
-	else
-		newfd = pidfile_for_reload(newpidfile, pidfile, pidfd, err,
-		    sizeof(err));
-	if (newfd == -1) {
-		reload_refused(err);
-		goto undo;
-	}
-	/* Last: an address rewritten as an overlapping one changes hands. */
-	if (prebind_swap(srv, pb, npb, err, sizeof(err)) == -1) {
-		reload_refused(err);
-		goto undo;
-	}
-	swapped = 1;
-	log_info("got SIGHUP, re-executing %s", se->se_path);
-	memfd = handover_create(se->se_startdir, newfd, newpidfile);
-	if (memfd == -1 || state_hand_over(srv, pb, npb, memfd) == -1) {
-		log_warn("preparing the hand-over; still running");
-		goto undo;
-	}
-	snprintf(env, sizeof(env), "%d", memfd);
-	if (setenv(HANDOVER_ENV, env, 1) == -1) {
-		log_warn("setenv %s; still running", HANDOVER_ENV);
-		goto undo;
-	}
-	notify_reloading();
-	refusal_log_unlogged(srv, 1);	/* the counts die with this image */
-	/*
-	 * A new pidfile replaces the old one: the old file goes now, its
-	 * fd (close-on-exec) and lock with the exec.  Should the exec fail,
-	 * the new file is released below and the old one written anew.
-	 */
-	if (newfd != pidfd)
-		(void)unlink(pidfile);
-	execv(se->se_path, se->se_argv);
-	log_warn("re-executing %s; still running", se->se_path);
-	(void)notify_send("READY=1");
-	if (newfd != pidfd && pidfile_replace(pidfile, pidfdp) == -1) {
-		log_warn("writing pidfile %s again", pidfile);
-		/* Its file is gone: at exit, remove nobody else's. */
-		close(*pidfdp);
-		*pidfdp = -1;
-	}
-undo:
-	state_hand_over_undo(srv);
-	if (swapped)
-		prebind_unswap(srv, pb, npb);
-	prebind_close(pb, npb);
-	conf_free(&next);
-	if (newfd != -1)
-		(void)handover_restore_cloexec(newfd);
-	if (newfd != -1 && newfd != pidfd)
-		pidfile_release(newpidfile, newfd);
-	if (memfd != -1)
-		handover_cancel(memfd);
+	reload_undo(srv, &at, pidfd);
 }
 
 void

@@ -11,10 +11,10 @@
 #include <string.h>
 #include <time.h>
 
-#include "config/config.h"
-#include "services/cookie.h"
 #include "base/log.h"
 #include "base/netio.h"
+#include "config/config.h"
+#include "services/cookie.h"
 #include "services/service.h"
 #include "services/timefmt.h"
 

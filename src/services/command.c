@@ -7,8 +7,9 @@
  *	Command? quit\r\n
  *
  * The first word of a line, in any case, names the command; a blank
- * line just gets the prompt again.  Lines are put together by cmdline.c,
- * which also strips telnet's commands, so telnet and nc both work.
+ * line just gets the prompt again.  Lines are put together by
+ * command_line.c, which also strips telnet's commands, so telnet and nc
+ * both work.
  *
  * idle_timeout here is idle time, not a total deadline (sv_own_timeout):
  * a session may last as long as the client keeps typing.  The same
@@ -26,11 +27,11 @@
 #include <unistd.h>
 #include <utmpx.h>
 
-#include "services/command_line.h"
-#include "config/config.h"
-#include "services/cookie.h"
 #include "base/log.h"
 #include "base/netio.h"
+#include "config/config.h"
+#include "services/command_line.h"
+#include "services/cookie.h"
 #include "services/service.h"
 #include "services/timefmt.h"
 

@@ -73,7 +73,10 @@ const unsigned char *cmdline_reply(struct cmdline *cm, size_t *lenp);
  */
 enum cmdline_event cmdline_eof(struct cmdline *cm);
 
-/* The line of the last CMDLINE_LINE, NUL-terminated; valid until the next feed. */
+/*
+ * The line of the last CMDLINE_LINE, NUL-terminated; valid until the
+ * next feed.
+ */
 const char *cmdline_text(const struct cmdline *cm, size_t *lenp);
 
 enum cmdline_cmd {

@@ -108,7 +108,8 @@ bad:
 
 /*
  * Offset k, checked: inside the text (or at its end) and just after a
- * delimiter line (or at the very start).  -1 when the index does not match the text.
+ * delimiter line (or at the very start).  -1 when the index does not
+ * match the text.
  */
 static off_t
 dat_offset(const struct dat_index *di, int tfd, uint32_t k)

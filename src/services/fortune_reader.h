@@ -1,7 +1,7 @@
 /*
- * Reading a fortune file one cookie at a time; the layer under fortune_file.c and fortune_index.c,
- * shared by its scanning and index paths.  Internal to the fortune
- * reader: services use fortune_file.h.
+ * Reading a fortune file one cookie at a time: the layer under the
+ * scanning path (fortune_file.c) and the index path (fortune_index.c).
+ * Internal to the fortune reader: services use fortune_file.h.
  */
 #ifndef SPAWND_SERVICES_FORTUNE_READER_H
 #define SPAWND_SERVICES_FORTUNE_READER_H

@@ -1,9 +1,9 @@
 /*
  * The service interface.  The core knows services only through the
  * table in service.c: one entry per type, each implemented in its own
- * file under services/ (with its helpers beside it).  The core owns accept, fork, privilege drop,
- * limits, logging of the connection and _exit; a service only speaks
- * its protocol.
+ * file under services/ (with its helpers beside it).  The core owns
+ * accept, fork, privilege drop, limits, logging of the connection and
+ * _exit; a service only speaks its protocol.
  */
 #ifndef SPAWND_SERVICES_SERVICE_H
 #define SPAWND_SERVICES_SERVICE_H

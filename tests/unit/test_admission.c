@@ -78,8 +78,9 @@ fixture_init(struct fixture *fx, unsigned max_children)
 	fx->cf.cf_nservices = 2;
 	fx->sc[0].sc_name = "one";
 	fx->sc[1].sc_name = "two";
-	cidr_parse("10.0.0.0/8", &fx->allow[0], err, sizeof(err));
-	cidr_parse("10.6.6.0/24", &fx->deny[0], err, sizeof(err));
+	if (cidr_parse("10.0.0.0/8", &fx->allow[0], err, sizeof(err)) == -1 ||
+	    cidr_parse("10.6.6.0/24", &fx->deny[0], err, sizeof(err)) == -1)
+		abort();
 	sigemptyset(&mask);
 	if (server_init(&fx->srv, &fx->cf, &mask) == -1)
 		abort();
@@ -148,8 +149,9 @@ static void
 test_counts(void)
 {
 	struct fixture fx;
-	struct sockaddr_storage a = sa4("127.0.0.2", 1), a2 = sa4("127.0.0.2", 2),
-	    b = sa4("127.0.0.3", 1), am = sa6("::ffff:127.0.0.2", 9);
+	struct sockaddr_storage a = sa4("127.0.0.2", 1),
+	    a2 = sa4("127.0.0.2", 2), b = sa4("127.0.0.3", 1),
+	    am = sa6("::ffff:127.0.0.2", 9);
 
 	fixture_init(&fx, 3);
 	fx.sc[0].sc_per_source = 1;
@@ -160,8 +162,10 @@ test_counts(void)
 	    "the same address v4-mapped is the same source");
 	ok(admit_stream(&fx.srv, 0, SA(b), 1, NOW) == ADMIT_OK,
 	    "another address is another source");
+	fx.sc[1].sc_per_source = 1;
 	ok(admit_stream(&fx.srv, 1, SA(a2), 1, NOW) == ADMIT_OK,
 	    "per_source counts per service");
+	fx.sc[1].sc_per_source = 0;
 	ok(admit_stream(&fx.srv, 0, SA(a2), 0, NOW) == ADMIT_OK,
 	    "an inline answer counts against no child limit");
 	fx.sc[0].sc_per_source = 0;
@@ -175,7 +179,8 @@ test_counts(void)
 	ok(admit_children_limit(ADMIT_MAX_CHILDREN) &&
 	    admit_children_limit(ADMIT_MAX_INSTANCES) &&
 	    admit_children_limit(ADMIT_PER_SOURCE) &&
-	    !admit_children_limit(ADMIT_RATE) && !admit_children_limit(ADMIT_ACL),
+	    !admit_children_limit(ADMIT_RATE) &&
+	    !admit_children_limit(ADMIT_ACL),
 	    "reaping may lift the three child limits, not acl or rate");
 	fixture_free(&fx);
 }
@@ -220,10 +225,14 @@ test_rate(void)
 	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == ADMIT_OK,
 	    "rate = 0 is unlimited");
 	fx.sc[0].sc_rate = 5;
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == ADMIT_RATE,
+	    "rate = 5 with 1000 taken this second: rate");
 	fx.sc[0].sc_max_instances = 1;
 	add_child(&fx, 0, a);
-	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 3) == ADMIT_MAX_INSTANCES,
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == ADMIT_MAX_INSTANCES,
 	    "counts come before the rate");
+	ok(admit_stream(&fx.srv, 0, SA(a), 0, NOW + 2) == ADMIT_RATE,
+	    "an inline answer still obeys the rate");
 	fixture_free(&fx);
 }
 
@@ -235,7 +244,8 @@ test_reasons(void)
 	    "reason max_children");
 	is_str(admit_reason(ADMIT_MAX_INSTANCES), "max_instances",
 	    "reason max_instances");
-	is_str(admit_reason(ADMIT_PER_SOURCE), "per_source", "reason per_source");
+	is_str(admit_reason(ADMIT_PER_SOURCE), "per_source",
+	    "reason per_source");
 	is_str(admit_reason(ADMIT_RATE), "rate", "reason rate");
 }
 
@@ -250,7 +260,7 @@ static void
 test_dgram_source(void)
 {
 	bad_source("127.0.0.1:40000", sa4("127.0.0.1", 40000), 0);
-	bad_source("127.0.0.1:1023 (privileged port)", sa4("127.0.0.1", 1023), 1);
+	bad_source("127.0.0.1:1023 (privileged)", sa4("127.0.0.1", 1023), 1);
 	bad_source("127.0.0.1:1024", sa4("127.0.0.1", 1024), 0);
 	bad_source("127.0.0.1:7 (echo)", sa4("127.0.0.1", 7), 1);
 	bad_source("127.0.0.1:2049 (NFS)", sa4("127.0.0.1", 2049), 1);
@@ -263,8 +273,10 @@ test_dgram_source(void)
 	bad_source("[::1]:53", sa6("::1", 53), 1);
 	bad_source("[::]:40000", sa6("::", 40000), 1);
 	bad_source("[ff02::1]:40000", sa6("ff02::1", 40000), 1);
-	bad_source("[::ffff:127.0.0.1]:40000", sa6("::ffff:127.0.0.1", 40000), 0);
-	bad_source("[::ffff:224.0.0.1]:40000", sa6("::ffff:224.0.0.1", 40000), 1);
+	bad_source("[::ffff:127.0.0.1]:40000",
+	    sa6("::ffff:127.0.0.1", 40000), 0);
+	bad_source("[::ffff:224.0.0.1]:40000",
+	    sa6("::ffff:224.0.0.1", 40000), 1);
 	bad_source("[::ffff:0.1.2.3]:40000", sa6("::ffff:0.1.2.3", 40000), 1);
 	bad_source("[::ffff:127.0.0.1]:2049", sa6("::ffff:127.0.0.1", 2049), 1);
 	bad_source("a Unix socket", sa_unix(), 1);

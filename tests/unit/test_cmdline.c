@@ -1,7 +1,8 @@
 /*
- * Unit tests for the command server's line machine (cmdline.c): line
- * ends, input split at every possible point, telnet IAC stripping, the
- * 1024-byte limit, and the pure command and who(1) formatting helpers.
+ * Unit tests for the command server's line machine
+ * (src/services/command_line.c): line ends, input split at every
+ * possible point, telnet IAC stripping, the 1024-byte limit, and the
+ * pure command and who(1) formatting helpers.
  */
 #include <stdlib.h>
 #include <string.h>

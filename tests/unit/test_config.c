@@ -1,5 +1,5 @@
 /*
- * Unit tests for the configuration loader (config.c, confval.c): the
+ * Unit tests for the configuration loader (src/config/): the
  * schema and its defaults, every class of error reported as FILE:LINE
  * with the true line (also after the comments Debian's libconfuse 3.3
  * miscounts and inside lists, which it rejects), all errors at once,

@@ -1,5 +1,5 @@
 /*
- * Unit tests for confstrip.c: comments become blanks, everything else
+ * Unit tests for src/config/conf_strip.c: comments become blanks, everything else
  * (strings, escapes, newlines) stays byte for byte, and the layout scan
  * finds section headers and unterminated strings or comments.
  */

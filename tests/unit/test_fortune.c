@@ -1,7 +1,8 @@
 /*
- * Unit tests for the fortune reader (fortune.c) and the line-end helpers
- * it relies on (netio.c): scanning, the strfile index (hand-made here,
- * and made by strfile(1) when fortune-mod is installed), stale and
+ * Unit tests for the fortune reader (src/services/fortune_*.c) and the
+ * line-end helpers it relies on (src/base/netio.c): scanning, the
+ * strfile index (hand-made here, and made by strfile(1) when
+ * fortune-mod is installed), stale and
  * corrupt indexes, edge cases of the text format, uniformity, and the
  * datagram preload.
  *
