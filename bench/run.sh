@@ -6,11 +6,14 @@
 #
 # Rows: hello (forked) vs forkserver, time and daytime over TCP (inline)
 # vs loopserver, time over UDP vs loopserver -U, catsock over a Unix
-# socket vs forkserver -u.  A service this spawnd does not know (spawnd -t
-# rejects it) is skipped, and the table says so.  See bench/README.md.
+# socket vs forkserver -u, exec of a tiny program (bench/ref/tinyhello)
+# vs tcpserver running the same program.  A service this spawnd does not
+# know (spawnd -t rejects it), or a peer that is not installed, is
+# skipped, and the table says so.  See bench/README.md.
 #
 # Environment (defaults in brackets):
-#   SPAWND LOADGEN FORKSERVER LOOPSERVER   the programs [from BUILD_DIR]
+#   SPAWND LOADGEN FORKSERVER LOOPSERVER TINYHELLO   the programs
+#                     [from BUILD_DIR]; TCPSERVER [tcpserver from PATH]
 #   BENCH_SECONDS     seconds per run, decimals allowed [5]
 #   BENCH_ROUNDS      runs of each server per row [3]
 #   BENCH_CONC        concurrent clients [32]
@@ -33,12 +36,14 @@ SPAWND=${SPAWND:-$build/src/spawnd}
 LOADGEN=${LOADGEN:-$build/bench/loadgen}
 FORKSERVER=${FORKSERVER:-$build/bench/ref/forkserver}
 LOOPSERVER=${LOOPSERVER:-$build/bench/ref/loopserver}
+TINYHELLO=${TINYHELLO:-$build/bench/ref/tinyhello}
+TCPSERVER=${TCPSERVER:-$(command -v tcpserver || true)}
 secs=${BENCH_SECONDS:-5}
 rounds=${BENCH_ROUNDS:-3}
 conc=${BENCH_CONC:-32}
 rss_conns=${BENCH_RSS_CONNS:-100000}
 rss_secs=${BENCH_RSS_SECONDS:-120}
-want_rows=${BENCH_ROWS:-hello time daytime timeudp catsock}
+want_rows=${BENCH_ROWS:-hello time daytime timeudp catsock exec}
 
 # How long start-up and shut-down may take, seconds.
 WAIT_LIMIT=10
@@ -61,7 +66,7 @@ if ! [[ $secs =~ ^[0-9]*\.?[0-9]+$ ]] ||
 fi
 (( rounds >= 1 && conc >= 1 )) ||
 	die "BENCH_ROUNDS and BENCH_CONC must be at least 1"
-for p in "$SPAWND" "$LOADGEN" "$FORKSERVER" "$LOOPSERVER"; do
+for p in "$SPAWND" "$LOADGEN" "$FORKSERVER" "$LOOPSERVER" "$TINYHELLO"; do
 	[[ -x $p ]] || die "$p is not an executable (make bench builds it; or set SPAWND, LOADGEN, FORKSERVER, LOOPSERVER)"
 done
 command -v python3 >/dev/null || die "python3 is needed to pick free ports"
@@ -179,6 +184,7 @@ conf_service() {
 	daytime) printf 'service daytime {\n\ttype = "daytime"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port_daytime" ;;
 	timeudp) printf 'service timeudp {\n\ttype = "time"\n\tlisten_datagram = {"127.0.0.1:%s"}\n' "$port_timeudp" ;;
 	catsock) printf 'service catsock {\n\ttype = "catsock"\n\tlisten_stream = {"%s"}\n' "$dir/catsock" ;;
+	exec)    printf 'service exec {\n\ttype = "exec"\n\texec = "%s"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$dir/pub/tinyhello" "$port_exec" ;;
 	esac
 	printf '\tlog_connections = false\n}\n'
 }
@@ -190,7 +196,10 @@ check_rows() {
 	rows=()
 	for row in $want_rows; do
 		{ conf_globals; conf_service "$row"; } >"$dir/check-$row.conf"
-		if out=$("$SPAWND" -t -c "$dir/check-$row.conf" 2>&1); then
+		if [[ $row == exec && ! -x $TCPSERVER ]]; then
+			skipped[$row]="no peer: tcpserver (ucspi-tcp) is not installed"
+			say "$row: skipped: ${skipped[$row]}"
+		elif out=$("$SPAWND" -t -c "$dir/check-$row.conf" 2>&1); then
 			rows+=("$row")
 		else
 			skipped[$row]=${out%%$'\n'*}
@@ -235,6 +244,7 @@ row_label() {
 	daytime) echo "daytime TCP (inline) vs loopserver" ;;
 	timeudp) echo "time UDP vs loopserver -U" ;;
 	catsock) echo "catsock Unix vs forkserver -u" ;;
+	exec)    echo "exec tinyhello vs tcpserver" ;;
 	esac
 }
 
@@ -246,10 +256,11 @@ row_args() {	# row_args ROW spawnd|ref
 	daytime) [[ $s == spawnd ]] && echo "-p $port_daytime -e 26" || echo "-p $ref_daytime -e 26" ;;
 	timeudp) [[ $s == spawnd ]] && echo "--udp -p $port_timeudp -e 4" || echo "--udp -p $ref_timeudp -e 4" ;;
 	catsock) [[ $s == spawnd ]] && echo "-u $dir/catsock -e 20" || echo "-u $dir/ref.sock -e 20" ;;
+	exec)    [[ $s == spawnd ]] && echo "-p $port_exec -e 27" || echo "-p $ref_exec -e 27" ;;
 	esac
 }
 
-row_forks() { [[ $1 == hello || $1 == catsock ]]; }
+row_forks() { [[ $1 == hello || $1 == catsock || $1 == exec ]]; }
 
 # run_load ROW SIDE: one loadgen run; appends its line to $dir/ROW.SIDE.
 # For spawnd's forking rows, the zombies halfway through are noted too.
@@ -323,6 +334,12 @@ row_target() {
 			target+=" MISSED"
 			misses+=("$row ratios")
 		fi ;;
+	exec)
+		target="rate>=1.00x"
+		if ! at_least "$rr" 1.0; then
+			target+=" MISSED"
+			misses+=("$row ratio")
+		fi ;;
 	time|daytime)
 		target="rate>=0.70x"
 		if ! at_least "$rr" 0.7; then
@@ -368,9 +385,20 @@ declare -A skipped=()
 rows=()
 misses=()
 peak_zombies=0
-read -r port_hello port_time port_daytime port_timeudp ref_hello ref_time \
-    ref_daytime ref_timeudp <<<"$(free_ports 8)" || die "no free ports"
-[[ -n $ref_timeudp ]] || die "no free ports"
+read -r port_hello port_time port_daytime port_timeudp port_exec ref_hello \
+    ref_time ref_daytime ref_timeudp ref_exec <<<"$(free_ports 10)" ||
+	die "no free ports"
+[[ -n $ref_exec ]] || die "no free ports"
+# The exec row's program, where the service's user (nobody, as root) and
+# tcpserver's (the same) can run it.
+mkdir -p "$dir/pub" && chmod 755 "$dir" "$dir/pub" &&
+	cp "$TINYHELLO" "$dir/pub/tinyhello" && chmod 755 "$dir/pub/tinyhello" ||
+	die "cannot copy $TINYHELLO"
+if (( EUID == 0 )); then
+	tcpserver_ids=(-u "$(id -u nobody)" -g "$(id -g nobody)")
+else
+	tcpserver_ids=()
+fi
 
 check_rows
 start_spawnd
@@ -382,6 +410,10 @@ for row in "${rows[@]}"; do
 	daytime) start_ref loop-daytime tcp "$ref_daytime" "$LOOPSERVER" -m daytime -p "$ref_daytime" ;;
 	timeudp) start_ref loop-udp udp "$ref_timeudp" "$LOOPSERVER" -U -m time -p "$ref_timeudp" ;;
 	catsock) start_ref forkserver-unix unix "$dir/ref.sock" "$FORKSERVER" -u "$dir/ref.sock" ;;
+	# -H -R -l 0: no DNS, no ident, as spawnd's resolve_names = false;
+	# -c: the same concurrency as spawnd's max_instances.
+	exec)    start_ref tcpserver tcp "$ref_exec" "$TCPSERVER" -H -R -l 0 \
+	             -c 64 "${tcpserver_ids[@]}" 127.0.0.1 "$ref_exec" "$dir/pub/tinyhello" ;;
 	esac
 done
 # The pidfile already says every listener is bound; this names a missing one.
@@ -392,6 +424,7 @@ for row in "${rows[@]}"; do
 	daytime) set -- tcp "$port_daytime" ;;
 	timeudp) set -- udp "$port_timeudp" ;;
 	catsock) set -- unix "$dir/catsock" ;;
+	exec)    set -- tcp "$port_exec" ;;
 	esac
 	wait_until "$WAIT_LIMIT" listening "$1" "$2" "$spawnd_pid" ||
 		die "spawnd is not listening on $1 $2 for $row"

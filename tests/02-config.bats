@@ -7,48 +7,6 @@
 
 load helpers
 
-# line_of FIXED_STRING [FILE]: number of the first line holding the string.
-line_of() {
-	local n
-	n=$(grep -nF -- "$1" "${2:-$SPAWND_CONF}" | head -n 1 | cut -d: -f1)
-	[[ -n $n ]] || fail "line_of: '$1' not in ${2:-$SPAWND_CONF}"
-	echo "$n"
-}
-
-# expect_error ERE LINE...: "spawnd -t -c $SPAWND_CONF" exits 78, does not
-# say OK, and prints "$SPAWND_CONF:N: message" with N one of the LINEs and
-# a message matching ERE (case-insensitive).
-expect_error() {
-	local re=$1 want file_re
-	shift
-	want=$(IFS="|"; echo "$*")
-	file_re=$(re_quote "$SPAWND_CONF")
-	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
-	if [[ $status -ne 78 ]]; then
-		fail "expected exit 78, got $status; output:" "$output" \
-		    "config:" "$(cat -n "$SPAWND_CONF")"
-		return 1
-	fi
-	if [[ $output == *"configuration OK"* ]]; then
-		fail "says 'configuration OK' and exits 78"
-		return 1
-	fi
-	if ! grep -qiE -- "^${file_re}:(${want}): .*(${re})" <<<"$output"; then
-		fail "expected '$SPAWND_CONF:{$want}: ...' with /$re/; output:" \
-		    "$output" "config:" "$(cat -n "$SPAWND_CONF")"
-		return 1
-	fi
-}
-
-expect_ok() {
-	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
-	if [[ $status -ne 0 || $output != *"configuration OK"* ]]; then
-		fail "expected 'configuration OK' and exit 0, got $status:" \
-		    "$output" "config:" "$(cat -n "$SPAWND_CONF")"
-		return 1
-	fi
-}
-
 @test "the full schema of DESIGN section 4 is accepted" {
 	local group
 	group=$(id -gn nobody 2>/dev/null) || skip "no user nobody"

@@ -59,9 +59,9 @@ teardown_file() {
 }
 
 @test "the installed spawnd serves every service of the installed configuration" {
-	local p_time p_day p_qotd p_hello p_cmd conf=$INST_DIR/test.conf
+	local p_time p_day p_qotd p_hello p_cmd p_git conf=$INST_DIR/test.conf
 	p_time=$(free_port); p_day=$(free_port); p_qotd=$(free_port)
-	p_hello=$(free_port); p_cmd=$(free_port)
+	p_hello=$(free_port); p_cmd=$(free_port); p_git=$(free_port)
 	mkdir -p "$INST_DIR/run/spawnd"
 	# The shipped file, only its ports moved to free loopback ones.
 	sed -e "s|{\"37\"}|{\"127.0.0.1:$p_time\"}|" \
@@ -69,6 +69,7 @@ teardown_file() {
 	    -e "s|{\"17\"}|{\"127.0.0.1:$p_qotd\"}|" \
 	    -e "s|{\"2345\"}|{\"127.0.0.1:$p_hello\"}|" \
 	    -e "s|{\"9000\"}|{\"127.0.0.1:$p_cmd\"}|" \
+	    -e "s|{\"9418\"}|{\"127.0.0.1:$p_git\"}|" \
 	    "$INST_PREFIX/etc/spawnd.conf" >"$conf"
 	if grep -nE 'listen_(stream|datagram) *= *\{"[0-9]+"' "$conf"; then
 		fail "a port of the shipped configuration was not remapped"

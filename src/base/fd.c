@@ -16,12 +16,25 @@ fd_set_cloexec(int fd, int on)
 	return fcntl(fd, F_SETFD, flags);
 }
 
-int
-fd_set_nonblock(int fd)
+static int
+fd_set_status(int fd, int nonblock)
 {
 	int flags = fcntl(fd, F_GETFL);
 
 	if (flags == -1)
 		return -1;
-	return fcntl(fd, F_SETFL, flags | O_NONBLOCK);
+	flags = nonblock ? flags | O_NONBLOCK : flags & ~O_NONBLOCK;
+	return fcntl(fd, F_SETFL, flags);
+}
+
+int
+fd_set_nonblock(int fd)
+{
+	return fd_set_status(fd, 1);
+}
+
+int
+fd_set_blocking(int fd)
+{
+	return fd_set_status(fd, 0);
 }

@@ -10,4 +10,7 @@ int fd_set_cloexec(int fd, int on);
 /* Set O_NONBLOCK.  Returns 0 or -1 with errno. */
 int fd_set_nonblock(int fd);
 
+/* Clear O_NONBLOCK.  Returns 0 or -1 with errno. */
+int fd_set_blocking(int fd);
+
 #endif

@@ -20,6 +20,7 @@
 #include "child/child.h"
 #include "child/privileges.h"
 #include "child/resolve.h"
+#include "child/rlimits.h"
 #include "config/config.h"
 #include "net/peer.h"
 #include "services/service.h"
@@ -94,17 +95,14 @@ child_reply(const struct svc_conf *sc, int fd)
 	return 0;
 }
 
-void
-child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
-    const struct sockaddr_storage *peer, socklen_t peerlen)
+/*
+ * Everything before the service proper, in this order: signals, fds
+ * (fd becomes CHILD_CLIENT_FD), privileges and limits, the deadline.
+ */
+static void
+child_prepare(const struct svc_conf *sc, int fd)
 {
-	struct svc_client cl = { 0 };
 	const char *what = "";
-
-	cl.cl_conf = cf;
-	cl.cl_svc = sc;
-	memcpy(&cl.cl_peer, peer, peerlen);
-	cl.cl_peerlen = peerlen;
 
 	/* Before any fd moves: the syslog socket is not ours to reuse. */
 	log_child_init();
@@ -113,7 +111,7 @@ child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
 		child_fail(sc, "resetting signals");
 	child_close_inherited(sc, fd);
 	/* Never serve with privileges we meant to give up. */
-	if (privileges_drop(sc, &what) == -1)
+	if (privileges_drop(sc, &what) == -1 || rlimits_apply(sc, &what) == -1)
 		child_fail(sc, what);
 	/*
 	 * A total deadline for everything but services that measure idle
@@ -121,8 +119,28 @@ child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
 	 */
 	if (!sc->sc_type->sv_own_timeout && sc->sc_idle_timeout > 0)
 		alarm(sc->sc_idle_timeout);
+}
+
+void
+child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen)
+{
+	struct svc_client cl = { 0 };
+
+	cl.cl_conf = cf;
+	cl.cl_svc = sc;
+	memcpy(&cl.cl_peer, peer, peerlen);
+	cl.cl_peerlen = peerlen;
+	child_prepare(sc, fd);
 	child_identify(&cl, CHILD_CLIENT_FD);
 	if (sc->sc_type->sv_stream == NULL)
 		_exit(child_reply(sc, CHILD_CLIENT_FD));
 	_exit(sc->sc_type->sv_stream(CHILD_CLIENT_FD, &cl));
+}
+
+void
+child_serve_wait(const struct svc_conf *sc, int listen_fd)
+{
+	child_prepare(sc, listen_fd);
+	_exit(sc->sc_type->sv_wait(CHILD_CLIENT_FD, sc));
 }

@@ -20,4 +20,12 @@ void child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
     const struct sockaddr_storage *peer, socklen_t peerlen)
     __attribute__((noreturn));
 
+/*
+ * The same for a wait service (wait = true): its listening socket
+ * listen_fd instead of a client, no client to identify or log, then the
+ * service's sv_wait.  Never returns.
+ */
+void child_serve_wait(const struct svc_conf *sc, int listen_fd)
+    __attribute__((noreturn));
+
 #endif

@@ -155,6 +155,12 @@ conf_schema(void)
 		CFG_STR_CB("fortune_command", "", CFGF_NONE, conf_cb_str),
 		/* Unset means: as the service type does by default. */
 		CFG_BOOL_CB("fork", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
+		CFG_STR_CB("exec", NULL, CFGF_NODEFAULT, conf_cb_str),
+		CFG_STR_LIST_CB("env", NULL, CFGF_NONE, conf_cb_str),
+		CFG_BOOL_CB("wait", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
+		CFG_INT_CB("rlimit_cpu", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("rlimit_as", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("rlimit_nofile", 0, CFGF_NONE, conf_cb_int),
 		CFG_BOOL_CB("log_connections", cfg_true, CFGF_NONE,
 		    conf_cb_bool),
 		CFG_END()

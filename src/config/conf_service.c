@@ -15,6 +15,7 @@
 #include <sys/stat.h>
 
 #include "config/conf_diag.h"
+#include "config/conf_exec.h"
 #include "config/conf_service.h"
 #include "config/conf_value.h"
 #include "config/config.h"
@@ -235,5 +236,6 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	conf_svc_identity(cx, cf, sec, sc, who);
 	conf_svc_groups(cx, sc);
 	conf_svc_files(cx, cf, sec, sc, who);
+	conf_exec(cx, sec, sc, who);
 	return cx->cx_errors != before;
 }

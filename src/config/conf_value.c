@@ -22,21 +22,28 @@
  * slot table it can allocate and scan, a grace period that does not
  * wrap when counted in 50 ms steps, timeouts alarm() takes.
  */
-unsigned
-conf_uint(struct conf_ctx *cx, cfg_t *sec, const char *name, unsigned min,
-    unsigned max, unsigned where, const char *who)
+unsigned long
+conf_ulong(struct conf_ctx *cx, cfg_t *sec, const char *name,
+    unsigned long min, unsigned long max, unsigned where, const char *who)
 {
 	long	v = cfg_getint(sec, name);
 
 	if (v == CONF_BADINT)		/* already reported */
 		return min;
-	if (v < (long)min || v > (long)max) {
+	if (v < 0 || (unsigned long)v < min || (unsigned long)v > max) {
 		conf_error(cx, conf_line(cx, sec, name, 0, where),
-		    "%s%s = %ld: must be from %u to %u", who, name, v, min,
+		    "%s%s = %ld: must be from %lu to %lu", who, name, v, min,
 		    max);
 		return min;
 	}
-	return (unsigned)v;
+	return (unsigned long)v;
+}
+
+unsigned
+conf_uint(struct conf_ctx *cx, cfg_t *sec, const char *name, unsigned min,
+    unsigned max, unsigned where, const char *who)
+{
+	return (unsigned)conf_ulong(cx, sec, name, min, max, where, who);
 }
 
 char *

@@ -17,6 +17,10 @@ struct conf_ctx;
 unsigned conf_uint(struct conf_ctx *cx, cfg_t *sec, const char *name,
     unsigned min, unsigned max, unsigned where, const char *who);
 
+/* The same for an unsigned long (rlimit_as, in bytes). */
+unsigned long conf_ulong(struct conf_ctx *cx, cfg_t *sec, const char *name,
+    unsigned long min, unsigned long max, unsigned where, const char *who);
+
 /* strdup, the failure reported at line. */
 char *conf_strdup(struct conf_ctx *cx, const char *s, unsigned line);
 

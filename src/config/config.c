@@ -238,7 +238,7 @@ conf_count_listeners(const struct config *cf)
 void
 conf_free(struct config *cf)
 {
-	size_t	i;
+	size_t	i, j;
 
 	for (i = 0; i < cf->cf_nservices; i++) {
 		struct svc_conf	*sc = &cf->cf_services[i];
@@ -256,6 +256,10 @@ conf_free(struct config *cf)
 		free(sc->sc_groups);
 		free(sc->sc_fortune_file);
 		free(sc->sc_fortune_command);
+		free(sc->sc_exec);
+		for (j = 0; j < sc->sc_nenv; j++)
+			free(sc->sc_env[j]);
+		free(sc->sc_env);
 	}
 	free(cf->cf_services);
 	free(cf->cf_file);

@@ -46,6 +46,14 @@ struct svc_conf {
 	mode_t			 sc_socket_mode; /* Unix socket files */
 	char			*sc_fortune_file; /* global unless overridden */
 	char			*sc_fortune_command; /* NULL: read the file */
+	char			*sc_exec;	/* type exec: the command line */
+	char			**sc_env;	/* env: "NAME=VALUE" each */
+	size_t			 sc_nenv;
+	int			 sc_wait;	/* exec: a child takes the listening
+						   socket itself (inetd's wait) */
+	unsigned		 sc_rlimit_cpu;	/* seconds; 0: unlimited */
+	unsigned long		 sc_rlimit_as;	/* bytes; 0: unlimited */
+	unsigned		 sc_rlimit_nofile; /* 0: as inherited */
 	int			 sc_fork;	/* stream: fork a child per client */
 	int			 sc_log_connections;
 	void			*sc_data;	/* prepared by the type's sv_check */
@@ -119,5 +127,10 @@ size_t conf_count_listeners(const struct config *cf);
 #define CONF_MAX_TIMEOUT	86400		/* idle_timeout, seconds */
 #define CONF_MAX_RATE		1000000		/* per second */
 #define CONF_NAME_MAX		127		/* a service name's bytes */
+#define CONF_MAX_RLIMIT_CPU	86400		/* seconds */
+#define CONF_MIN_RLIMIT_AS	(1UL << 20)	/* bytes: less cannot exec */
+#define CONF_MAX_RLIMIT_AS	(1UL << 46)	/* bytes */
+#define CONF_MAX_RLIMIT_NOFILE	1048576		/* the kernel's nr_open */
+#define CONF_MAX_ENV		64		/* env entries */
 
 #endif

@@ -9,9 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "base/fd.h"
 #include "base/log.h"
 #include "config/config.h"
 #include "net/addr.h"
@@ -27,9 +29,10 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct listener *li = &srv->srv_listeners[srv->srv_nlisteners];
 	int fd = -1, ours = 1;
+	pid_t held = 0;
 
 	if (ho != NULL)
-		fd = inherited_take_listener(ho, socktype, la, &ours);
+		fd = inherited_take_listener(ho, socktype, la, &ours, &held);
 	if (fd == -1) {
 		ours = 1;
 		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
@@ -43,7 +46,10 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 	li->li_socktype = socktype;
 	li->li_svc = svc;
 	li->li_addr = la;
-	srv->srv_pollfds[srv->srv_nlisteners].fd = fd;
+	li->li_held = held;
+	srv->srv_held += held != 0;
+	/* A wait child of the image before us still serves on it. */
+	srv->srv_pollfds[srv->srv_nlisteners].fd = held != 0 ? -1 : fd;
 	srv->srv_pollfds[srv->srv_nlisteners].events = POLLIN;
 	srv->srv_nlisteners++;
 	return 0;
@@ -99,4 +105,61 @@ listeners_close(struct server *srv, int unlink_files)
 			log_warn("%s: unlink", li->li_addr->la_text);
 	}
 	srv->srv_nlisteners = 0;
+}
+
+void
+listeners_hold(struct server *srv, size_t i, pid_t pid)
+{
+	srv->srv_listeners[i].li_held = pid;
+	srv->srv_listeners[i].li_told = 0;
+	srv->srv_pollfds[i].fd = -1;
+	srv->srv_held++;
+}
+
+void
+listeners_release(struct server *srv, pid_t pid)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners && srv->srv_held > 0; i++) {
+		struct listener *li = &srv->srv_listeners[i];
+
+		if (li->li_held != pid)
+			continue;
+		li->li_held = 0;
+		srv->srv_held--;
+		if (li->li_fd == -1)
+			continue;
+		/* The child made the shared socket blocking for its program. */
+		if (fd_set_nonblock(li->li_fd) == -1)
+			log_warn("%s: making the socket non-blocking again",
+			    li->li_addr->la_text);
+		if (!li->li_paused)
+			srv->srv_pollfds[i].fd = li->li_fd;
+	}
+}
+
+void
+listeners_pause(struct server *srv, size_t i)
+{
+	srv->srv_listeners[i].li_paused = 1;
+	srv->srv_pollfds[i].fd = -1;
+	srv->srv_paused = time(NULL);
+}
+
+void
+listeners_unpause(struct server *srv)
+{
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++) {
+		struct listener *li = &srv->srv_listeners[i];
+
+		if (!li->li_paused)
+			continue;
+		li->li_paused = 0;
+		if (li->li_held == 0)
+			srv->srv_pollfds[i].fd = li->li_fd;
+	}
+	srv->srv_paused = 0;
 }

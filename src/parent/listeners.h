@@ -6,6 +6,7 @@
 #define SPAWND_PARENT_LISTENERS_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct handover;
 struct server;
@@ -24,5 +25,20 @@ int listeners_open(struct server *srv, struct handover *ho, char *err,
  * of the Unix ones we made (systemd's are systemd's to remove).
  */
 void listeners_close(struct server *srv, int unlink_files);
+
+/*
+ * Wait services: listener i is now the child pid's to serve, and is not
+ * watched until that child is gone.
+ */
+void listeners_hold(struct server *srv, size_t i, pid_t pid);
+
+/* The reaper: child pid is gone; watch again what it held. */
+void listeners_release(struct server *srv, pid_t pid);
+
+/* Listener i could not get its child: stop watching it for a while. */
+void listeners_pause(struct server *srv, size_t i);
+
+/* Watch the paused listeners again (a child slot may be free now). */
+void listeners_unpause(struct server *srv);
 
 #endif

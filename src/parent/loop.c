@@ -13,7 +13,9 @@
 
 #include "base/log.h"
 #include "base/sig.h"
+#include "config/config.h"
 #include "parent/datagram.h"
+#include "parent/listeners.h"
 #include "parent/loop.h"
 #include "parent/reaper.h"
 #include "parent/refusals.h"
@@ -21,16 +23,32 @@
 #include "parent/spawner.h"
 #include "reload/check.h"
 
+/* Listener i is readable. */
+static void
+loop_serve(struct server *srv, size_t i)
+{
+	const struct listener *li = &srv->srv_listeners[i];
+
+	if (srv->srv_conf->cf_services[li->li_svc].sc_wait)
+		spawn_wait(srv, i);
+	else if (li->li_socktype == SOCK_STREAM)
+		spawn_accept(srv, li);
+	else
+		dgram_answer(srv, li);
+}
+
 /*
  * How long ppoll() may sleep (NULL: until an event): until a running
- * check's deadline and, while refusals wait to be summed up, a second.
+ * check's deadline and, while refusals wait to be summed up or a wait
+ * service is paused, a second.
  */
 static struct timespec *
 loop_timeout(struct server *srv, struct timespec *ts)
 {
 	int ms = reload_check_poll_ms(&srv->srv_check);
 
-	if (srv->srv_refusals_unlogged && (ms < 0 || ms > 1000))
+	if ((srv->srv_refusals_unlogged || srv->srv_paused) &&
+	    (ms < 0 || ms > 1000))
 		ms = 1000;
 	if (ms < 0)
 		return NULL;
@@ -62,6 +80,9 @@ server_loop(struct server *srv)
 		}
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
+		/* Paused wait services: once a second, or when a child exits. */
+		if (srv->srv_paused != 0 && time(NULL) != srv->srv_paused)
+			listeners_unpause(srv);
 		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners,
 		    loop_timeout(srv, &ts), &srv->srv_wait_mask);
 		if (n == -1) {
@@ -73,10 +94,7 @@ server_loop(struct server *srv)
 			if (srv->srv_pollfds[i].revents == 0)
 				continue;
 			n--;
-			if (srv->srv_listeners[i].li_socktype == SOCK_STREAM)
-				spawn_accept(srv, &srv->srv_listeners[i]);
-			else
-				dgram_answer(srv, &srv->srv_listeners[i]);
+			loop_serve(srv, i);
 		}
 		sig_deliver_pending(&srv->srv_wait_mask);
 	}

@@ -10,6 +10,7 @@
 
 #include "base/log.h"
 #include "config/config.h"
+#include "parent/listeners.h"
 #include "parent/reaper.h"
 #include "parent/server.h"
 #include "reload/check.h"
@@ -56,6 +57,8 @@ server_reap(struct server *srv)
 		}
 		srv->srv_live--;
 		ch->ch_pid = 0;
+		if (srv->srv_held > 0)
+			listeners_release(srv, pid);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */
 			reap_log(pid, "-", status);
 			continue;
@@ -67,4 +70,7 @@ server_reap(struct server *srv)
 	}
 	if (pid == -1 && errno != ECHILD)
 		log_warn("waitpid");
+	/* A child slot may be free now: paused wait services try again. */
+	if (srv->srv_paused)
+		listeners_unpause(srv);
 }

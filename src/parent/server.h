@@ -29,6 +29,11 @@ struct listener {
 	int			 li_socktype;	/* SOCK_STREAM or SOCK_DGRAM */
 	size_t			 li_svc;	/* index into cf_services */
 	const struct listen_addr *li_addr;	/* points into the config */
+	pid_t			 li_held;	/* wait service: the child that has
+						   the socket now; 0: none */
+	int			 li_paused;	/* wait service: no child could be
+						   started; tried again soon */
+	int			 li_told;	/* its pause is logged */
 };
 
 /* A live child; ch_pid 0 marks a free slot. */
@@ -61,6 +66,9 @@ struct server {
 	struct svc_count	*srv_counts;
 	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
+	unsigned		 srv_held;	/* listeners with li_held set */
+	time_t			 srv_paused;	/* the second a listener was last
+						   paused; 0: none is */
 	int			 srv_refusals_unlogged; /* some service has some */
 };
 

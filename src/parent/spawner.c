@@ -16,6 +16,7 @@
 #include "net/addr.h"
 #include "net/peer.h"
 #include "parent/admission.h"
+#include "parent/listeners.h"
 #include "parent/reaper.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
@@ -138,4 +139,46 @@ spawn_accept(struct server *srv, const struct listener *li)
 		if (close(fd) == -1)
 			log_warn("%s: close", li->li_addr->la_text);
 	}
+}
+
+/*
+ * A wait service's socket is readable: one child gets the socket, and
+ * the loop leaves it alone until that child is gone.  Only max_children
+ * applies (allow, deny, per_source and rate need a client the parent
+ * never sees); at it, or when fork fails, the socket waits a while.
+ */
+void
+spawn_wait(struct server *srv, size_t i)
+{
+	struct listener *li = &srv->srv_listeners[i];
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	struct child *ch = NULL;
+	pid_t pid = -1;
+
+	if (srv->srv_live >= srv->srv_conf->cf_max_children)
+		server_reap(srv);
+	errno = 0;	/* stays 0 unless fork() fails */
+	if (srv->srv_live < srv->srv_conf->cf_max_children &&
+	    (ch = spawn_free_slot(srv)) != NULL)
+		pid = fork();
+	if (pid == 0)
+		child_serve_wait(sc, li->li_fd);
+	if (pid == -1) {
+		if (!li->li_told)
+			log_warnx("%s: no child for %s (%s); trying again when a "
+			    "child exits, or in a second", sc->sc_name,
+			    li->li_addr->la_text, errno != 0 ? strerror(errno) :
+			    "max_children");
+		li->li_told = 1;
+		listeners_pause(srv, i);
+		return;
+	}
+	memset(ch, 0, sizeof(*ch));
+	ch->ch_pid = pid;
+	ch->ch_svc = li->li_svc;
+	srv->srv_live++;
+	srv->srv_counts[li->li_svc].sn_live++;
+	listeners_hold(srv, i, pid);
+	if (sc->sc_log_connections)
+		log_info("begat %ld for %s", (long)pid, sc->sc_name);
 }

@@ -131,6 +131,12 @@ handover_add_listener(int memfd, int fd, int socktype, const char *text)
 }
 
 int
+handover_add_held(int memfd, int fd, pid_t pid)
+{
+	return dprintf(memfd, "held %d %ld\n", fd, (long)pid) < 0 ? -1 : 0;
+}
+
+int
 handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service)
 {
@@ -229,6 +235,27 @@ handover_child_line(struct handover *ho, char *rest)
 	return 0;
 }
 
+/* "held FD PID": a listener already described, held by a wait child. */
+static int
+handover_held_line(struct handover *ho, char *rest)
+{
+	char *p;
+	long fd = strtol(rest, &p, 10), pid;
+	size_t i;
+
+	if (p == rest || *p++ != ' ')
+		return -1;
+	pid = strtol(p, &rest, 10);
+	if (rest == p || *rest != '\0' || pid <= 0 || pid > INT_MAX)
+		return -1;
+	for (i = 0; i < ho->ho_nlisteners; i++)
+		if (ho->ho_listeners[i].il_fd == fd) {
+			ho->ho_listeners[i].il_held = (pid_t)pid;
+			return 0;
+		}
+	return -1;
+}
+
 static int
 handover_line(struct handover *ho, char *line)
 {
@@ -252,6 +279,8 @@ handover_line(struct handover *ho, char *line)
 		return handover_listen_line(ho, line + 7);
 	if (strncmp(line, "child ", 6) == 0)
 		return handover_child_line(ho, line + 6);
+	if (strncmp(line, "held ", 5) == 0)
+		return handover_held_line(ho, line + 5);
 	return -1;
 }
 

@@ -11,6 +11,7 @@
  *	startdir PATH			cwd at the very first start
  *	pidfile FD PATH			locked pidfile
  *	listen FD stream|datagram ADDRESS   ADDRESS as in the log (la_text)
+ *	held FD PID			the listener FD is wait child PID's
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
  *
  * The last field of each line runs to its end, so paths and service
@@ -37,6 +38,7 @@ struct inherited_listener {
 	int			 il_socktype;
 	int			 il_v6only;	/* IPV6_V6ONLY of an IPv6 socket */
 	int			 il_ours;	/* from a reload, not from systemd */
+	pid_t			 il_held;	/* the wait child serving on it */
 	struct sockaddr_storage	 il_sa;
 	socklen_t		 il_salen;
 };
@@ -75,6 +77,7 @@ void handover_free(struct handover *ho);
  */
 int handover_create(const char *startdir, int pidfd, const char *pidfile);
 int handover_add_listener(int memfd, int fd, int socktype, const char *text);
+int handover_add_held(int memfd, int fd, pid_t pid);
 int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service);
 

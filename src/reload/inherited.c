@@ -111,7 +111,7 @@ inherited_same_address(const struct inherited_listener *il,
 
 int
 inherited_take_listener(struct handover *ho, int socktype,
-    const struct listen_addr *la, int *ours)
+    const struct listen_addr *la, int *ours, pid_t *held)
 {
 	size_t i;
 	int fd;
@@ -124,6 +124,7 @@ inherited_take_listener(struct handover *ho, int socktype,
 			fd = il->il_fd;
 			il->il_fd = -1;
 			*ours = il->il_ours;
+			*held = il->il_held;
 			return fd;
 		}
 	}

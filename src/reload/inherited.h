@@ -6,6 +6,7 @@
 #define SPAWND_RELOAD_INHERITED_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 struct handover;
 struct listen_addr;
@@ -26,10 +27,11 @@ int inherited_activation(struct handover *ho, char *err, size_t errlen);
 /*
  * Take the inherited listener bound to la with socktype, or return -1.
  * The caller owns the returned fd; *ours says whether a reload of ours
- * passed it (else systemd did).
+ * passed it (else systemd did), *held which wait child of the image
+ * before us still serves on it (0: none).
  */
 int inherited_take_listener(struct handover *ho, int socktype,
-    const struct listen_addr *la, int *ours);
+    const struct listen_addr *la, int *ours, pid_t *held);
 
 /*
  * Close every listener nobody took; the socket files of our own Unix

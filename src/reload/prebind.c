@@ -119,10 +119,14 @@ prebind_swap(struct server *srv, struct prebound *pb, size_t n,
 			continue;
 		li = &srv->srv_listeners[pb[i].pb_replaces];
 		if (li->li_fd != -1) {
-			/* Who is queued already is served, not reset. */
-			if (li->li_socktype == SOCK_STREAM)
+			/*
+			 * Who is queued already is served, not reset; a
+			 * wait service's clients are its program's.
+			 */
+			if (!srv->srv_conf->cf_services[li->li_svc].sc_wait &&
+			    li->li_socktype == SOCK_STREAM)
 				spawn_accept(srv, li);
-			else
+			else if (!srv->srv_conf->cf_services[li->li_svc].sc_wait)
 				dgram_answer(srv, li);
 			(void)close(li->li_fd);
 			li->li_fd = -1;

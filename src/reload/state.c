@@ -72,8 +72,11 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 	for (i = 0; i < srv->srv_nlisteners; i++) {
 		const struct listener *li = &srv->srv_listeners[i];
 
-		if (li->li_fd != -1 && handover_add_listener(memfd, li->li_fd,
-		    li->li_socktype, li->li_addr->la_text) == -1)
+		if (li->li_fd == -1)
+			continue;
+		if (handover_add_listener(memfd, li->li_fd, li->li_socktype,
+		    li->li_addr->la_text) == -1 || (li->li_held != 0 &&
+		    handover_add_held(memfd, li->li_fd, li->li_held) == -1))
 			return -1;
 	}
 	for (i = 0; i < npb; i++)

@@ -11,70 +11,29 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "child/privileges.h"
+#include "child/program.h"
 #include "config/config.h"
 #include "services/cookie.h"
 #include "services/cookie_command.h"
 #include "services/fortune_file.h"
 #include "services/fortune_random.h"
 
-/*
- * Children open the fortune file and run the command after dropping
- * privileges, so a file only root can read would pass a check made as
- * root and then fail every client.  When that drop will happen, try
- * access(2) as the service's user, in a throwaway child.  Returns 0,
- * or -1 with a message (a child that cannot even switch users proves
- * nothing: the core refuses to serve then anyway).
- */
-static int
-cookie_check_as_user(const struct svc_conf *sc, const char *what,
-    const char *path, int mode, char *err, size_t errlen)
-{
-	int status, e;
-	pid_t pid, r;
-
-	if (geteuid() != 0 || sc->sc_uid == 0)
-		return 0;
-	if ((pid = fork()) == -1) {
-		snprintf(err, errlen, "checking %s %s as user %s: fork: %s",
-		    what, path, sc->sc_user ? sc->sc_user : "?",
-		    strerror(errno));
-		return -1;
-	}
-	if (pid == 0) {
-		if ((sc->sc_user != NULL ? initgroups(sc->sc_user, sc->sc_gid) :
-		    setgroups(1, &sc->sc_gid)) == -1 ||
-		    setgid(sc->sc_gid) == -1 || setuid(sc->sc_uid) == -1)
-			_exit(255);
-		_exit(access(path, mode) == 0 ? 0 : (errno & 0x7f));
-	}
-	do
-		r = waitpid(pid, &status, 0);
-	while (r == -1 && errno == EINTR);
-	if (r != pid || !WIFEXITED(status) || WEXITSTATUS(status) == 0 ||
-	    WEXITSTATUS(status) == 255)
-		return 0;
-	e = WEXITSTATUS(status);
-	snprintf(err, errlen, "%s %s is not %s by user %s: %s", what, path,
-	    mode == X_OK ? "executable" : "readable",
-	    sc->sc_user ? sc->sc_user : "?", strerror(e));
-	return -1;
-}
-
 static int
 cookie_check_command(const struct svc_conf *sc, char *err, size_t errlen)
 {
 	const char *cmd = sc->sc_fortune_command;
-	char *argv[COOKIE_CMD_ARGS + 1], *buf;
+	char *argv[PROGRAM_ARGS + 1], *buf;
 	int argc, rc = -1;
 
 	if ((buf = strdup(cmd)) == NULL) {
 		snprintf(err, errlen, "fortune_command: %s", strerror(errno));
 		return -1;
 	}
-	argc = cookie_command_split(buf, argv);
+	argc = program_split(buf, argv);
 	if (argc == -1)
 		snprintf(err, errlen, "fortune_command: more than %d words",
-		    COOKIE_CMD_ARGS);
+		    PROGRAM_ARGS);
 	else if (argc == 0 || argv[0][0] != '/')
 		snprintf(err, errlen, "fortune_command \"%s\": the program "
 		    "must be an absolute path", cmd);
@@ -82,7 +41,7 @@ cookie_check_command(const struct svc_conf *sc, char *err, size_t errlen)
 		snprintf(err, errlen, "fortune_command %s: %s", argv[0],
 		    strerror(errno));
 	else
-		rc = cookie_check_as_user(sc, "fortune_command", argv[0],
+		rc = privileges_check_access(sc, "fortune_command", argv[0],
 		    X_OK, err, errlen);
 	free(buf);
 	return rc;
@@ -119,7 +78,7 @@ cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 		snprintf(err, errlen, "fortune file %s holds no cookie of at "
 		    "most %d bytes for datagram replies", sc->sc_fortune_file,
 		    FORTUNE_DGRAM_MAX);
-	else if (n > 0 && cookie_check_as_user(sc, "fortune file",
+	else if (n > 0 && privileges_check_access(sc, "fortune file",
 	    sc->sc_fortune_file, R_OK, err, errlen) == 0) {
 		sc->sc_data = fs;
 		return 0;

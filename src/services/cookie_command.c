@@ -14,36 +14,14 @@
 #include <unistd.h>
 
 #include "base/netio.h"
-#include "child/exec_env.h"
+#include "child/program.h"
 #include "services/cookie_command.h"
-
-/*
- * Split cmd on spaces and tabs into argv (at most COOKIE_CMD_ARGS
- * words, NULL-terminated), in place in buf.  Returns the word count, or
- * -1 if there are too many.
- */
-int
-cookie_command_split(char *buf, char **argv)
-{
-	char *word, *save = NULL;
-	int argc = 0;
-
-	for (word = strtok_r(buf, " \t", &save); word != NULL;
-	    word = strtok_r(NULL, " \t", &save)) {
-		if (argc == COOKIE_CMD_ARGS)
-			return -1;
-		argv[argc++] = word;
-	}
-	argv[argc] = NULL;
-	return argc;
-}
 
 /* In the program's process: stdout to the pipe, then exec. */
 static void __attribute__((noreturn))
 cookie_exec(char **argv, int out, pid_t parent)
 {
-	char *envp[EXEC_ENV_MAX];
-	sigset_t none;
+	char *envp[PROGRAM_ENV_MAX];
 	int null;
 
 	/*
@@ -54,9 +32,8 @@ cookie_exec(char **argv, int out, pid_t parent)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) == -1 || getppid() != parent)
 		_exit(127);
 	/* Ours ignores SIGPIPE; the program should die if we stop reading. */
-	signal(SIGPIPE, SIG_DFL);
-	sigemptyset(&none);
-	sigprocmask(SIG_SETMASK, &none, NULL);
+	if (program_signals() == -1)
+		_exit(127);
 	if ((null = open("/dev/null", O_RDONLY)) != -1 && null != 0) {
 		dup2(null, 0);
 		close(null);
@@ -64,7 +41,7 @@ cookie_exec(char **argv, int out, pid_t parent)
 	if (dup2(out, 1) == -1)
 		_exit(127);
 	/* The client socket and the pipe's read end are close-on-exec. */
-	exec_env_minimal(envp);
+	program_env_minimal(envp);
 	execve(argv[0], argv, envp);
 	_exit(127);
 }
@@ -140,7 +117,7 @@ cookie_spawn(char **argv, pid_t *pidp, char *err, size_t errlen)
 char *
 cookie_command_run(const char *cmd, size_t *lenp, char *err, size_t errlen)
 {
-	char *argv[COOKIE_CMD_ARGS + 1], *words, *out;
+	char *argv[PROGRAM_ARGS + 1], *words, *out;
 	ssize_t len = -1;
 	int fd, status;
 	pid_t pid;
@@ -149,7 +126,7 @@ cookie_command_run(const char *cmd, size_t *lenp, char *err, size_t errlen)
 	out = malloc(COOKIE_CMD_MAX + 3);	/* room for "\n" and NUL */
 	if (words == NULL || out == NULL)
 		snprintf(err, errlen, "fortune_command: %s", strerror(errno));
-	else if (cookie_command_split(words, argv) < 1)
+	else if (program_split(words, argv) < 1)
 		snprintf(err, errlen, "fortune_command is empty");
 	else if ((fd = cookie_spawn(argv, &pid, err, errlen)) != -1) {
 		len = cookie_collect(fd, out, COOKIE_CMD_MAX,

@@ -13,14 +13,6 @@
 #define COOKIE_CMD_MAX		(64 * 1024)
 /* How long fortune_command may take before it is killed. */
 #define COOKIE_CMD_TIMEOUT	10	/* seconds */
-#define COOKIE_CMD_ARGS		32
-
-/*
- * Split a command on spaces and tabs into argv (at most COOKIE_CMD_ARGS
- * words, NULL-terminated), in place in buf.  No shell, no quoting.
- * Returns the word count, or -1 if there are too many.
- */
-int cookie_command_split(char *buf, char **argv);
 
 /*
  * Run cmd and return its output (malloc'd, NUL-terminated, ending in

@@ -46,6 +46,14 @@ struct service {
 	 */
 	size_t		(*sv_reply)(const struct svc_conf *sc, char *buf, size_t cap);
 
+	/*
+	 * Optional, for wait = true (inetd's wait services): serve on the
+	 * listening socket fd itself, in a child that has already dropped
+	 * privileges; the parent watches the socket again once the child
+	 * has exited.  Returns the child's exit status.
+	 */
+	int		(*sv_wait)(int fd, const struct svc_conf *sc);
+
 	int		 sv_fork_default; /* "fork" when the config says nothing */
 	int		 sv_datagram;	/* listen_datagram allowed */
 	/*

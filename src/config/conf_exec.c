@@ -1,0 +1,129 @@
+/*
+ * exec, env, wait and rlimit_*.  exec, env and wait belong to type exec
+ * only; the resource limits apply to every child of any type.  That the
+ * program exists and the service's user may run it is the exec type's
+ * own check (services/exec.c), made with the rest of the section sound.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "config/conf_diag.h"
+#include "config/conf_exec.h"
+#include "config/conf_value.h"
+#include "config/config.h"
+#include "services/service.h"
+
+/* The client's variables (DESIGN section 14): set by spawnd, never by env. */
+static const char *const conf_ucspi_names[] = {
+	"PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT",
+	"TCPREMOTEHOST", "UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID",
+	"PROXYREMOTEIP",
+};
+
+/* "NAME=VALUE" with a shell-style NAME; NULL if fine, else why not. */
+static const char *
+conf_env_bad(const char *entry)
+{
+	const char *eq = strchr(entry, '=');
+	size_t len, i;
+
+	if (eq == NULL || eq == entry)
+		return "not NAME=VALUE";
+	len = (size_t)(eq - entry);
+	if (isdigit((unsigned char)entry[0]))
+		return "a name cannot start with a digit";
+	for (i = 0; i < len; i++)
+		if (!isalnum((unsigned char)entry[i]) && entry[i] != '_')
+			return "a name is letters, digits and _";
+	for (i = 0; i < sizeof(conf_ucspi_names) / sizeof(*conf_ucspi_names);
+	    i++)
+		if (strlen(conf_ucspi_names[i]) == len &&
+		    strncmp(entry, conf_ucspi_names[i], len) == 0)
+			return "spawnd sets this variable for each client";
+	return NULL;
+}
+
+static void
+conf_exec_env(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
+    const char *who)
+{
+	unsigned i, n = cfg_size(sec, "env");
+	const char *why;
+
+	if (n == 0)
+		return;
+	if (n > CONF_MAX_ENV) {
+		conf_error(cx, conf_line(cx, sec, "env", 0, sc->sc_line),
+		    "%senv: more than %d entries", who, CONF_MAX_ENV);
+		return;
+	}
+	if ((sc->sc_env = calloc(n, sizeof(*sc->sc_env))) == NULL) {
+		conf_error(cx, sc->sc_line, "%s", strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char *entry = cfg_getnstr(sec, "env", i);
+		unsigned line = conf_line(cx, sec, "env", i, sc->sc_line);
+
+		if ((why = conf_env_bad(entry)) != NULL)
+			conf_error(cx, line, "%senv \"%s\": %s", who, entry, why);
+		else if ((sc->sc_env[sc->sc_nenv] = conf_strdup(cx, entry,
+		    line)) != NULL)
+			sc->sc_nenv++;
+	}
+}
+
+/* An option only type exec takes, set on another type. */
+static void
+conf_exec_only(struct conf_ctx *cx, cfg_t *sec, const struct svc_conf *sc,
+    const char *name, const char *who)
+{
+	if (cfg_size(sec, name) > 0)
+		conf_error(cx, conf_line(cx, sec, name, 0, sc->sc_line),
+		    "%s%s: only for type exec", who, name);
+}
+
+static void
+conf_exec_limits(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
+    const char *who)
+{
+	sc->sc_rlimit_cpu = conf_uint(cx, sec, "rlimit_cpu", 0,
+	    CONF_MAX_RLIMIT_CPU, sc->sc_line, who);
+	sc->sc_rlimit_nofile = conf_uint(cx, sec, "rlimit_nofile", 0,
+	    CONF_MAX_RLIMIT_NOFILE, sc->sc_line, who);
+	/* Fewer than 0-2 plus what the dynamic loader opens cannot exec. */
+	if (sc->sc_rlimit_nofile > 0 && sc->sc_rlimit_nofile < 8)
+		conf_error(cx, conf_line(cx, sec, "rlimit_nofile", 0,
+		    sc->sc_line), "%srlimit_nofile = %u: 0 or at least 8",
+		    who, sc->sc_rlimit_nofile);
+	sc->sc_rlimit_as = conf_ulong(cx, sec, "rlimit_as", 0,
+	    CONF_MAX_RLIMIT_AS, sc->sc_line, who);
+	if (sc->sc_rlimit_as > 0 && sc->sc_rlimit_as < CONF_MIN_RLIMIT_AS)
+		conf_error(cx, conf_line(cx, sec, "rlimit_as", 0, sc->sc_line),
+		    "%srlimit_as = %lu: 0 or at least %lu bytes", who,
+		    sc->sc_rlimit_as, CONF_MIN_RLIMIT_AS);
+}
+
+void
+conf_exec(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
+    const char *who)
+{
+	const char *cmd = cfg_getstr(sec, "exec");
+
+	conf_exec_limits(cx, sec, sc, who);
+	if (sc->sc_type == NULL)
+		return;		/* its error is reported */
+	if (strcmp(sc->sc_type->sv_type, "exec") != 0) {
+		conf_exec_only(cx, sec, sc, "exec", who);
+		conf_exec_only(cx, sec, sc, "env", who);
+		conf_exec_only(cx, sec, sc, "wait", who);
+		return;
+	}
+	if (cmd != NULL)
+		sc->sc_exec = conf_strdup(cx, cmd, conf_line(cx, sec, "exec", 0,
+		    sc->sc_line));
+	conf_exec_env(cx, sec, sc, who);
+	sc->sc_wait = cfg_size(sec, "wait") > 0 && cfg_getbool(sec, "wait");
+}

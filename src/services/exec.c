@@ -1,0 +1,201 @@
+/*
+ * exec: run a program per connection with the client on its stdin and
+ * stdout, as inetd, xinetd and tcpserver do (DESIGN section 14).  The
+ * command line is split on blanks when the configuration is loaded (no
+ * shell); the child, already unprivileged and within the service's
+ * resource limits, puts the client socket on fds 0 and 1, keeps fd 2
+ * (the daemon's stderr: the terminal or the journal under -f and
+ * systemd, /dev/null when daemonized), closes everything else and
+ * executes the program with the UCSPI variables of its client, a fixed
+ * PATH and the service's env -- nothing else of the daemon's own.
+ *
+ * With wait = true (inetd's wait services, such as in.tftpd) the child
+ * gets the listening socket itself on fds 0 and 1, and the parent
+ * watches that socket again only once the child has exited.
+ *
+ * idle_timeout is the total time the child may live, as for the other
+ * services without an idle clock of their own: the alarm survives the
+ * exec, and a program that outstays it is ended by SIGALRM.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/fd.h"
+#include "base/log.h"
+#include "child/privileges.h"
+#include "child/program.h"
+#include "config/config.h"
+#include "services/exec_ucspi.h"
+#include "services/service.h"
+
+/* What exec_check prepared: the split command line. */
+struct exec_prog {
+	char	*ep_words;			/* the copy argv points into */
+	char	*ep_argv[PROGRAM_ARGS + 1];
+};
+
+/* PATH, the client's variables, env, the closing NULL. */
+#define EXEC_ENV_SLOTS	(1 + UCSPI_VARS_MAX + CONF_MAX_ENV + 1)
+
+static int
+exec_check_program(struct svc_conf *sc, struct exec_prog *ep, char *err,
+    size_t errlen)
+{
+	int argc;
+
+	if (sc->sc_exec == NULL) {
+		snprintf(err, errlen, "type exec needs exec = \"PROGRAM "
+		    "ARGS...\"");
+		return -1;
+	}
+	if ((ep->ep_words = strdup(sc->sc_exec)) == NULL) {
+		snprintf(err, errlen, "exec: %s", strerror(errno));
+		return -1;
+	}
+	if ((argc = program_split(ep->ep_words, ep->ep_argv)) == -1) {
+		snprintf(err, errlen, "exec: more than %d words", PROGRAM_ARGS);
+		return -1;
+	}
+	if (argc == 0 || ep->ep_argv[0][0] != '/') {
+		snprintf(err, errlen, "exec \"%s\": the program must be an "
+		    "absolute path", sc->sc_exec);
+		return -1;
+	}
+	if (access(ep->ep_argv[0], X_OK) == -1) {
+		snprintf(err, errlen, "exec %s: %s", ep->ep_argv[0],
+		    strerror(errno));
+		return -1;
+	}
+	return privileges_check_access(sc, "exec", ep->ep_argv[0], X_OK, err,
+	    errlen);
+}
+
+/* What wait = true and datagrams allow. */
+static int
+exec_check_wait(const struct svc_conf *sc, char *err, size_t errlen)
+{
+	if (sc->sc_ndgram > 0 && !sc->sc_wait) {
+		snprintf(err, errlen, "listen_datagram needs wait = true: "
+		    "the program reads the datagrams itself");
+		return -1;
+	}
+	if (sc->sc_wait && (sc->sc_nallow > 0 || sc->sc_ndeny > 0 ||
+	    sc->sc_per_source > 0 || sc->sc_rate > 0)) {
+		snprintf(err, errlen, "wait = true: allow, deny, per_source "
+		    "and rate cannot apply, the program receives its clients "
+		    "itself");
+		return -1;
+	}
+	return 0;
+}
+
+static void
+exec_release(struct svc_conf *sc)
+{
+	struct exec_prog *ep = sc->sc_data;
+
+	if (ep != NULL)
+		free(ep->ep_words);
+	free(ep);
+	sc->sc_data = NULL;
+}
+
+static int
+exec_check(struct svc_conf *sc, const struct config *cf, char *err,
+    size_t errlen)
+{
+	struct exec_prog *ep;
+
+	(void)cf;
+	if (exec_check_wait(sc, err, errlen) == -1)
+		return -1;
+	if ((ep = calloc(1, sizeof(*ep))) == NULL) {
+		snprintf(err, errlen, "%s", strerror(errno));
+		return -1;
+	}
+	sc->sc_data = ep;
+	if (exec_check_program(sc, ep, err, errlen) == -1) {
+		exec_release(sc);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * Put fd on 0 and 1, close the rest but 2, and execute the program with
+ * envp (the client's variables, or none) completed by PATH and env.
+ * Returns only on failure, with the exit status for the child.
+ */
+static int
+exec_run(const struct svc_conf *sc, int fd, char *const *vars)
+{
+	const struct exec_prog *ep = sc->sc_data;
+	static char path[] = "PATH=" PROGRAM_PATH;
+	char *envp[EXEC_ENV_SLOTS];
+	size_t n = 0, i;
+	int own_path = 0;
+
+	for (i = 0; i < sc->sc_nenv; i++)
+		own_path |= strncmp(sc->sc_env[i], "PATH=", 5) == 0;
+	if (!own_path)
+		envp[n++] = path;
+	for (i = 0; vars != NULL && vars[i] != NULL; i++)
+		envp[n++] = vars[i];
+	for (i = 0; i < sc->sc_nenv; i++)
+		envp[n++] = sc->sc_env[i];
+	envp[n] = NULL;
+	if (dup2(fd, STDIN_FILENO) == -1 || dup2(fd, STDOUT_FILENO) == -1) {
+		log_warn("%s: dup2", sc->sc_name);
+		return 1;
+	}
+	/* Before the fds go: the syslog socket is reopened if we log. */
+	log_child_init();
+	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1 ||
+	    program_signals() == -1) {
+		log_warn("%s: preparing to run %s", sc->sc_name, ep->ep_argv[0]);
+		return 1;
+	}
+	execve(ep->ep_argv[0], ep->ep_argv, envp);
+	log_warn("%s: exec %s", sc->sc_name, ep->ep_argv[0]);
+	return 127;
+}
+
+static int
+exec_stream(int fd, const struct svc_client *cl)
+{
+	struct ucspi_env ue;
+
+	if (ucspi_env(&ue, cl, fd) == -1) {
+		log_warn("%s: the client's variables", cl->cl_svc->sc_name);
+		return 1;
+	}
+	return exec_run(cl->cl_svc, fd, ue.ue_vars);
+}
+
+/*
+ * The listening socket is the parent's too (one open file): it is made
+ * blocking for the program, as inetd passes it, and non-blocking again
+ * by the parent before it watches the socket again.
+ */
+static int
+exec_wait(int fd, const struct svc_conf *sc)
+{
+	if (fd_set_blocking(fd) == -1) {
+		log_warn("%s: making the socket blocking", sc->sc_name);
+		return 1;
+	}
+	return exec_run(sc, fd, NULL);
+}
+
+const struct service svc_exec = {
+	.sv_type = "exec",
+	.sv_stream = exec_stream,
+	.sv_wait = exec_wait,
+	.sv_fork_default = 1,
+	.sv_datagram = 1,
+	.sv_check = exec_check,
+	.sv_release = exec_release,
+};

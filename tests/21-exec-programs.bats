@@ -1,0 +1,147 @@
+#!/usr/bin/env bats
+# spawnd as an inetd (DESIGN section 14) with real programs and their
+# real clients, from Debian's packages, on loopback: git daemon --inetd
+# and git clone; in.tftpd (tftpd-hpa) as a datagram wait service and tftp
+# (tftp-hpa); rsync --daemon in inetd mode and an rsync:// listing; and
+# wait = true on a stream socket, across a reload.
+
+load helpers
+load services
+
+setup() {
+	svc_setup
+	PORT=$(free_port)
+}
+
+teardown() { svc_teardown; }
+
+need() {
+	local p
+	for p in "$@"; do
+		command -v "$p" >/dev/null || skip "$p is not installed"
+	done
+}
+
+# one_service NAME LINES...: a config with one exec service NAME.
+one_service() {
+	local name=$1 line
+	shift
+	{
+		svc_globals
+		printf 'service %s {\n\ttype = "exec"\n' "$name"
+		for line in "$@"; do printf '\t%s\n' "$line"; done
+		printf '}\n'
+	} | write_config
+}
+
+@test "git daemon --inetd: git clone git://127.0.0.1:PORT/repo gets the very commit" {
+	need git
+	local src=$SVC_DIR/git/repo.git work=$BATS_TEST_TMPDIR/work head
+	git init -q "$work"
+	printf 'served by spawnd\n' >"$work/README"
+	git -C "$work" add README
+	git -C "$work" -c user.name=t -c user.email=t@localhost commit -qm one
+	git clone -q --bare "$work" "$src"
+	chmod -R a+rX "$SVC_DIR/git"
+	head=$(git -C "$work" rev-parse HEAD)
+	# The repository is not the service user's: safe.directory says so.
+	one_service git "exec = \"$(command -v git) -c safe.directory=* daemon --inetd --export-all --base-path=$SVC_DIR/git\"" \
+	    "listen_stream = {\"127.0.0.1:$PORT\"}"
+	start_spawnd -c "$SPAWND_CONF"
+	HOME=$BATS_TEST_TMPDIR timeout 60 git clone -q "git://127.0.0.1:$PORT/repo.git" \
+	    "$BATS_TEST_TMPDIR/clone" || fail "git clone failed" "$(cat "$SPAWND_LOG")"
+	[[ $(git -C "$BATS_TEST_TMPDIR/clone" rev-parse HEAD) == "$head" ]] ||
+	    fail "the clone's HEAD is not $head"
+	assert_bytes "$BATS_TEST_TMPDIR/clone/README" 'served by spawnd\n'
+	wait_for_log "connection from 127\.0\.0\.1 \[127\.0\.0\.1\] at port [0-9]+ on git$"
+	wait_for_log "reaped [0-9]+ \(git\)$"
+}
+
+@test "in.tftpd as a datagram wait service: tftp gets a file byte-exact, twice, and again across a reload" {
+	need in.tftpd tftp
+	(( EUID == 0 )) || skip "in.tftpd -s chroots: needs root"
+	mkdir -p "$SVC_DIR/tftp"
+	head -c 300000 /dev/urandom >"$SVC_DIR/tftp/blob"
+	chmod -R a+rX "$SVC_DIR/tftp"
+	# As in inetd.conf: root starts it, it chroots and becomes nobody.
+	# -t 2: it waits 2 s for more requests, then exits; we watch again.
+	one_service tftp 'user = "root"' 'group = "root"' 'wait = true' \
+	    "exec = \"$(command -v in.tftpd) -s -t 2 $SVC_DIR/tftp\"" \
+	    "listen_datagram = {\"127.0.0.1:$PORT\"}"
+	start_spawnd -c "$SPAWND_CONF"
+	local i
+	for i in 1 2; do
+		rm -f "$BATS_TEST_TMPDIR/got"
+		(cd "$BATS_TEST_TMPDIR" && timeout 30 tftp -m binary 127.0.0.1 "$PORT" \
+		    -c get blob got) || fail "tftp get $i failed" "$(cat "$SPAWND_LOG")"
+		cmp "$SVC_DIR/tftp/blob" "$BATS_TEST_TMPDIR/got" ||
+		    fail "get $i: the file differs"
+	done
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "spawnd .* reloaded with "
+	rm -f "$BATS_TEST_TMPDIR/got"
+	(cd "$BATS_TEST_TMPDIR" && timeout 30 tftp -m binary 127.0.0.1 "$PORT" \
+	    -c get blob got) || fail "tftp get after the reload failed" "$(cat "$SPAWND_LOG")"
+	cmp "$SVC_DIR/tftp/blob" "$BATS_TEST_TMPDIR/got" ||
+	    fail "after the reload: the file differs"
+	wait_for_log "reaped [0-9]+ \(tftp\)$"
+}
+
+@test "rsync --daemon in inetd mode: rsync:// lists the module and copies a file byte-exact" {
+	need rsync
+	mkdir -p "$SVC_DIR/share"
+	head -c 100000 /dev/urandom >"$SVC_DIR/share/data"
+	chmod -R a+rX "$SVC_DIR/share"
+	printf 'use chroot = no\nlog file = /dev/null\n[share]\n\tpath = %s\n\tcomment = spawnd test\n\tread only = yes\n' \
+	    "$SVC_DIR/share" >"$SVC_DIR/rsyncd.conf"
+	chmod 644 "$SVC_DIR/rsyncd.conf"
+	one_service rsync "exec = \"$(command -v rsync) --daemon --config=$SVC_DIR/rsyncd.conf\"" \
+	    "listen_stream = {\"127.0.0.1:$PORT\"}"
+	start_spawnd -c "$SPAWND_CONF"
+	run timeout 30 rsync "rsync://127.0.0.1:$PORT/"
+	assert_status 0
+	[[ $output =~ ^share[[:space:]]+spawnd\ test$ ]] || fail "listing:" "$output"
+	timeout 30 rsync "rsync://127.0.0.1:$PORT/share/data" "$BATS_TEST_TMPDIR/data" ||
+	    fail "rsync copy failed" "$(cat "$SPAWND_LOG")"
+	cmp "$SVC_DIR/share/data" "$BATS_TEST_TMPDIR/data" || fail "the copy differs"
+}
+
+@test "wait = true on a stream socket: one child accepts clients itself; a reload adopts it and does not watch its socket" {
+	# Accepts three clients on fd 0, tells each its PID, then exits.
+	cat >"$SVC_DIR/acceptor" <<-'PY'
+	#!/usr/bin/python3
+	import os, socket
+	s = socket.socket(fileno=0)
+	for _ in range(3):
+	    c, _ = s.accept()
+	    c.sendall(b'pid %d\n' % os.getpid())
+	    c.close()
+	PY
+	chmod 755 "$SVC_DIR/acceptor"
+	one_service acceptor 'wait = true' "exec = \"$SVC_DIR/acceptor\"" \
+	    "listen_stream = {\"127.0.0.1:$PORT\"}"
+	start_spawnd -c "$SPAWND_CONF"
+	local first second third fourth
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/1"
+	first=$(<"$BATS_TEST_TMPDIR/1")
+	[[ $first =~ ^pid\ [0-9]+$ ]] || fail "first reply: $first"
+	wait_for_log "begat ${first#pid } for acceptor$"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "spawnd .* reloaded with "
+	# The new image leaves the socket to the child it adopted.
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/2"
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/3"
+	second=$(<"$BATS_TEST_TMPDIR/2") third=$(<"$BATS_TEST_TMPDIR/3")
+	[[ $second == "$first" && $third == "$first" ]] ||
+	    fail "the adopted child did not serve: $first / $second / $third" "$(cat "$SPAWND_LOG")"
+	wait_for_log "reaped ${first#pid } \(acceptor\)$"
+	# Gone: the new image watches the socket again and starts another.
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/4"
+	fourth=$(<"$BATS_TEST_TMPDIR/4")
+	[[ $fourth =~ ^pid\ [0-9]+$ && $fourth != "$first" ]] ||
+	    fail "fourth reply: $fourth (first: $first)"
+	(( $(log_count "begat [0-9]+ for acceptor$") == 2 )) ||
+	    fail "expected two children in all:" "$(grep begat "$SPAWND_LOG")"
+	[[ $(log_count "connection from") -eq 0 ]] ||
+	    fail "a wait service's clients are the program's, not logged by spawnd"
+}
