@@ -172,7 +172,7 @@ report_has() {
 	wait_for_log "connection from .* on spin$"
 	# Another client is served as usual (and spins, and dies the same).
 	timeout 20 nc -N 127.0.0.1 "$PORT" </dev/null >/dev/null
-	(( $(log_count "reaped [0-9]+ \(spin\) killed by signal 24$") >= 1 ))
+	wait_for_log "reaped [0-9]+ \(spin\) killed by signal 24$" 2
 }
 
 @test "rlimit_as: a program that allocates past it fails (exit 1, MemoryError); without the limit it succeeds" {
@@ -216,20 +216,25 @@ report_has() {
 }
 
 @test "spawnd -t checks exec services: FILE:LINE and exit 78 for each mistake" {
-	local bad
-	for bad in 'exec = "relative/prog"|must be an absolute path' \
-	    'exec = "/nonexistent/prog"|No such file' \
-	    'exec = "/etc/passwd"|Permission denied' \
-	    'exec = ""|absolute path' \
-	    'env = {"NOEQUALS"}|not NAME=VALUE' \
-	    'env = {"1X=y"}|cannot start with a digit' \
-	    'env = {"PROTO=UDP"}|sets this variable' \
-	    'env = {"TCPREMOTEIP=1.2.3.4"}|sets this variable' \
-	    'rlimit_cpu = 100000|must be from 0 to 86400' \
-	    'rlimit_as = 4096|at least 1048576' \
-	    'rlimit_nofile = 3|0 or at least 8' \
-	    'listen_datagram = {"127.0.0.1:9"}|needs wait = true' \
-	    'wait = true allow = {"127.0.0.1"}|wait = true: allow, deny, per_source and rate'; do
+	local bad where
+	# OPTION LINE|MESSAGE|where: "option" (its own line) or "section"
+	# (what the type checks on disk is reported at the section).
+	for bad in 'exec = "relative/prog"|must be an absolute path|option' \
+	    'exec = "/nonexistent/prog"|No such file|section' \
+	    'exec = "/etc/passwd"|Permission denied|section' \
+	    'exec = "/usr/bin"|not a regular file|section' \
+	    'exec = ""|absolute path|option' \
+	    "exec = \"/bin/cat$(printf ' x%.0s' {1..32})\"|more than 32 words|option" \
+	    'env = {"NOEQUALS"}|not NAME=VALUE|option' \
+	    'env = {"1X=y"}|cannot start with a digit|option' \
+	    'env = {"PROTO=UDP"}|sets this variable|option' \
+	    'env = {"TCPREMOTEIP=1.2.3.4"}|sets this variable|option' \
+	    'env = {"A=1", "A=2"}|the same name twice|option' \
+	    'rlimit_cpu = 100000|must be from 0 to 86400|option' \
+	    'rlimit_as = 4096|at least 1048576|option' \
+	    'rlimit_nofile = 3|0 or at least 8|option' \
+	    'listen_datagram = {"127.0.0.1:9"}|needs wait = true|option' \
+	    'wait = true allow = {"127.0.0.1"}|wait = true: allow, deny, per_source and rate|option'; do
 		{
 			svc_globals
 			printf 'service x {\n\ttype = "exec"\n'
@@ -238,8 +243,10 @@ report_has() {
 			printf '\t%s\n' "${bad%%|*}"
 			printf '}\n'
 		} | write_config
-		expect_error "${bad#*|}" "$(line_of 'service x')" "$(line_of "${bad%% *}")" ||
-		    return 1
+		where=$(line_of "${bad%% *} =")
+		[[ ${bad##*|} == option ]] || where=$(line_of 'service x')
+		bad=${bad%|*}
+		expect_error "${bad#*|}" "$where" || return 1
 	done
 	{
 		svc_globals

@@ -145,3 +145,55 @@ one_service() {
 	[[ $(log_count "connection from") -eq 0 ]] ||
 	    fail "a wait service's clients are the program's, not logged by spawnd"
 }
+
+@test "wait = true on a datagram socket (no root needed): one child answers, the socket is watched again after it" {
+	# Answers two datagrams on fd 0 with its PID, then exits.
+	cat >"$SVC_DIR/udpwait" <<-'PY'
+	#!/usr/bin/python3
+	import os, socket
+	s = socket.socket(fileno=0)
+	for _ in range(2):
+	    data, peer = s.recvfrom(512)
+	    s.sendto(b'pid %d\n' % os.getpid(), peer)
+	PY
+	chmod 755 "$SVC_DIR/udpwait"
+	one_service udpwait 'wait = true' "exec = \"$SVC_DIR/udpwait\"" \
+	    "listen_datagram = {\"127.0.0.1:$PORT\"}"
+	start_spawnd -c "$SPAWND_CONF"
+	local i got=()
+	for i in 1 2 3; do
+		udp_ask 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/r$i"
+		got+=("$(<"$BATS_TEST_TMPDIR/r$i")")
+		[[ ${got[-1]} =~ ^pid\ [0-9]+$ ]] || fail "reply $i: '${got[-1]}'" "$(cat "$SPAWND_LOG")"
+		(( i == 2 )) && wait_for_log "reaped ${got[0]#pid } \(udpwait\)$"
+	done
+	[[ ${got[0]} == "${got[1]}" && ${got[2]} != "${got[0]}" ]] ||
+	    fail "expected one child for two datagrams, another for the third: ${got[*]}"
+	(( $(log_count "begat [0-9]+ for udpwait$") == 2 )) ||
+	    fail "children:" "$(grep begat "$SPAWND_LOG")"
+}
+
+@test "a wait child that fails without taking its datagram is not forked again and again: paused, retried each second" {
+	printf '#!/bin/sh\nexit 3\n' >"$SVC_DIR/fails"
+	chmod 755 "$SVC_DIR/fails"
+	one_service fails 'wait = true' "exec = \"$SVC_DIR/fails\"" \
+	    "listen_datagram = {\"127.0.0.1:$PORT\"}"
+	start_spawnd -c "$SPAWND_CONF"
+	# The datagram stays queued: every child finds it and fails.
+	python3 -c 'import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", int(sys.argv[1])))' "$PORT"
+	wait_for_log "reaped [0-9]+ \(fails\) with exit 3$" 3
+	wait_for_log "its wait child failed; watching it again in a second$"
+	# Three more children take at least two seconds (one a second); a
+	# tight loop would fork them within milliseconds.  A slow machine
+	# only makes it longer.
+	local t0 start took
+	t0=$(log_count "begat [0-9]+ for fails$")
+	start=${EPOCHREALTIME/./}
+	wait_for_log "begat [0-9]+ for fails$" $((t0 + 3)) 20
+	took=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
+	(( took >= 1900 )) || fail "3 children in $took ms: not paused"
+	# Said once, not once per child.
+	(( $(log_count "its wait child failed") == 1 )) ||
+	    fail "the pause was logged $(log_count "its wait child failed") times"
+	kill -0 "$SPAWND_PID" || fail "spawnd died"
+}

@@ -37,8 +37,7 @@ sig_on_chld(int signo)
 	sig_got_chld = 1;
 }
 
-/* Every disposition back to its default (exec keeps SIG_IGN ones). */
-static int
+int
 sig_defaults(void)
 {
 	struct sigaction sa = { .sa_handler = SIG_DFL };

@@ -19,6 +19,13 @@ extern volatile sig_atomic_t sig_got_chld;
 int sig_reset(void);
 
 /*
+ * Every disposition back to its default (an exec keeps SIG_IGN ones);
+ * the libc-reserved signals cannot change and are left as they are.
+ * Returns 0 or -1 with errno.
+ */
+int sig_defaults(void);
+
+/*
  * For the parent, first thing at start: restore default dispositions,
  * replace whatever mask exec handed us by exactly HUP, TERM, INT and
  * CHLD blocked (a signal that arrived during a reload's exec stays

@@ -111,7 +111,8 @@ child_prepare(const struct svc_conf *sc, int fd)
 		child_fail(sc, "resetting signals");
 	child_close_inherited(sc, fd);
 	/* Never serve with privileges we meant to give up. */
-	if (privileges_drop(sc, &what) == -1 || rlimits_apply(sc, &what) == -1)
+	/* Limits first: as root, a hard limit may be raised too. */
+	if (rlimits_apply(sc, &what) == -1 || privileges_drop(sc, &what) == -1)
 		child_fail(sc, what);
 	/*
 	 * A total deadline for everything but services that measure idle

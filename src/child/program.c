@@ -1,11 +1,11 @@
 /*
  * What a program run for a client starts with (see program.h).
  */
-#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "base/sig.h"
 #include "child/program.h"
 
 extern char **environ;
@@ -57,15 +57,10 @@ program_env_minimal(char *envp[PROGRAM_ENV_MAX])
 int
 program_signals(void)
 {
-	struct sigaction sa = { .sa_handler = SIG_DFL };
 	sigset_t none;
-	int signo;
 
-	sigemptyset(&sa.sa_mask);
-	for (signo = 1; signo < NSIG; signo++)
-		/* SIGKILL, SIGSTOP and the libc-reserved ones refuse: fine. */
-		if (sigaction(signo, &sa, NULL) == -1 && errno != EINVAL)
-			return -1;
+	if (sig_defaults() == -1)
+		return -1;
 	sigemptyset(&none);
 	return sigprocmask(SIG_SETMASK, &none, NULL);
 }

@@ -1,8 +1,9 @@
 /*
  * exec, env, wait and rlimit_*.  exec, env and wait belong to type exec
- * only; the resource limits apply to every child of any type.  That the
- * program exists and the service's user may run it is the exec type's
- * own check (services/exec.c), made with the rest of the section sound.
+ * only; the resource limits apply to every child of any type (inline
+ * answers have none).  That the program exists and the service's user
+ * may run it is the exec type's own check (services/exec.c), made once
+ * the rest of the section is sound.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -12,6 +13,7 @@
 #include "config/conf_diag.h"
 #include "config/conf_exec.h"
 #include "config/conf_value.h"
+#include "child/program.h"
 #include "config/config.h"
 #include "services/service.h"
 
@@ -45,6 +47,18 @@ conf_env_bad(const char *entry)
 	return NULL;
 }
 
+/* Does an entry before it set the same name as entry? */
+static int
+conf_env_twice(const struct svc_conf *sc, const char *entry)
+{
+	size_t len = strcspn(entry, "="), i;
+
+	for (i = 0; i < sc->sc_nenv; i++)
+		if (strncmp(sc->sc_env[i], entry, len + 1) == 0)
+			return 1;
+	return 0;
+}
+
 static void
 conf_exec_env(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
     const char *who)
@@ -60,19 +74,72 @@ conf_exec_env(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 		return;
 	}
 	if ((sc->sc_env = calloc(n, sizeof(*sc->sc_env))) == NULL) {
-		conf_error(cx, sc->sc_line, "%s", strerror(errno));
+		conf_error(cx, sc->sc_line, "%senv: %s", who, strerror(errno));
 		return;
 	}
 	for (i = 0; i < n; i++) {
 		const char *entry = cfg_getnstr(sec, "env", i);
 		unsigned line = conf_line(cx, sec, "env", i, sc->sc_line);
 
-		if ((why = conf_env_bad(entry)) != NULL)
-			conf_error(cx, line, "%senv \"%s\": %s", who, entry, why);
+		if ((why = conf_env_bad(entry)) == NULL &&
+		    conf_env_twice(sc, entry))
+			why = "the same name twice";
+		if (why != NULL)
+			conf_error(cx, line, "%senv \"%s\": %s", who, entry,
+			    why);
 		else if ((sc->sc_env[sc->sc_nenv] = conf_strdup(cx, entry,
 		    line)) != NULL)
 			sc->sc_nenv++;
 	}
+}
+
+/*
+ * The command line: words, the first an absolute path.  Whether that
+ * file can be run is the type's check, as the service's user.
+ */
+static void
+conf_exec_line(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
+    const char *who)
+{
+	const char *cmd = cfg_getstr(sec, "exec");
+	char *argv[PROGRAM_ARGS + 1], *words;
+	unsigned line = conf_line(cx, sec, "exec", 0, sc->sc_line);
+	int argc;
+
+	if (cmd == NULL) {
+		conf_error(cx, sc->sc_line, "%stype exec needs exec = "
+		    "\"PROGRAM ARGS...\"", who);
+		return;
+	}
+	if ((words = conf_strdup(cx, cmd, line)) == NULL)
+		return;
+	argc = program_split(words, argv);
+	if (argc == -1)
+		conf_error(cx, line, "%sexec: more than %d words", who,
+		    PROGRAM_ARGS);
+	else if (argc == 0 || argv[0][0] != '/')
+		conf_error(cx, line, "%sexec \"%s\": the program must be an "
+		    "absolute path", who, cmd);
+	else
+		sc->sc_exec = conf_strdup(cx, cmd, line);
+	free(words);
+}
+
+/* What wait = true allows, and what datagrams need. */
+static void
+conf_exec_wait(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
+    const char *who)
+{
+	sc->sc_wait = cfg_size(sec, "wait") > 0 && cfg_getbool(sec, "wait");
+	if (sc->sc_ndgram > 0 && !sc->sc_wait)
+		conf_error(cx, conf_line(cx, sec, "listen_datagram", 0,
+		    sc->sc_line), "%slisten_datagram needs wait = true: the "
+		    "program reads the datagrams itself", who);
+	if (sc->sc_wait && (sc->sc_nallow > 0 || sc->sc_ndeny > 0 ||
+	    sc->sc_per_source > 0 || sc->sc_rate > 0))
+		conf_error(cx, conf_line(cx, sec, "wait", 0, sc->sc_line),
+		    "%swait = true: allow, deny, per_source and rate cannot "
+		    "apply, the program receives its clients itself", who);
 }
 
 /* An option only type exec takes, set on another type. */
@@ -110,8 +177,6 @@ void
 conf_exec(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
     const char *who)
 {
-	const char *cmd = cfg_getstr(sec, "exec");
-
 	conf_exec_limits(cx, sec, sc, who);
 	if (sc->sc_type == NULL)
 		return;		/* its error is reported */
@@ -121,9 +186,7 @@ conf_exec(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 		conf_exec_only(cx, sec, sc, "wait", who);
 		return;
 	}
-	if (cmd != NULL)
-		sc->sc_exec = conf_strdup(cx, cmd, conf_line(cx, sec, "exec", 0,
-		    sc->sc_line));
+	conf_exec_line(cx, sec, sc, who);
 	conf_exec_env(cx, sec, sc, who);
-	sc->sc_wait = cfg_size(sec, "wait") > 0 && cfg_getbool(sec, "wait");
+	conf_exec_wait(cx, sec, sc, who);
 }

@@ -8,6 +8,7 @@
 #ifndef SPAWND_CONFIG_CONFIG_H
 #define SPAWND_CONFIG_CONFIG_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -129,7 +130,8 @@ size_t conf_count_listeners(const struct config *cf);
 #define CONF_NAME_MAX		127		/* a service name's bytes */
 #define CONF_MAX_RLIMIT_CPU	86400		/* seconds */
 #define CONF_MIN_RLIMIT_AS	(1UL << 20)	/* bytes: less cannot exec */
-#define CONF_MAX_RLIMIT_AS	(1UL << 46)	/* bytes */
+#define CONF_MAX_RLIMIT_AS	((1ULL << 46) > ULONG_MAX ? ULONG_MAX : \
+				 (unsigned long)(1ULL << 46))	/* bytes */
 #define CONF_MAX_RLIMIT_NOFILE	1048576		/* the kernel's nr_open */
 #define CONF_MAX_ENV		64		/* env entries */
 

@@ -111,13 +111,12 @@ void
 listeners_hold(struct server *srv, size_t i, pid_t pid)
 {
 	srv->srv_listeners[i].li_held = pid;
-	srv->srv_listeners[i].li_told = 0;
 	srv->srv_pollfds[i].fd = -1;
 	srv->srv_held++;
 }
 
 void
-listeners_release(struct server *srv, pid_t pid)
+listeners_release(struct server *srv, pid_t pid, int status)
 {
 	size_t i;
 
@@ -134,32 +133,48 @@ listeners_release(struct server *srv, pid_t pid)
 		if (fd_set_nonblock(li->li_fd) == -1)
 			log_warn("%s: making the socket non-blocking again",
 			    li->li_addr->la_text);
-		if (!li->li_paused)
-			srv->srv_pollfds[i].fd = li->li_fd;
+		if (status != 0) {
+			if (!li->li_told)
+				log_warnx("%s: its wait child failed; "
+				    "watching it again in a second",
+				    li->li_addr->la_text);
+			li->li_told = 1;
+			listeners_pause(srv, i, LISTENER_CHILD_FAILED);
+		} else {
+			li->li_told = 0;	/* it worked: say it again */
+			if (!li->li_paused)
+				srv->srv_pollfds[i].fd = li->li_fd;
+		}
 	}
 }
 
 void
-listeners_pause(struct server *srv, size_t i)
+listeners_pause(struct server *srv, size_t i, int why)
 {
-	srv->srv_listeners[i].li_paused = 1;
+	srv->srv_listeners[i].li_paused = why;
 	srv->srv_pollfds[i].fd = -1;
 	srv->srv_paused = time(NULL);
 }
 
 void
-listeners_unpause(struct server *srv)
+listeners_unpause(struct server *srv, int why)
 {
 	size_t i;
+	int left = 0;
 
 	for (i = 0; i < srv->srv_nlisteners; i++) {
 		struct listener *li = &srv->srv_listeners[i];
 
-		if (!li->li_paused)
+		if (li->li_paused == 0)
 			continue;
+		if (why != 0 && li->li_paused != why) {
+			left = 1;
+			continue;
+		}
 		li->li_paused = 0;
 		if (li->li_held == 0)
 			srv->srv_pollfds[i].fd = li->li_fd;
 	}
-	srv->srv_paused = 0;
+	if (!left)
+		srv->srv_paused = 0;
 }

@@ -32,13 +32,25 @@ void listeners_close(struct server *srv, int unlink_files);
  */
 void listeners_hold(struct server *srv, size_t i, pid_t pid);
 
-/* The reaper: child pid is gone; watch again what it held. */
-void listeners_release(struct server *srv, pid_t pid);
+/*
+ * The reaper: child pid is gone (with wait status); watch again what it
+ * held -- at once if it exited 0, else after the pause of a listener
+ * whose child failed: one that dies without taking what waits (its
+ * program missing, say) would otherwise be forked again and again.
+ */
+void listeners_release(struct server *srv, pid_t pid, int status);
 
-/* Listener i could not get its child: stop watching it for a while. */
-void listeners_pause(struct server *srv, size_t i);
+/*
+ * Stop watching listener i for a while; why is LISTENER_NO_CHILD or
+ * LISTENER_CHILD_FAILED.
+ */
+void listeners_pause(struct server *srv, size_t i, int why);
 
-/* Watch the paused listeners again (a child slot may be free now). */
-void listeners_unpause(struct server *srv);
+/*
+ * Watch paused listeners again: those paused for why (a reap freed a
+ * child slot: LISTENER_NO_CHILD), or with why 0 all of them (a second
+ * has passed).
+ */
+void listeners_unpause(struct server *srv, int why);
 
 #endif

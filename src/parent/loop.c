@@ -80,9 +80,9 @@ server_loop(struct server *srv)
 		}
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
-		/* Paused wait services: once a second, or when a child exits. */
+		/* Paused wait services: each second, or when a child exits. */
 		if (srv->srv_paused != 0 && time(NULL) != srv->srv_paused)
-			listeners_unpause(srv);
+			listeners_unpause(srv, 0);
 		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners,
 		    loop_timeout(srv, &ts), &srv->srv_wait_mask);
 		if (n == -1) {

@@ -58,7 +58,7 @@ server_reap(struct server *srv)
 		srv->srv_live--;
 		ch->ch_pid = 0;
 		if (srv->srv_held > 0)
-			listeners_release(srv, pid);
+			listeners_release(srv, pid, status);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */
 			reap_log(pid, "-", status);
 			continue;
@@ -72,5 +72,5 @@ server_reap(struct server *srv)
 		log_warn("waitpid");
 	/* A child slot may be free now: paused wait services try again. */
 	if (srv->srv_paused)
-		listeners_unpause(srv);
+		listeners_unpause(srv, LISTENER_NO_CHILD);
 }

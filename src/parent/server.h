@@ -31,10 +31,16 @@ struct listener {
 	const struct listen_addr *li_addr;	/* points into the config */
 	pid_t			 li_held;	/* wait service: the child that has
 						   the socket now; 0: none */
-	int			 li_paused;	/* wait service: no child could be
-						   started; tried again soon */
+	int			 li_paused;	/* wait service, not watched for a
+						   while: LISTENER_NO_CHILD or
+						   LISTENER_CHILD_FAILED; 0: no */
 	int			 li_told;	/* its pause is logged */
 };
+
+/* Why a wait service's listener is paused (li_paused). */
+#define LISTENER_NO_CHILD	1	/* max_children or fork(): tried
+					   again at a reap or in a second */
+#define LISTENER_CHILD_FAILED	2	/* its child failed: in a second */
 
 /* A live child; ch_pid 0 marks a free slot. */
 struct child {

@@ -165,12 +165,12 @@ spawn_wait(struct server *srv, size_t i)
 		child_serve_wait(sc, li->li_fd);
 	if (pid == -1) {
 		if (!li->li_told)
-			log_warnx("%s: no child for %s (%s); trying again when a "
-			    "child exits, or in a second", sc->sc_name,
-			    li->li_addr->la_text, errno != 0 ? strerror(errno) :
-			    "max_children");
+			log_warnx("%s: no child for %s (%s); trying again "
+			    "when a child exits, or in a second", sc->sc_name,
+			    li->li_addr->la_text,
+			    errno != 0 ? strerror(errno) : "max_children");
 		li->li_told = 1;
-		listeners_pause(srv, i);
+		listeners_pause(srv, i, LISTENER_NO_CHILD);
 		return;
 	}
 	memset(ch, 0, sizeof(*ch));

@@ -6,6 +6,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <netinet/in.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -141,7 +142,12 @@ inherited_close_unused(struct handover *ho)
 
 		if (il->il_fd == -1)
 			continue;
-		/* A Unix address dropped from the configuration goes away. */
+		/*
+		 * An address dropped from the configuration goes away: its
+		 * wait child, which would serve it on, and its Unix file.
+		 */
+		if (il->il_held != 0)
+			(void)kill(il->il_held, SIGTERM);
 		if (il->il_ours && il->il_sa.ss_family == AF_UNIX)
 			(void)unlink(((struct sockaddr_un *)&il->il_sa)->sun_path);
 		close(il->il_fd);

@@ -35,7 +35,8 @@ int inherited_take_listener(struct handover *ho, int socktype,
 
 /*
  * Close every listener nobody took; the socket files of our own Unix
- * listeners (not systemd's) are unlinked.
+ * listeners (not systemd's) are unlinked, and a wait child still
+ * serving such a listener gets SIGTERM.
  */
 void inherited_close_unused(struct handover *ho);
 

@@ -24,7 +24,7 @@
  * kernel says, not the text).
  */
 static int
-prebind_held(const struct server *srv, const struct listen_addr *la,
+prebind_have(const struct server *srv, const struct listen_addr *la,
     int socktype)
 {
 	size_t i;
@@ -75,7 +75,9 @@ prebind_replaced(const struct server *srv, const struct config *next,
 	for (i = 0; i < srv->srv_nlisteners; i++) {
 		const struct listener *li = &srv->srv_listeners[i];
 
-		if (li->li_socktype == socktype && addr_overlap(li->li_addr, la) &&
+		/* A wait child has a held socket bound: not ours to give. */
+		if (li->li_socktype == socktype && li->li_held == 0 &&
+		    addr_overlap(li->li_addr, la) &&
 		    !prebind_kept(next, li->li_addr, socktype))
 			return i;
 	}
@@ -90,7 +92,7 @@ prebind_one(const struct server *srv, const struct config *next,
 	size_t replaces = SIZE_MAX;
 	int fd;
 
-	if (prebind_held(srv, la, socktype))
+	if (prebind_have(srv, la, socktype))
 		return 0;
 	fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
 	if (fd == -1 && errno == EADDRINUSE &&
@@ -114,19 +116,20 @@ prebind_swap(struct server *srv, struct prebound *pb, size_t n,
 
 	for (i = 0; i < n; i++) {
 		struct listener *li;
+		int wait;
 
 		if (pb[i].pb_replaces == SIZE_MAX)
 			continue;
 		li = &srv->srv_listeners[pb[i].pb_replaces];
+		wait = srv->srv_conf->cf_services[li->li_svc].sc_wait;
 		if (li->li_fd != -1) {
 			/*
 			 * Who is queued already is served, not reset; a
 			 * wait service's clients are its program's.
 			 */
-			if (!srv->srv_conf->cf_services[li->li_svc].sc_wait &&
-			    li->li_socktype == SOCK_STREAM)
+			if (!wait && li->li_socktype == SOCK_STREAM)
 				spawn_accept(srv, li);
-			else if (!srv->srv_conf->cf_services[li->li_svc].sc_wait)
+			else if (!wait)
 				dgram_answer(srv, li);
 			(void)close(li->li_fd);
 			li->li_fd = -1;
@@ -164,7 +167,8 @@ prebind_unswap(struct server *srv, struct prebound *pb, size_t n)
 			continue;
 		li->li_fd = listen_open(li->li_addr, li->li_socktype, 0, err,
 		    sizeof(err));
-		srv->srv_pollfds[pb[i].pb_replaces].fd = li->li_fd;
+		srv->srv_pollfds[pb[i].pb_replaces].fd = li->li_paused ? -1 :
+		    li->li_fd;
 		if (li->li_fd == -1)
 			log_warnx("%s: lost after a failed reload", err);
 	}

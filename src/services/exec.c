@@ -21,6 +21,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fd.h"
@@ -40,56 +41,37 @@ struct exec_prog {
 /* PATH, the client's variables, env, the closing NULL. */
 #define EXEC_ENV_SLOTS	(1 + UCSPI_VARS_MAX + CONF_MAX_ENV + 1)
 
+/*
+ * Split the command line (the loader checked its form) and check that
+ * its program is a regular file the service's user can execute.
+ */
 static int
 exec_check_program(struct svc_conf *sc, struct exec_prog *ep, char *err,
     size_t errlen)
 {
-	int argc;
+	struct stat st;
 
-	if (sc->sc_exec == NULL) {
-		snprintf(err, errlen, "type exec needs exec = \"PROGRAM "
-		    "ARGS...\"");
-		return -1;
-	}
 	if ((ep->ep_words = strdup(sc->sc_exec)) == NULL) {
 		snprintf(err, errlen, "exec: %s", strerror(errno));
 		return -1;
 	}
-	if ((argc = program_split(ep->ep_words, ep->ep_argv)) == -1) {
-		snprintf(err, errlen, "exec: more than %d words", PROGRAM_ARGS);
+	if (program_split(ep->ep_words, ep->ep_argv) < 1) {
+		snprintf(err, errlen, "exec: no program");
 		return -1;
 	}
-	if (argc == 0 || ep->ep_argv[0][0] != '/') {
-		snprintf(err, errlen, "exec \"%s\": the program must be an "
-		    "absolute path", sc->sc_exec);
-		return -1;
-	}
-	if (access(ep->ep_argv[0], X_OK) == -1) {
+	if (stat(ep->ep_argv[0], &st) == -1 ||
+	    access(ep->ep_argv[0], X_OK) == -1) {
 		snprintf(err, errlen, "exec %s: %s", ep->ep_argv[0],
 		    strerror(errno));
 		return -1;
 	}
+	if (!S_ISREG(st.st_mode)) {
+		snprintf(err, errlen, "exec %s: not a regular file",
+		    ep->ep_argv[0]);
+		return -1;
+	}
 	return privileges_check_access(sc, "exec", ep->ep_argv[0], X_OK, err,
 	    errlen);
-}
-
-/* What wait = true and datagrams allow. */
-static int
-exec_check_wait(const struct svc_conf *sc, char *err, size_t errlen)
-{
-	if (sc->sc_ndgram > 0 && !sc->sc_wait) {
-		snprintf(err, errlen, "listen_datagram needs wait = true: "
-		    "the program reads the datagrams itself");
-		return -1;
-	}
-	if (sc->sc_wait && (sc->sc_nallow > 0 || sc->sc_ndeny > 0 ||
-	    sc->sc_per_source > 0 || sc->sc_rate > 0)) {
-		snprintf(err, errlen, "wait = true: allow, deny, per_source "
-		    "and rate cannot apply, the program receives its clients "
-		    "itself");
-		return -1;
-	}
-	return 0;
 }
 
 static void
@@ -110,8 +92,11 @@ exec_check(struct svc_conf *sc, const struct config *cf, char *err,
 	struct exec_prog *ep;
 
 	(void)cf;
-	if (exec_check_wait(sc, err, errlen) == -1)
+	if (sc->sc_exec == NULL) {
+		/* The loader has reported it. */
+		snprintf(err, errlen, "no exec");
 		return -1;
+	}
 	if ((ep = calloc(1, sizeof(*ep))) == NULL) {
 		snprintf(err, errlen, "%s", strerror(errno));
 		return -1;
@@ -155,7 +140,8 @@ exec_run(const struct svc_conf *sc, int fd, char *const *vars)
 	log_child_init();
 	if (close_range(STDERR_FILENO + 1, ~0U, 0) == -1 ||
 	    program_signals() == -1) {
-		log_warn("%s: preparing to run %s", sc->sc_name, ep->ep_argv[0]);
+		log_warn("%s: preparing to run %s", sc->sc_name,
+		    ep->ep_argv[0]);
 		return 1;
 	}
 	execve(ep->ep_argv[0], ep->ep_argv, envp);

@@ -22,8 +22,11 @@ static void
 ucspi_add(struct ucspi_env *ue, const char *fmt, ...)
 {
 	va_list ap;
-	char *text = ue->ue_text[ue->ue_count];
+	char *text;
 
+	if (ue->ue_count == UCSPI_VARS_MAX)
+		return;		/* cannot happen: UCSPI_VARS_MAX counts them */
+	text = ue->ue_text[ue->ue_count];
 	va_start(ap, fmt);
 	vsnprintf(text, sizeof(ue->ue_text[0]), fmt, ap);
 	va_end(ap);
