@@ -128,7 +128,7 @@ talk() {
 	assert_status 0
 	run hostile vanish "127.0.0.1:$HPORT" 50
 	assert_status 0
-	wait_until 10 test "$(children_of "$SPAWND_PID")" = "$BYSTANDER" ||
+	wait_until 30 test "$(children_of "$SPAWND_PID")" = "$BYSTANDER" ||
 	    fail "children left behind, or the bystander $BYSTANDER gone:" \
 	    "$(children_of "$SPAWND_PID")"
 	[[ $(log_count "killed by signal 13$") -eq 0 ]] ||
