@@ -159,6 +159,9 @@ rss_kib() {
 	awk '/^VmRSS:/ { print $2 }' "/proc/$1/status" 2>/dev/null
 }
 
+# Polled by wait_until: counted anew at each try.
+no_zombies() { (( $(zombies_of "$spawnd_pid") == 0 )); }
+
 zombies_of() {
 	# shellcheck disable=SC2009	# pgrep cannot select by state everywhere
 	ps --ppid "$1" -o stat= 2>/dev/null | grep -c '^Z'
@@ -440,7 +443,7 @@ for (( r = 1; r <= rounds; r++ )); do
 done
 
 # The reaper has had its chance once the load stops: none may be left.
-wait_until 2 test "$(zombies_of "$spawnd_pid")" -eq 0
+wait_until 2 no_zombies
 zombies_after=$(zombies_of "$spawnd_pid")
 rss_rounds=$(rss_kib "$spawnd_pid")
 rss_line="parent RSS (VmRSS): ${rss_start} KiB at start, ${rss_rounds} KiB after the rounds"
@@ -458,7 +461,7 @@ if (( rss_conns > 0 )); then
 		misses+=("memory run: only $done_conns of $rss_conns connections in ${rss_secs}s")
 	rss_errs=$(field errors "$(<"$dir/rss.out")")
 	(( rss_errs == 0 )) || misses+=("memory run errors: $rss_errs")
-	wait_until 2 test "$(zombies_of "$spawnd_pid")" -eq 0
+	wait_until 2 no_zombies
 	z=$(zombies_of "$spawnd_pid")
 	(( z > zombies_after )) && zombies_after=$z
 fi

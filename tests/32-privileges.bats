@@ -68,6 +68,10 @@ one_child() {
 	CHILD=${pids[0]}
 }
 
+# any_child PID: PID has a child, even one that has exited (polled by
+# wait_until, so looked up anew each time).
+any_child() { [[ -n $(ps --ppid "$1" -o pid=) ]]; }
+
 @test "a command session's child runs as the global user and group, the parent stays root" {
 	local fd fds
 	write_config <<-EOF
@@ -137,7 +141,7 @@ one_child() {
 	hold s "127.0.0.1:$PORT" 1 --wait 0.5
 	one_child
 	assert_dropped "$CHILD" daemon daemon
-	wait_until 5 test -n "$(ps --ppid "$CHILD" -o pid=)" ||
+	wait_until 5 any_child "$CHILD" ||
 	    fail "the fortune child started no program"
 	assert_dropped "$(ps --ppid "$CHILD" -o pid= | tr -d ' ')" daemon daemon
 	release s

@@ -70,7 +70,7 @@ teardown() { hostile_teardown; }
 	run hostile udp "127.0.0.1:$tport" 100 --interval 0 --wait 2
 	[[ $(kv answered "$output") == 100 ]] || fail "datagrams: $output"
 
-	wait_until 60 test -z "$(children_of "$SPAWND_PID")" ||
+	wait_until 60 childless "$SPAWND_PID" ||
 	    fail "children left"
 	stop_spawnd
 	echo "# valgrind, parent: $(grep -E 'in use at exit|definitely lost|ERROR SUMMARY' "$report" |

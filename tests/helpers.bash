@@ -196,6 +196,11 @@ wait_until() {
 	done
 }
 
+# Predicates for wait_until, evaluated anew at each try (a "$(...)" in
+# wait_until's own arguments is expanded once, before the first one).
+# childless PID: PID has no live (non-zombie) child.
+childless() { [[ -z $(ps --ppid "$1" -o pid=,stat= | awk '$2 !~ /^Z/') ]]; }
+
 _log_at_least() { (( $(log_count "$1") >= $2 )); }
 
 # wait_for_log ERE [COUNT [SECONDS]]: until the log holds COUNT lines
