@@ -47,12 +47,12 @@ libs="$(pkg-config --libs libconfuse)"
 
 # The daemon's code, everything but main(), instrumented for coverage.
 objs=
-for src in "$top"/src/*.c "$top"/src/services/*.c; do
-	case $src in
-	*/main.c) continue ;;
-	*/services/*) obj=$build/obj/svc_$(basename "$src" .c).o ;;
-	*) obj=$build/obj/$(basename "$src" .c).o ;;
-	esac
+for src in "$top"/src/*/*.c; do
+	# One object per file, named by its folder too (src/ is by role).
+	obj=$src
+	obj=${obj#"$top"/src/}
+	obj=$build/obj/${obj%.c}.o
+	mkdir -p "${obj%/*}"
 	# shellcheck disable=SC2086 # cflags is a word list
 	$cc $cflags -fsanitize=fuzzer-no-link -c "$src" -o "$obj"
 	objs="$objs $obj"
