@@ -1,7 +1,9 @@
 /*
- * fcntl(2) flag changes, read-modify-write.
+ * fcntl(2) flag changes, read-modify-write, and the error-path close.
  */
+#include <errno.h>
 #include <fcntl.h>
+#include <unistd.h>
 
 #include "base/fd.h"
 
@@ -37,4 +39,14 @@ int
 fd_set_blocking(int fd)
 {
 	return fd_set_status(fd, 0);
+}
+
+int
+fd_close_failed(int fd)
+{
+	int saved = errno;
+
+	(void)close(fd);
+	errno = saved;
+	return -1;
 }

@@ -12,19 +12,24 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "base/fd.h"
 #include "daemon/pidfile.h"
 
-/* Read the PID a lock holder wrote; 0 if unreadable. */
+/* Read the PID a lock holder wrote; 0 if unreadable.  Keeps errno. */
 static pid_t
 pidfile_holder(int fd)
 {
 	char buf[32];
+	int saved = errno;	/* the caller reports flock's */
 	ssize_t n = pread(fd, buf, sizeof(buf) - 1, 0);
+	pid_t pid = 0;
 
-	if (n <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (pid_t)strtol(buf, NULL, 10);
+	if (n > 0) {
+		buf[n] = '\0';
+		pid = (pid_t)strtol(buf, NULL, 10);
+	}
+	errno = saved;
+	return pid;
 }
 
 /*
@@ -45,12 +50,8 @@ pidfile_acquire(const char *path, pid_t *holder)
 	 * as long as this descriptor.
 	 */
 	if (flock(fd, LOCK_EX | LOCK_NB) == -1) {
-		int saved = errno;
-
 		*holder = pidfile_holder(fd);
-		close(fd);
-		errno = saved;
-		return -1;
+		return fd_close_failed(fd);
 	}
 	return fd;
 }

@@ -105,13 +105,8 @@ handover_create(const char *startdir, int pidfd, const char *pidfile)
 	}
 	if (dprintf(fd, "%s\nstartdir %s\n", HANDOVER_MAGIC, dir) < 0 ||
 	    (pidfd != -1 && dprintf(fd, "pidfile %d %s\n", pidfd, path) < 0) ||
-	    (pidfd != -1 && fd_set_cloexec(pidfd, 0) == -1)) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-		return -1;
-	}
+	    (pidfd != -1 && fd_set_cloexec(pidfd, 0) == -1))
+		return fd_close_failed(fd);
 	return fd;
 }
 

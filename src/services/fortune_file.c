@@ -10,6 +10,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "base/fd.h"
 #include "base/netio.h"
 #include "services/fortune_file.h"
 #include "services/fortune_index.h"
@@ -43,12 +44,8 @@ fortune_open(const char *path)
 
 	if ((fd = netio_open_regular(path)) == -1)
 		return NULL;
-	if ((fp = fdopen(fd, "r")) == NULL) {
-		int saved = errno;
-
-		close(fd);
-		errno = saved;
-	}
+	if ((fp = fdopen(fd, "r")) == NULL)
+		(void)fd_close_failed(fd);
 	return fp;
 }
 
