@@ -19,14 +19,20 @@
 #include "base/sig.h"
 #include "child/child.h"
 #include "child/privileges.h"
+#include "child/proxied.h"
 #include "child/resolve.h"
 #include "child/rlimits.h"
 #include "config/config.h"
 #include "net/peer.h"
 #include "services/service.h"
 
-/* The client's socket lives here in the child; 0-2 stay as they were. */
+/*
+ * The client's socket lives here in the child, 0-2 stay as they were;
+ * a proxied connection's report to the parent (child/proxied.h) is
+ * next, until its verdict.
+ */
 #define CHILD_CLIENT_FD 3
+#define CHILD_REPORT_FD 4
 
 /* The most an inline reply served by a child is (RFC 865's 512). */
 #define CHILD_REPLY_MAX 512
@@ -42,15 +48,31 @@ child_fail(const struct svc_conf *sc, const char *what)
 	_exit(1);
 }
 
-/* Keep 0-2 (stderr is the log in the foreground) and the client only. */
+/*
+ * Keep 0-2 (stderr is the log in the foreground), the client and the
+ * report (-1: none) only.  The parent's fds are all above 2 and
+ * close-on-exec, so neither of ours can be the other's target.
+ */
 static void
-child_close_inherited(const struct svc_conf *sc, int fd)
+child_close_inherited(const struct svc_conf *sc, int fd, int report)
 {
-	if (fd != CHILD_CLIENT_FD) {
-		if (dup3(fd, CHILD_CLIENT_FD, O_CLOEXEC) == -1)
-			child_fail(sc, "dup3");
+	int last = CHILD_CLIENT_FD;
+
+	if (fd != CHILD_CLIENT_FD && report == CHILD_CLIENT_FD) {
+		/* Move the report out of the client's way first. */
+		if ((report = fcntl(report, F_DUPFD_CLOEXEC,
+		    CHILD_REPORT_FD + 1)) == -1)
+			child_fail(sc, "fcntl");
 	}
-	if (close_range(CHILD_CLIENT_FD + 1, ~0U, 0) == -1)
+	if (fd != CHILD_CLIENT_FD && dup3(fd, CHILD_CLIENT_FD, O_CLOEXEC) == -1)
+		child_fail(sc, "dup3");
+	if (report != -1) {
+		if (report != CHILD_REPORT_FD &&
+		    dup3(report, CHILD_REPORT_FD, O_CLOEXEC) == -1)
+			child_fail(sc, "dup3");
+		last = CHILD_REPORT_FD;
+	}
+	if (close_range((unsigned)last + 1, ~0U, 0) == -1)
 		child_fail(sc, "close_range");
 }
 
@@ -74,7 +96,7 @@ child_identify(struct svc_client *cl, int fd)
 	}
 	if (cl->cl_svc->sc_log_connections)
 		peer_log_connection(cl->cl_svc->sc_name, fd, sa, cl->cl_peerlen,
-		    cl->cl_name);
+		    cl->cl_name, cl->cl_via, cl->cl_unique_id);
 }
 
 /* A service with only an inline reply, forked (fork = true). */
@@ -100,7 +122,7 @@ child_reply(const struct svc_conf *sc, int fd)
  * (fd becomes CHILD_CLIENT_FD), privileges and limits, the deadline.
  */
 static void
-child_prepare(const struct svc_conf *sc, int fd)
+child_prepare(const struct svc_conf *sc, int fd, int report)
 {
 	const char *what = "";
 
@@ -109,7 +131,7 @@ child_prepare(const struct svc_conf *sc, int fd)
 	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
 	if (sig_reset() == -1)
 		child_fail(sc, "resetting signals");
-	child_close_inherited(sc, fd);
+	child_close_inherited(sc, fd, report);
 	/* Never serve with privileges we meant to give up. */
 	/* Limits first: as root, a hard limit may be raised too. */
 	if (rlimits_apply(sc, &what) == -1 || privileges_drop(sc, &what) == -1)
@@ -124,7 +146,7 @@ child_prepare(const struct svc_conf *sc, int fd)
 
 void
 child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
-    const struct sockaddr_storage *peer, socklen_t peerlen)
+    int report, const struct sockaddr_storage *peer, socklen_t peerlen)
 {
 	struct svc_client cl = { 0 };
 
@@ -132,7 +154,10 @@ child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
 	cl.cl_svc = sc;
 	memcpy(&cl.cl_peer, peer, peerlen);
 	cl.cl_peerlen = peerlen;
-	child_prepare(sc, fd);
+	child_prepare(sc, fd, report);
+	if (sc->sc_proxy != 0)
+		proxied_read(&cl, CHILD_CLIENT_FD,
+		    report != -1 ? CHILD_REPORT_FD : -1);
 	child_identify(&cl, CHILD_CLIENT_FD);
 	if (sc->sc_type->sv_stream == NULL)
 		_exit(child_reply(sc, CHILD_CLIENT_FD));
@@ -142,6 +167,6 @@ child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
 void
 child_serve_wait(const struct svc_conf *sc, int listen_fd)
 {
-	child_prepare(sc, listen_fd);
+	child_prepare(sc, listen_fd, -1);
 	_exit(sc->sc_type->sv_wait(CHILD_CLIENT_FD, sc));
 }

@@ -12,12 +12,14 @@ struct svc_conf;
 
 /*
  * In a freshly forked child: reset signals, close every inherited fd but
- * the client's (fd), drop privileges, resolve the client's name, log the
- * connection and serve it -- with the service's stream handler, or with
- * its inline reply when it has no handler of its own.  Never returns.
+ * the client's (fd), drop privileges, read a PROXY header if the service
+ * wants one (report: this child's end of its pair with the parent, or
+ * -1), resolve the client's name, log the connection and serve it --
+ * with the service's stream handler, or with its inline reply when it
+ * has no handler of its own.  Never returns.
  */
 void child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
-    const struct sockaddr_storage *peer, socklen_t peerlen)
+    int report, const struct sockaddr_storage *peer, socklen_t peerlen)
     __attribute__((noreturn));
 
 /*

@@ -161,6 +161,9 @@ conf_schema(void)
 		CFG_INT_CB("rlimit_cpu", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("rlimit_as", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("rlimit_nofile", 0, CFGF_NONE, conf_cb_int),
+		CFG_STR_CB("proxy_protocol", "off", CFGF_NONE, conf_cb_str),
+		CFG_STR_LIST_CB("proxy_from", NULL, CFGF_NONE, conf_cb_str),
+		CFG_INT_CB("proxy_timeout", 3, CFGF_NONE, conf_cb_int),
 		CFG_BOOL_CB("log_connections", cfg_true, CFGF_NONE,
 		    conf_cb_bool),
 		CFG_END()

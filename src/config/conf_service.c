@@ -16,12 +16,12 @@
 
 #include "config/conf_diag.h"
 #include "config/conf_exec.h"
+#include "config/conf_proxy.h"
 #include "config/conf_service.h"
 #include "config/conf_value.h"
 #include "config/config.h"
 #include "config/idlookup.h"
 #include "net/addr.h"
-#include "net/cidr.h"
 #include "services/service.h"
 
 static void
@@ -84,31 +84,6 @@ conf_svc_addrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
 			conf_error(cx, conf_line(cx, sec, name, i, 1),
 			    "%s%s \"%s\": %s", who, name, text, err);
 		}
-	}
-}
-
-static void
-conf_svc_cidrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
-    struct cidr **cis, size_t *ncis, const char *who)
-{
-	unsigned	 i, n = cfg_size(sec, name);
-	char		 err[512];
-
-	if (n == 0)
-		return;
-	if ((*cis = calloc(n, sizeof(**cis))) == NULL) {
-		conf_error(cx, conf_line(cx, sec, name, 0, 1), "%s",
-		    strerror(errno));
-		return;
-	}
-	for (i = 0; i < n; i++) {
-		const char	*text = cfg_getnstr(sec, name, i);
-
-		if (cidr_parse(text, &(*cis)[*ncis], err, sizeof(err)) == 0)
-			(*ncis)++;
-		else
-			conf_error(cx, conf_line(cx, sec, name, i, 1),
-			    "%s%s \"%s\": %s", who, name, text, err);
 	}
 }
 
@@ -221,8 +196,8 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	if (sc->sc_enabled && sc->sc_nstream + sc->sc_ndgram == 0)
 		conf_error(cx, sc->sc_line, "%sno listen_stream or "
 		    "listen_datagram address", who);
-	conf_svc_cidrs(cx, sec, "allow", &sc->sc_allow, &sc->sc_nallow, who);
-	conf_svc_cidrs(cx, sec, "deny", &sc->sc_deny, &sc->sc_ndeny, who);
+	conf_cidrs(cx, sec, "allow", &sc->sc_allow, &sc->sc_nallow, who);
+	conf_cidrs(cx, sec, "deny", &sc->sc_deny, &sc->sc_ndeny, who);
 	sc->sc_max_instances = conf_uint(cx, sec, "max_instances", 0,
 	    CONF_MAX_CHILDREN, sc->sc_line, who);
 	sc->sc_per_source = conf_uint(cx, sec, "per_source", 0,
@@ -237,5 +212,6 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	conf_svc_groups(cx, sc);
 	conf_svc_files(cx, cf, sec, sc, who);
 	conf_exec(cx, sec, sc, who);
+	conf_proxy(cx, sec, sc, who);
 	return cx->cx_errors != before;
 }

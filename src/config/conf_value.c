@@ -1,6 +1,6 @@
 /*
  * Single values of the parsed tree: integers within their ceilings,
- * strings, paths made absolute, user and group names.
+ * strings, paths made absolute, user and group names, CIDR lists.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -15,6 +15,7 @@
 #include "config/conf_diag.h"
 #include "config/conf_value.h"
 #include "config/idlookup.h"
+#include "net/cidr.h"
 
 /*
  * An integer option that must lie in [min, max].  The ceilings (see
@@ -118,4 +119,29 @@ conf_id(struct conf_ctx *cx, int group, const char *name, unsigned line,
 	}
 	conf_error(cx, line, "%sunknown %s \"%s\"", who, what, name);
 	return -1;
+}
+
+void
+conf_cidrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
+    struct cidr **cis, size_t *ncis, const char *who)
+{
+	unsigned	 i, n = cfg_size(sec, name);
+	char		 err[512];
+
+	if (n == 0)
+		return;
+	if ((*cis = calloc(n, sizeof(**cis))) == NULL) {
+		conf_error(cx, conf_line(cx, sec, name, 0, 1), "%s",
+		    strerror(errno));
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		const char	*text = cfg_getnstr(sec, name, i);
+
+		if (cidr_parse(text, &(*cis)[*ncis], err, sizeof(err)) == 0)
+			(*ncis)++;
+		else
+			conf_error(cx, conf_line(cx, sec, name, i, 1),
+			    "%s%s \"%s\": %s", who, name, text, err);
+	}
 }

@@ -6,8 +6,11 @@
 #ifndef SPAWND_CONFIG_CONF_VALUE_H
 #define SPAWND_CONFIG_CONF_VALUE_H
 
+#include <stddef.h>
+
 #include <confuse.h>
 
+struct cidr;
 struct conf_ctx;
 
 /*
@@ -37,5 +40,12 @@ char *conf_path(struct conf_ctx *cx, const char *path, unsigned line,
  */
 int conf_id(struct conf_ctx *cx, int group, const char *name, unsigned line,
     const char *who, unsigned long *id);
+
+/*
+ * The CIDR list option name of sec into a malloc'd *cis of *ncis
+ * blocks; each one that does not parse is reported at its own line.
+ */
+void conf_cidrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
+    struct cidr **cis, size_t *ncis, const char *who);
 
 #endif

@@ -251,6 +251,7 @@ conf_free(struct config *cf)
 		free(sc->sc_dgram);
 		free(sc->sc_allow);
 		free(sc->sc_deny);
+		free(sc->sc_proxy_from);
 		free(sc->sc_user);
 		free(sc->sc_group);
 		free(sc->sc_groups);

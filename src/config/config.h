@@ -55,6 +55,12 @@ struct svc_conf {
 	unsigned		 sc_rlimit_cpu;	/* seconds; 0: unlimited */
 	unsigned long		 sc_rlimit_as;	/* bytes; 0: unlimited */
 	unsigned		 sc_rlimit_nofile; /* 0: as inherited */
+	int			 sc_proxy;	/* proxy_protocol: PROXY_ACCEPT_V1
+						   and/or _V2 of net/proxy.h;
+						   0: off */
+	struct cidr		*sc_proxy_from;	/* who may send a header */
+	size_t			 sc_nproxy_from;
+	unsigned		 sc_proxy_timeout; /* seconds for the header */
 	int			 sc_fork;	/* stream: fork a child per client */
 	int			 sc_log_connections;
 	void			*sc_data;	/* prepared by the type's sv_check */
@@ -134,5 +140,6 @@ size_t conf_count_listeners(const struct config *cf);
 				 (unsigned long)(1ULL << 46))	/* bytes */
 #define CONF_MAX_RLIMIT_NOFILE	1048576		/* the kernel's nr_open */
 #define CONF_MAX_ENV		64		/* env entries */
+#define CONF_MAX_PROXY_TIMEOUT	60		/* seconds */
 
 #endif

@@ -5,6 +5,7 @@
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "net/addr.h"
 #include "net/cidr.h"
@@ -110,4 +111,26 @@ cidr_match(const struct cidr *ci, const struct sockaddr *sa)
 		return 0;
 	return family == ci->ci_family &&
 	    prefix_equal(ci->ci_addr, peer, ci->ci_prefix);
+}
+
+int
+cidr_listed(const struct cidr *list, size_t n, const struct sockaddr *sa)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (cidr_match(&list[i], sa))
+			return 1;
+	return 0;
+}
+
+int
+cidr_permits(const struct cidr *allow, size_t nallow, const struct cidr *deny,
+    size_t ndeny, const struct sockaddr *sa)
+{
+	if (sa->sa_family == AF_UNIX)
+		return 1;
+	if (cidr_listed(deny, ndeny, sa))
+		return 0;
+	return nallow == 0 || cidr_listed(allow, nallow, sa);
 }

@@ -23,4 +23,15 @@ int cidr_parse(const char *text, struct cidr *ci, char *err, size_t errlen);
  */
 int cidr_match(const struct cidr *ci, const struct sockaddr *sa);
 
+/*
+ * allow/deny: nonzero if sa may be served.  Deny wins; an empty allow
+ * list allows everyone; a Unix client always may (file permissions
+ * guard its socket).
+ */
+int cidr_permits(const struct cidr *allow, size_t nallow,
+    const struct cidr *deny, size_t ndeny, const struct sockaddr *sa);
+
+/* Nonzero if sa falls in one of the n blocks of list. */
+int cidr_listed(const struct cidr *list, size_t n, const struct sockaddr *sa);
+
 #endif

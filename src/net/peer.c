@@ -103,7 +103,7 @@ peer_unmap(struct sockaddr_storage *peer, socklen_t *peerlen)
 
 void
 peer_log_connection(const char *service, int fd, const struct sockaddr *peer,
-    socklen_t peerlen, const char *name)
+    socklen_t peerlen, const char *name, const char *via, const char *id)
 {
 	char addr[INET6_ADDRSTRLEN];
 	struct ucred cred;
@@ -119,6 +119,12 @@ peer_log_connection(const char *service, int fd, const struct sockaddr *peer,
 		return;
 	}
 	port = peer_format(peer, peerlen, addr, sizeof(addr));
-	log_info("connection from %s [%s] at port %u on %s",
-	    name != NULL ? name : addr, addr, port, service);
+	if (via == NULL || via[0] == '\0')
+		via = id = "";
+	else if (id == NULL)
+		id = "";
+	log_info("connection from %s [%s] at port %u on %s%s%s%s%s",
+	    name != NULL ? name : addr, addr, port, service,
+	    via[0] != '\0' ? " via " : "", via, id[0] != '\0' ? " id " : "",
+	    id);
 }

@@ -30,9 +30,12 @@ void peer_unmap(struct sockaddr_storage *peer, socklen_t *peerlen);
  * The "connection from ..." line of DESIGN section 8, logged by whoever
  * serves the client: the child, with name its confirmed host name, or
  * the parent for an inline answer (name NULL: the numeric address).  A
- * Unix client is named by the credentials of its socket fd.
+ * Unix client is named by the credentials of its socket fd.  via: the
+ * address of the proxy the client came through, and id the UNIQUE_ID
+ * its header gave; "" (or NULL) for none.
  */
 void peer_log_connection(const char *service, int fd,
-    const struct sockaddr *peer, socklen_t peerlen, const char *name);
+    const struct sockaddr *peer, socklen_t peerlen, const char *name,
+    const char *via, const char *id);
 
 #endif

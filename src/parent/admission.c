@@ -12,38 +12,27 @@
 #include "parent/server.h"
 
 static int
-acl_listed(const struct cidr *list, size_t n, const struct sockaddr *peer)
-{
-	size_t i;
-
-	for (i = 0; i < n; i++)
-		if (cidr_match(&list[i], peer))
-			return 1;
-	return 0;
-}
-
-/* Deny wins; an empty allow list allows everyone. */
-static int
 acl_permits(const struct svc_conf *sc, const struct sockaddr *peer)
 {
-	if (peer->sa_family == AF_UNIX)
-		return 1;	/* file permissions guard Unix sockets */
-	if (acl_listed(sc->sc_deny, sc->sc_ndeny, peer))
-		return 0;
-	return sc->sc_nallow == 0 ||
-	    acl_listed(sc->sc_allow, sc->sc_nallow, peer);
+	return cidr_permits(sc->sc_allow, sc->sc_nallow, sc->sc_deny,
+	    sc->sc_ndeny, peer);
 }
 
+/*
+ * Live children of svc from peer's address, but for the child not and
+ * proxied ones whose real client is not known yet.
+ */
 static unsigned
 live_from_source(const struct server *srv, size_t svc,
-    const struct sockaddr *peer)
+    const struct sockaddr *peer, const struct child *not)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 
-		if (ch->ch_pid != 0 && ch->ch_svc == svc &&
+		if (ch->ch_pid != 0 && ch->ch_svc == svc && ch != not &&
+		    ch->ch_report == 0 &&
 		    peer_same_source((const struct sockaddr *)&ch->ch_peer,
 		    peer))
 			n++;
@@ -69,10 +58,23 @@ admit_children(const struct server *srv, size_t svc,
 	if (sc->sc_max_instances != 0 &&
 	    srv->srv_counts[svc].sn_live >= sc->sc_max_instances)
 		return ADMIT_MAX_INSTANCES;
-	if (sc->sc_per_source != 0 &&
-	    live_from_source(srv, svc, peer) >= sc->sc_per_source)
+	/* Behind a proxy, peer is the proxy: the child names the client. */
+	if (sc->sc_per_source != 0 && sc->sc_proxy == 0 &&
+	    live_from_source(srv, svc, peer, NULL) >= sc->sc_per_source)
 		return ADMIT_PER_SOURCE;
 	return ADMIT_OK;
+}
+
+/*
+ * A proxied service's connection: only its load balancers may connect
+ * (a Unix socket's file mode says who may); allow/deny and per_source
+ * wait for the real client.
+ */
+static int
+admit_proxy_from(const struct svc_conf *sc, const struct sockaddr *peer)
+{
+	return peer->sa_family == AF_UNIX ||
+	    cidr_listed(sc->sc_proxy_from, sc->sc_nproxy_from, peer);
 }
 
 enum admit
@@ -82,13 +84,30 @@ admit_stream(const struct server *srv, size_t svc, const struct sockaddr *peer,
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	enum admit verdict;
 
-	if (!acl_permits(sc, peer))
+	if (sc->sc_proxy != 0) {
+		if (!admit_proxy_from(sc, peer))
+			return ADMIT_PROXY_FROM;
+	} else if (!acl_permits(sc, peer))
 		return ADMIT_ACL;
 	if (forks && (verdict = admit_children(srv, svc, peer)) != ADMIT_OK)
 		return verdict;
 	/* Last, so that a client refused for a count uses up no rate. */
 	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now))
 		return ADMIT_RATE;
+	return ADMIT_OK;
+}
+
+enum admit
+admit_proxied(const struct server *srv, const struct child *ch,
+    const struct sockaddr *client)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[ch->ch_svc];
+
+	if (!acl_permits(sc, client))
+		return ADMIT_ACL;
+	if (sc->sc_per_source != 0 && live_from_source(srv, ch->ch_svc,
+	    client, ch) >= sc->sc_per_source)
+		return ADMIT_PER_SOURCE;
 	return ADMIT_OK;
 }
 
@@ -116,6 +135,7 @@ admit_reason(enum admit verdict)
 	case ADMIT_MAX_INSTANCES:	return "max_instances";
 	case ADMIT_PER_SOURCE:		return "per_source";
 	case ADMIT_RATE:		return "rate";
+	case ADMIT_PROXY_FROM:		return "proxy (not in proxy_from)";
 	}
 	return "?";
 }

@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+struct child;
 struct server;
 
 /* How much of a per-second rate this second has used. */
@@ -28,6 +29,7 @@ enum admit {
 	ADMIT_MAX_INSTANCES,	/* "max_instances": this service */
 	ADMIT_PER_SOURCE,	/* "per_source": this client's address */
 	ADMIT_RATE,		/* "rate" (or datagram_rate): this second */
+	ADMIT_PROXY_FROM,	/* "proxy (...)": not one of proxy_from */
 };
 
 /*
@@ -36,6 +38,14 @@ enum admit {
  */
 enum admit admit_stream(const struct server *srv, size_t svc,
     const struct sockaddr *peer, int forks, time_t now);
+
+/*
+ * The real client of the proxied connection that child ch serves, as
+ * its PROXY header names it: allow/deny, then per_source among the
+ * service's other children.
+ */
+enum admit admit_proxied(const struct server *srv, const struct child *ch,
+    const struct sockaddr *client);
 
 /*
  * A datagram for service svc from peer: its allow/deny and its

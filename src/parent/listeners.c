@@ -64,7 +64,9 @@ listeners_open(struct server *srv, struct handover *ho, char *err,
 	int status;
 
 	srv->srv_listeners = calloc(total ? total : 1, sizeof(struct listener));
-	srv->srv_pollfds = calloc(total ? total : 1, sizeof(struct pollfd));
+	/* After the listeners, room for the reports of proxied children. */
+	srv->srv_pollfds = calloc(total + srv->srv_reports_max + 1,
+	    sizeof(struct pollfd));
 	if (srv->srv_listeners == NULL || srv->srv_pollfds == NULL) {
 		snprintf(err, errlen, "allocating listeners: %s",
 		    strerror(errno));

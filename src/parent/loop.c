@@ -17,6 +17,7 @@
 #include "parent/datagram.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
+#include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
@@ -35,6 +36,20 @@ loop_serve(struct server *srv, size_t i)
 		spawn_accept(srv, li);
 	else
 		dgram_answer(srv, li);
+}
+
+/*
+ * Proxied children's reports that are readable (or whose child hung
+ * up).  Backwards: answering one moves the last into its place.
+ */
+static void
+loop_reports(struct server *srv)
+{
+	unsigned i = srv->srv_nreports;
+
+	while (i-- > 0)
+		if (srv->srv_pollfds[srv->srv_nlisteners + i].revents != 0)
+			proxied_answer(srv, i);
 }
 
 /*
@@ -83,13 +98,16 @@ server_loop(struct server *srv)
 		/* Paused wait services: each second, or when a child exits. */
 		if (srv->srv_paused != 0 && time(NULL) != srv->srv_paused)
 			listeners_unpause(srv, 0);
-		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners,
-		    loop_timeout(srv, &ts), &srv->srv_wait_mask);
+		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners +
+		    srv->srv_nreports, loop_timeout(srv, &ts),
+		    &srv->srv_wait_mask);
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal(EX_OSERR, "ppoll");
 			continue;
 		}
+		/* Reports first: answering one never adds one. */
+		loop_reports(srv);
 		for (i = 0; i < srv->srv_nlisteners && n > 0; i++) {
 			if (srv->srv_pollfds[i].revents == 0)
 				continue;

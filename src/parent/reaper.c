@@ -11,6 +11,7 @@
 #include "base/log.h"
 #include "config/config.h"
 #include "parent/listeners.h"
+#include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/server.h"
 #include "reload/check.h"
@@ -57,6 +58,7 @@ server_reap(struct server *srv)
 		}
 		srv->srv_live--;
 		ch->ch_pid = 0;
+		proxied_forget(srv, ch);
 		if (srv->srv_held > 0)
 			listeners_release(srv, pid, status);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */

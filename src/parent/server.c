@@ -13,6 +13,7 @@
 #include "config/config.h"
 #include "net/addr.h"
 #include "parent/listeners.h"
+#include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/server.h"
 
@@ -26,7 +27,11 @@ server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
 	srv->srv_children = calloc(srv->srv_nslots, sizeof(struct child));
 	srv->srv_counts = calloc(cf->cf_nservices ? cf->cf_nservices : 1,
 	    sizeof(struct svc_count));
-	if (srv->srv_children == NULL || srv->srv_counts == NULL) {
+	srv->srv_reports_max = proxied_capacity(cf);
+	srv->srv_reports = calloc(srv->srv_reports_max ?
+	    srv->srv_reports_max : 1, sizeof(struct child *));
+	if (srv->srv_children == NULL || srv->srv_counts == NULL ||
+	    srv->srv_reports == NULL) {
 		server_free(srv);
 		return -1;
 	}
@@ -107,11 +112,15 @@ server_abandon(struct server *srv)
 void
 server_free(struct server *srv)
 {
+	while (srv->srv_nreports > 0)
+		proxied_forget(srv, srv->srv_reports[0]);
 	listeners_close(srv, 0);
 	free(srv->srv_listeners);
 	free(srv->srv_pollfds);
 	free(srv->srv_children);
 	free(srv->srv_counts);
+	free(srv->srv_reports);
+	srv->srv_reports = NULL;
 	srv->srv_listeners = NULL;
 	srv->srv_pollfds = NULL;
 	srv->srv_children = NULL;

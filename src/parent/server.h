@@ -48,7 +48,12 @@ struct child {
 	size_t			 ch_svc;	/* index into cf_services;
 						   SIZE_MAX: its service was
 						   removed */
-	struct sockaddr_storage	 ch_peer;	/* for per_source; port ignored */
+	struct sockaddr_storage	 ch_peer;	/* for per_source; port ignored;
+						   behind a proxy, the real
+						   client once it is known */
+	unsigned		 ch_report;	/* a proxied child's report still
+						   to come: 1 + its index in
+						   srv_reports; 0: none */
 };
 
 /* Per-service counters, parallel to cf_services. */
@@ -63,8 +68,14 @@ struct svc_count {
 struct server {
 	struct config		*srv_conf;
 	struct listener		*srv_listeners;
-	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners */
+	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners, then
+						   srv_nreports more */
 	size_t			 srv_nlisteners;
+	struct child		**srv_reports;	/* children whose PROXY report
+						   is awaited (parent/proxied.h) */
+	unsigned		 srv_nreports;
+	unsigned		 srv_reports_max; /* room in srv_reports and after
+						   the listeners' pollfds */
 	struct child		*srv_children;
 	unsigned		 srv_nslots;	/* max_children, or more after a
 						   reload that lowered it */

@@ -17,6 +17,7 @@
 #include "net/peer.h"
 #include "parent/admission.h"
 #include "parent/listeners.h"
+#include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
@@ -35,7 +36,8 @@ spawn_inline(const struct svc_conf *sc, int fd, const struct sockaddr *peer,
 	size_t len;
 
 	if (sc->sc_log_connections)
-		peer_log_connection(sc->sc_name, fd, peer, peerlen, NULL);
+		peer_log_connection(sc->sc_name, fd, peer, peerlen, NULL,
+		    NULL, NULL);
 	len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
 	/*
 	 * A fresh socket's send buffer always holds these few bytes; if the
@@ -61,18 +63,29 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
     int fd, const struct sockaddr_storage *peer, socklen_t peerlen)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	int report = -1, parent_end = -1;
 	pid_t pid;
 
+	if (sc->sc_proxy != 0)
+		report = proxied_pair(srv, &parent_end);
 	pid = fork();
-	if (pid == -1) {
+	if (pid == 0)
+		child_serve(srv->srv_conf, sc, fd, report, peer, peerlen);
+	if (pid == -1)
 		log_warn("%s: fork", sc->sc_name);
+	if (report != -1 && close(report) == -1)
+		log_warn("closing a PROXY report's other end");
+	if (pid == -1) {
+		if (parent_end != -1)
+			(void)close(parent_end);
 		return;
 	}
-	if (pid == 0)
-		child_serve(srv->srv_conf, sc, fd, peer, peerlen);
 	ch->ch_pid = pid;
 	ch->ch_svc = li->li_svc;
 	ch->ch_peer = *peer;
+	ch->ch_report = 0;
+	if (parent_end != -1)
+		proxied_watch(srv, ch, parent_end);
 	srv->srv_live++;
 	srv->srv_counts[li->li_svc].sn_live++;
 	if (sc->sc_log_connections)

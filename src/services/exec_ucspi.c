@@ -72,5 +72,8 @@ ucspi_env(struct ucspi_env *ue, const struct svc_client *cl, int fd)
 	ucspi_add(ue, "TCPLOCALPORT=%u", port);
 	if (strcmp(cl->cl_name, cl->cl_addr) != 0)
 		ucspi_add(ue, "TCPREMOTEHOST=%s", cl->cl_name);
+	/* Behind a proxy the TCPREMOTE* are the real client's. */
+	if (cl->cl_via[0] != '\0')
+		ucspi_add(ue, "PROXYREMOTEIP=%s", cl->cl_via);
 	return 0;
 }

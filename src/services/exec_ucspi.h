@@ -10,7 +10,7 @@
 
 struct svc_client;
 
-#define UCSPI_VARS_MAX	6	/* PROTO and five TCP ones at the most */
+#define UCSPI_VARS_MAX	7	/* PROTO, five TCP ones and PROXYREMOTEIP */
 
 struct ucspi_env {
 	char	 ue_text[UCSPI_VARS_MAX][sizeof("TCPREMOTEHOST=") + 256];

@@ -59,5 +59,6 @@ svc_type_names(void)
 int
 svc_forks(const struct svc_conf *sc)
 {
-	return sc->sc_fork || sc->sc_type->sv_reply == NULL;
+	return sc->sc_fork || sc->sc_proxy != 0 ||
+	    sc->sc_type->sv_reply == NULL;
 }

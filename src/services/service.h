@@ -25,6 +25,10 @@ struct svc_client {
 	unsigned		 cl_port;
 	char			 cl_name[256];	/* confirmed host name, else cl_addr;
 						   only [A-Za-z0-9.-] */
+	char			 cl_via[INET6_ADDRSTRLEN]; /* behind a proxy: its
+						   address; "" for a direct client */
+	char			 cl_unique_id[520]; /* the header's UNIQUE_ID,
+						   odd bytes as \\xNN; "" if none */
 };
 
 struct service {
@@ -75,7 +79,8 @@ struct service {
 
 /*
  * Does service sc fork a child per client?  Its configuration says so,
- * or it has no inline form.
+ * it reads a PROXY header (never in the parent), or it has no inline
+ * form.
  */
 int svc_forks(const struct svc_conf *sc);
 

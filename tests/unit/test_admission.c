@@ -1,5 +1,6 @@
 /*
- * Unit tests for admission (src/parent/admission.c) and the datagram
+ * Unit tests for admission (src/parent/admission.c), proxied clients
+ * included, and the datagram
  * source filter (src/parent/datagram.c): pure functions of the
  * parent's state, checked on hand-built states.
  */
@@ -62,7 +63,7 @@ sa_unix(void)
 struct fixture {
 	struct config	 cf;
 	struct svc_conf	 sc[2];
-	struct cidr	 allow[1], deny[1];
+	struct cidr	 allow[1], deny[1], proxies[1];
 	struct server	 srv;
 };
 
@@ -79,7 +80,8 @@ fixture_init(struct fixture *fx, unsigned max_children)
 	fx->sc[0].sc_name = "one";
 	fx->sc[1].sc_name = "two";
 	if (cidr_parse("10.0.0.0/8", &fx->allow[0], err, sizeof(err)) == -1 ||
-	    cidr_parse("10.6.6.0/24", &fx->deny[0], err, sizeof(err)) == -1)
+	    cidr_parse("10.6.6.0/24", &fx->deny[0], err, sizeof(err)) == -1 ||
+	    cidr_parse("192.0.2.5", &fx->proxies[0], err, sizeof(err)) == -1)
 		abort();
 	sigemptyset(&mask);
 	if (server_init(&fx->srv, &fx->cf, &mask) == -1)
@@ -93,7 +95,7 @@ fixture_free(struct fixture *fx)
 }
 
 /* Put a live child of service svc from peer into the table. */
-static void
+static struct child *
 add_child(struct fixture *fx, size_t svc, struct sockaddr_storage peer)
 {
 	unsigned i;
@@ -108,6 +110,7 @@ add_child(struct fixture *fx, size_t svc, struct sockaddr_storage peer)
 	fx->srv.srv_children[i].ch_peer = peer;
 	fx->srv.srv_live++;
 	fx->srv.srv_counts[svc].sn_live++;
+	return &fx->srv.srv_children[i];
 }
 
 static void
@@ -236,6 +239,70 @@ test_rate(void)
 	fixture_free(&fx);
 }
 
+/*
+ * Behind a proxy: the parent checks proxy_from and the counts that need
+ * no client; allow/deny and per_source wait for the real client.
+ */
+static void
+test_proxied(void)
+{
+	struct fixture fx;
+	struct sockaddr_storage lb = sa4("192.0.2.5", 40000),
+	    lb_mapped = sa6("::ffff:192.0.2.5", 40001),
+	    stranger = sa4("192.0.2.6", 40000), local = sa_unix(),
+	    c1 = sa4("10.1.1.1", 1), c1b = sa4("10.1.1.1", 2),
+	    c2 = sa4("10.1.1.2", 1), bad = sa4("10.6.6.6", 1),
+	    out = sa4("198.51.100.1", 1);
+	struct child *first, *second, *third;
+
+	fixture_init(&fx, 10);
+	fx.sc[0].sc_proxy = 3;
+	fx.sc[0].sc_proxy_from = fx.proxies;
+	fx.sc[0].sc_nproxy_from = 1;
+	fx.sc[0].sc_allow = fx.allow;
+	fx.sc[0].sc_nallow = 1;
+	fx.sc[0].sc_deny = fx.deny;
+	fx.sc[0].sc_ndeny = 1;
+	fx.sc[0].sc_per_source = 1;
+	ok(admit_stream(&fx.srv, 0, SA(lb), 1, NOW) == ADMIT_OK,
+	    "the proxy, outside allow, is admitted: the lists wait for the "
+	    "real client");
+	ok(admit_stream(&fx.srv, 0, SA(lb_mapped), 1, NOW) == ADMIT_OK,
+	    "the proxy v4-mapped too");
+	ok(admit_stream(&fx.srv, 0, SA(stranger), 1, NOW) == ADMIT_PROXY_FROM,
+	    "a connection from outside proxy_from: proxy");
+	ok(admit_stream(&fx.srv, 0, SA(c1), 1, NOW) == ADMIT_PROXY_FROM,
+	    "even from an allowed address: only proxies may connect");
+	ok(admit_stream(&fx.srv, 0, SA(local), 1, NOW) == ADMIT_OK,
+	    "a Unix client: its socket's mode decides");
+	first = add_child(&fx, 0, lb);
+	ok(admit_stream(&fx.srv, 0, SA(lb), 1, NOW) == ADMIT_OK,
+	    "per_source = 1 does not count the proxy's connections");
+	ok(admit_proxied(&fx.srv, first, SA(c1)) == ADMIT_OK,
+	    "the first real client 10.1.1.1 is admitted");
+	first->ch_peer = c1;	/* what parent/proxied.c does next */
+	second = add_child(&fx, 0, lb);
+	ok(admit_proxied(&fx.srv, second, SA(c1b)) == ADMIT_PER_SOURCE,
+	    "a second session of 10.1.1.1: per_source");
+	ok(admit_proxied(&fx.srv, second, SA(c2)) == ADMIT_OK,
+	    "10.1.1.2 through the same proxy: admitted");
+	ok(admit_proxied(&fx.srv, second, SA(bad)) == ADMIT_ACL,
+	    "a denied real client: acl");
+	ok(admit_proxied(&fx.srv, second, SA(out)) == ADMIT_ACL,
+	    "a real client outside allow: acl");
+	second->ch_report = 1;	/* its report is still awaited */
+	third = add_child(&fx, 0, lb);
+	ok(admit_proxied(&fx.srv, third, SA(lb)) == ADMIT_ACL,
+	    "a health check is the proxy itself, judged by the lists");
+	fx.sc[0].sc_nallow = 0;
+	ok(admit_proxied(&fx.srv, third, SA(lb)) == ADMIT_OK,
+	    "and counted once: not with connections whose client is unknown");
+	second->ch_report = 0;
+	ok(admit_proxied(&fx.srv, third, SA(lb)) == ADMIT_PER_SOURCE,
+	    "(a child that never reported counts under the proxy's address)");
+	fixture_free(&fx);
+}
+
 static void
 test_reasons(void)
 {
@@ -247,6 +314,8 @@ test_reasons(void)
 	is_str(admit_reason(ADMIT_PER_SOURCE), "per_source",
 	    "reason per_source");
 	is_str(admit_reason(ADMIT_RATE), "rate", "reason rate");
+	is_str(admit_reason(ADMIT_PROXY_FROM), "proxy (not in proxy_from)",
+	    "reason proxy");
 }
 
 static void
@@ -288,6 +357,7 @@ main(void)
 	test_acl();
 	test_counts();
 	test_rate();
+	test_proxied();
 	test_reasons();
 	test_dgram_source();
 	return tap_done();

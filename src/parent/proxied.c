@@ -1,0 +1,135 @@
+/*
+ * Proxied children's reports, in the parent (see proxied.h).  The
+ * watched ends sit after the listeners in srv_pollfds, packed: the loop
+ * hands ppoll() the listeners and srv_nreports more, so a daemon with
+ * no proxied child polls exactly what it did before.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "child/proxied.h"
+#include "config/config.h"
+#include "parent/admission.h"
+#include "parent/proxied.h"
+#include "parent/refusals.h"
+#include "parent/server.h"
+
+unsigned
+proxied_capacity(const struct config *cf)
+{
+	size_t i;
+
+	/* New children are fewer than max_children, adopted ones report nothing. */
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (cf->cf_services[i].sc_enabled &&
+		    cf->cf_services[i].sc_proxy != 0)
+			return cf->cf_max_children;
+	return 0;
+}
+
+int
+proxied_pair(struct server *srv, int *parent_end)
+{
+	int sv[2];
+
+	if (srv->srv_nreports == srv->srv_reports_max) {
+		log_warnx("no room for another PROXY report (%u awaited)",
+		    srv->srv_nreports);
+		return -1;
+	}
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
+	    0, sv) == -1) {
+		log_warn("socketpair for a PROXY report");
+		return -1;
+	}
+	*parent_end = sv[0];
+	return sv[1];
+}
+
+void
+proxied_watch(struct server *srv, struct child *ch, int parent_end)
+{
+	struct pollfd *pfd = &srv->srv_pollfds[srv->srv_nlisteners +
+	    srv->srv_nreports];
+
+	pfd->fd = parent_end;
+	pfd->events = POLLIN;
+	pfd->revents = 0;	/* a stale one would be answered this turn */
+	srv->srv_reports[srv->srv_nreports++] = ch;
+	ch->ch_report = srv->srv_nreports;
+}
+
+void
+proxied_forget(struct server *srv, struct child *ch)
+{
+	struct pollfd *pfds = srv->srv_pollfds + srv->srv_nlisteners;
+	unsigned i = ch->ch_report - 1, last = srv->srv_nreports - 1;
+
+	if (ch->ch_report == 0)
+		return;
+	if (close(pfds[i].fd) == -1)
+		log_warn("closing a PROXY report");
+	/* The last one fills the hole; the loop walks them backwards. */
+	pfds[i] = pfds[last];
+	srv->srv_reports[i] = srv->srv_reports[last];
+	srv->srv_reports[i]->ch_report = i + 1;
+	srv->srv_nreports--;
+	ch->ch_report = 0;
+}
+
+/* The verdict on a real client: refusals are logged as the parent's own. */
+static char
+proxied_verdict(struct server *srv, struct child *ch,
+    const struct proxied_report *pr)
+{
+	const struct sockaddr *proxy = (const struct sockaddr *)&ch->ch_peer;
+	const struct sockaddr *client =
+	    (const struct sockaddr *)&pr->pr_client;
+	char why[sizeof(pr->pr_why) + 16];
+	enum admit verdict;
+
+	if (!pr->pr_ok) {
+		snprintf(why, sizeof(why), "proxy (%.*s)",
+		    (int)sizeof(pr->pr_why) - 1, pr->pr_why);
+		refusal_log(srv, ch->ch_svc, proxy, sizeof(ch->ch_peer), why);
+		return PROXIED_REFUSE;
+	}
+	if ((verdict = admit_proxied(srv, ch, client)) != ADMIT_OK) {
+		refusal_log(srv, ch->ch_svc, client, pr->pr_clientlen,
+		    admit_reason(verdict));
+		return PROXIED_REFUSE;
+	}
+	/* per_source counts this child under its real client from now on. */
+	memcpy(&ch->ch_peer, &pr->pr_client, sizeof(ch->ch_peer));
+	return PROXIED_SERVE;
+}
+
+void
+proxied_answer(struct server *srv, unsigned i)
+{
+	int fd = srv->srv_pollfds[srv->srv_nlisteners + i].fd;
+	struct child *ch = srv->srv_reports[i];
+	struct proxied_report pr;
+	ssize_t n;
+	char answer;
+
+	n = recv(fd, &pr, sizeof(pr), MSG_DONTWAIT);
+	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+		return;
+	/* Anything else than a whole report: the child is gone or broken. */
+	if (n == (ssize_t)sizeof(pr) && ch->ch_svc != SIZE_MAX &&
+	    pr.pr_clientlen <= sizeof(pr.pr_client)) {
+		pr.pr_why[sizeof(pr.pr_why) - 1] = '\0';
+		answer = proxied_verdict(srv, ch, &pr);
+		/* An empty pair's buffer always holds one byte. */
+		if (pr.pr_ok && send(fd, &answer, 1, MSG_DONTWAIT |
+		    MSG_NOSIGNAL) == -1 && errno != EPIPE)
+			log_warn("answering a PROXY report");
+	}
+	proxied_forget(srv, ch);
+}

@@ -1,0 +1,33 @@
+/*
+ * The parent's side of proxied connections (child/proxied.h): a pair of
+ * sockets per proxied child, its end watched by the loop until the
+ * child's report arrives, the real client then admitted or refused
+ * (allow/deny, per_source) and answered with one byte.
+ */
+#ifndef SPAWND_PARENT_PROXIED_H
+#define SPAWND_PARENT_PROXIED_H
+
+struct child;
+struct config;
+struct server;
+
+/* How many reports may be awaited at once under cf (0: no proxied service). */
+unsigned proxied_capacity(const struct config *cf);
+
+/*
+ * Before forking a child of a proxied service: make its pair.  Returns
+ * the child's end (the parent's is kept for proxied_watch), or -1 when
+ * there is none (logged; the child then decides alone).
+ */
+int proxied_pair(struct server *srv, int *parent_end);
+
+/* After the fork: watch parent_end for child ch's report. */
+void proxied_watch(struct server *srv, struct child *ch, int parent_end);
+
+/* Report i (0-based, after the listeners' pollfds) is readable: answer it. */
+void proxied_answer(struct server *srv, unsigned i);
+
+/* Child ch is gone, or its report answered: stop watching for it. */
+void proxied_forget(struct server *srv, struct child *ch);
+
+#endif
