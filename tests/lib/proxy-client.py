@@ -101,7 +101,10 @@ def main():
                 time.sleep(a.gap)
             s.sendall(piece(p))
         if a.shut:
-            s.shutdown(socket.SHUT_WR)
+            try:
+                s.shutdown(socket.SHUT_WR)
+            except OSError:     # ENOTCONN: the server has reset it already
+                return 3
         end = None if a.hold is None else time.monotonic() + a.hold
         while True:
             if end is not None:
@@ -117,7 +120,7 @@ def main():
                 break
             out.write(data)
             out.flush()
-    except ConnectionResetError:
+    except (ConnectionResetError, BrokenPipeError):
         return 3
     return 0
 
