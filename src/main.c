@@ -23,6 +23,7 @@
 #include "daemon/daemon.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
+#include "parent/fdstore.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
 #include "parent/server.h"
@@ -143,6 +144,7 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 	    se->se_reexec ? "reloaded" : "started",
 	    cf->cf_file ? cf->cf_file : "the built-in default configuration");
 	server_announce(srv);
+	fdstore_sync(srv);
 	daemon_ready();
 	if (notify_send("READY=1") == -1)
 		log_warn("notifying systemd");

@@ -10,12 +10,16 @@
 
 load helpers
 
-# Only the -t test runs the binary, and it never starts a daemon.
+# Only the -t test runs the binary; the socket unit's test starts a
+# daemon (spawnd_setup in the test, spawnd_teardown after it).
 setup() {
 	DOC_CONF5=$(generated man/spawnd.conf.5)
 	DOC_MAN8=$(generated man/spawnd.8)
+	SPAWND_CONF=
 }
-teardown() { :; }
+teardown() {
+	[[ -z $SPAWND_CONF ]] || spawnd_teardown
+}
 
 # A file made from FILE.in at build time; its source when not built yet
 # (the markup is the same, only configure's paths differ).
@@ -168,7 +172,7 @@ lint() {
 	    fail "spawnd -t -c $copy: status $status" "stdout: $output" "stderr: $stderr"
 }
 
-@test "the systemd unit is generated and passes systemd-analyze verify" {
+@test "the systemd units are generated and pass systemd-analyze verify" {
 	command -v systemd-analyze >/dev/null ||
 	    fail "systemd-analyze is not installed (Debian package systemd)"
 	local unit=$TOP_BUILDDIR/systemd/spawnd.service
@@ -183,9 +187,60 @@ lint() {
 	mkdir -p "$dir/man/man8" "$dir/man/man5"
 	cp "$DOC_MAN8" "$dir/man/man8/spawnd.8"
 	cp "$DOC_CONF5" "$dir/man/man5/spawnd.conf.5"
-	run env MANPATH="$dir/man:" systemd-analyze verify "$copy"
+	local socket=$TOP_BUILDDIR/systemd/spawnd.socket
+	[[ -f $socket ]] || fail "$socket was not generated (run make)"
+	cp "$socket" "$dir/spawnd.socket"
+	run env MANPATH="$dir/man:" systemd-analyze verify "$copy" "$dir/spawnd.socket"
 	[[ $status -eq 0 && -z $output ]] ||
 	    fail "systemd-analyze verify: status $status" "$output"
+}
+
+@test "spawnd.socket holds exactly the addresses spawnd binds for the shipped configuration" {
+	local socket=$TOP_BUILDDIR/systemd/spawnd.socket conf=$TOP_BUILDDIR/etc/spawnd.conf
+	[[ -f $socket ]] || fail "$socket was not generated (run make)"
+	spawnd_setup
+	# What spawnd itself makes of the file: a copy on free ports, its
+	# Unix socket in our directory, started and read from the log.
+	local -a ports want=() got=()
+	local p i=0 addr svc kind
+	mapfile -t ports < <(grep -oE '^(Listen(Stream|Datagram))=[0-9]+$' "$socket" |
+	    cut -d= -f2 | sort -un)
+	cp "$conf" "$BATS_TEST_TMPDIR/shipped.conf"
+	for p in "${ports[@]}"; do
+		eval "local new_$p=\$(free_port)"
+		local var=new_$p
+		sed -i -E "s/\"$p\"/\"${!var}\"/g" "$BATS_TEST_TMPDIR/shipped.conf"
+	done
+	sed -i -E "s|\"/[^\"]*/catsock\"|\"$BATS_TEST_TMPDIR/catsock\"|" "$BATS_TEST_TMPDIR/shipped.conf"
+	{
+		grep -vE '^(pidfile|user|group|log_target|fortune_file)[[:space:]]*=' \
+		    "$BATS_TEST_TMPDIR/shipped.conf"
+		config_globals
+		printf 'fortune_file = "%s"\n' "$TOP_SRCDIR/etc/fortunes"
+		printf 'user = "%s"\ngroup = "%s"\n' "$(id -un)" "$(id -gn)"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	while read -r svc addr kind; do
+		for p in "${ports[@]}"; do
+			local var=new_$p
+			# A port alone is logged as "*:PORT".
+			[[ $addr == "*:${!var}" ]] && addr=$p
+		done
+		[[ $addr == "$BATS_TEST_TMPDIR/catsock" ]] && addr=catsock
+		got+=("$svc $addr ${kind:-stream}")
+	done < <(sed -nE 's/.*server started on ([^ ]+) ([^ ]+)( \(datagram\))?$/\1 \2 \3/p' "$SPAWND_LOG" |
+	    sed 's/(datagram)/datagram/')
+	while read -r line; do
+		case $line in
+		'# service '*) svc=${line#\# service } ;;
+		ListenStream=*) addr=${line#*=}; [[ $addr == */catsock ]] && addr=catsock
+			want+=("$svc $addr stream") ;;
+		ListenDatagram=*) want+=("$svc ${line#*=} datagram") ;;
+		esac
+	done <"$socket"
+	[[ "$(printf '%s\n' "${want[@]}" | sort)" == "$(printf '%s\n' "${got[@]}" | sort)" ]] ||
+	    fail "spawnd.socket says:" "${want[@]}" "spawnd binds:" "${got[@]}"
+	(( ${#want[@]} >= 6 )) || fail "too few addresses in $socket: ${want[*]}"
 }
 
 @test "the configuration examples of spawnd.conf(5) pass spawnd -t" {

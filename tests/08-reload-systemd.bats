@@ -89,3 +89,100 @@ STOPPING=1" ]] || fail "unexpected notifications:" "$(cat "$d/notify.out")"
 	stop_spawnd
 	(( SPAWND_STATUS == 0 )) || fail "exit status $SPAWND_STATUS"
 }
+
+@test "14: the fd store protocol: FDSTOREREMOVE then FDSTORE=1 with FDNAME and the service's sockets, at start and after a reload" {
+	local port udp d=$BATS_TEST_TMPDIR
+	port=$(free_port)
+	udp=$(free_port)
+	{
+		svc_globals
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+		printf 'service daytime {\n\ttype = "daytime"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$udp"
+		printf '\tlisten_datagram = {"127.0.0.1:%s"}\n}\n' "$udp"
+		printf 'service cat {\n\ttype = "catsock"\n\tlisten_stream = {"%s/cat.sock"}\n}\n' "$d"
+	} | write_config
+	notify_listen "$port"
+	FDSTORE=16 start_spawnd -c "$SPAWND_CONF"
+	_stored() { (( $(grep -c 'FDSTORE=1' "$d/notify.out") >= $1 )); }
+	wait_until "$SPAWND_TEST_TIMEOUT" _stored 3 || fail "not stored:" "$(cat "$d/notify.out")"
+	local states
+	states=$(grep -E 'FDSTORE' "$d/notify.out" | cut -d' ' -f2-)
+	[[ $states == "FDSTOREREMOVE=1|FDNAME=hello
+FDSTORE=1|FDNAME=hello fds=tcp:127.0.0.1:$port
+FDSTOREREMOVE=1|FDNAME=daytime
+FDSTORE=1|FDNAME=daytime fds=tcp:127.0.0.1:$udp,udp:127.0.0.1:$udp
+FDSTOREREMOVE=1|FDNAME=cat
+FDSTORE=1|FDNAME=cat fds=unix:$d/cat.sock" ]] || fail "the store messages:" "$states"
+	# Before READY=1: a restart in between finds them stored.
+	[[ $(grep -nE 'FDSTORE=1|READY=1' "$d/notify.out" | tail -n 1) == *READY=1* ]] ||
+	    fail "READY=1 came before the sockets were stored:" "$(cat "$d/notify.out")"
+	# A reload that drops daytime: out of the store with it.
+	sed -i '/^service daytime/,/^}/d' "$SPAWND_CONF"
+	hup 1
+	wait_until "$SPAWND_TEST_TIMEOUT" _stored 5 || fail "not stored again:" "$(cat "$d/notify.out")"
+	states=$(sed -n '/RELOADING=1/,$p' "$d/notify.out" | grep FDSTORE | cut -d' ' -f2-)
+	[[ $states == "FDSTOREREMOVE=1|FDNAME=daytime
+FDSTOREREMOVE=1|FDNAME=hello
+FDSTORE=1|FDNAME=hello fds=tcp:127.0.0.1:$port
+FDSTOREREMOVE=1|FDNAME=cat
+FDSTORE=1|FDNAME=cat fds=unix:$d/cat.sock" ]] || fail "after the reload:" "$states"
+	# With the store, shutdown leaves the socket file for the next start.
+	stop_spawnd
+	[[ -S $d/cat.sock ]] || fail "the stored Unix socket's file was removed at shutdown"
+}
+
+@test "14: without FDSTORE nothing is stored, and the socket file goes at shutdown as before" {
+	local port d=$BATS_TEST_TMPDIR
+	port=$(free_port)
+	{
+		svc_globals
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+		printf 'service cat {\n\ttype = "catsock"\n\tlisten_stream = {"%s/cat.sock"}\n}\n' "$d"
+	} | write_config
+	notify_listen "$port"
+	start_spawnd -c "$SPAWND_CONF"
+	wait_until "$SPAWND_TEST_TIMEOUT" grep -q READY=1 "$d/notify.out" || fail "no READY=1"
+	stop_spawnd
+	! grep -q FDSTORE "$d/notify.out" || fail "stored without FDSTORE:" "$(cat "$d/notify.out")"
+	[[ ! -e $d/cat.sock ]] || fail "the socket file is left behind"
+}
+
+@test "14: LISTEN_FDNAMES: a socket named after a service is its own, by name before address" {
+	command -v systemd-socket-activate >/dev/null ||
+	    skip "systemd-socket-activate (package systemd) is not installed"
+	local port other pid
+	port=$(free_port)
+	other=$(free_port)
+	# The configuration says 127.0.0.1:PORT; the socket named "hello"
+	# is bound to 127.0.0.2:OTHER, and one unnamed (by address) to
+	# 127.0.0.1:PORT for "second".
+	{
+		config_globals
+		printf 'resolve_names = false\n'
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.3:%s"}\n}\n' "$port"
+		printf 'service second {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+	} | write_config
+	(
+		exec systemd-socket-activate -l "127.0.0.2:$other" --fdname=hello \
+		    -l "127.0.0.1:$port" --fdname=hello:stranger \
+		    "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF"
+	) </dev/null >"$BATS_TEST_TMPDIR/spawnd.out" 2>>"$SPAWND_LOG" 3>&- &
+	SPAWND_PID=$!
+	pid=$SPAWND_PID
+	wait_for_port "$other"
+	_hello_at_2() {
+		fetch_tcp 127.0.0.2 "$other" "$BATS_TEST_TMPDIR/hello2" &&
+		    assert_hello_bytes "$BATS_TEST_TMPDIR/hello2" '127\.0\.0\.1'
+	}
+	# resolve_names is off: the client, from 127.0.0.1, is named so.
+	_hello_at_2 || fail "no hello on 127.0.0.2:$other"
+	spawnd_wait_ready
+	assert_log "^spawnd\\[$pid\\]: hello: 127\\.0\\.0\\.3:$port is systemd's socket \"hello\" on 127\\.0\\.0\\.2:$other$"
+	hello_answers "$port"
+	wait_for_log "connection from 127\\.0\\.0\\.1 .* on second$"
+	# Neither address of the configuration was bound by spawnd itself.
+	[[ -z $(ss -Hltn "src 127.0.0.3") ]] || fail "spawnd bound 127.0.0.3 itself"
+	hup 1
+	_hello_at_2 || fail "no hello on 127.0.0.2:$other after a reload"
+	stop_spawnd
+}

@@ -5,7 +5,8 @@
 # of this build bound on its prefix.  Needs root.
 #
 #   sysd_install DIR  make install DESTDIR=DIR (once per file)
-#   sysd_boot DIR     boot with DIR's prefix tree on the build's prefix
+#   sysd_boot DIR [UNIT...]  boot with DIR's prefix tree on the build's
+#                     prefix; UNITs (files) join spawnd.service
 #   sysd_teardown     SIGKILL systemd (the PID namespace dies with it),
 #                     remove its cgroup
 #   sysctl_ns ARG...  systemctl ARG... inside
@@ -38,9 +39,10 @@ sysd_install() {
 	    fail "make install DESTDIR=$1 failed:" "$(tail -n 30 "$1.install.log")"
 }
 
-# sysd_boot DESTDIR: boot, wait until systemctl answers "running".
+# sysd_boot DESTDIR [UNIT...]: boot, wait until systemctl answers "running".
 sysd_boot() {
 	local dest=$1 prefix units=$BATS_TEST_TMPDIR/units state
+	shift
 	prefix=$(build_var prefix)
 	SYSD_STAGE=$BATS_TEST_TMPDIR/devstage
 	SYSD_UNSHARE=
@@ -51,6 +53,7 @@ sysd_boot() {
 	    /lib/systemd/system/systemd-journald.socket \
 	    /lib/systemd/system/systemd-journald-dev-log.socket "$units/"
 	cp "$TOP_BUILDDIR/systemd/spawnd.service" "$units/"
+	(( $# == 0 )) || cp "$@" "$units/"
 	cat >"$units/default.target" <<-EOF
 	[Unit]
 	Description=spawnd test boot: journald only

@@ -76,6 +76,16 @@ sig_reset(void)
 	return sigprocmask(SIG_SETMASK, &none, NULL);
 }
 
+int
+sig_block_term(void)
+{
+	sigset_t term;
+
+	sigemptyset(&term);
+	sigaddset(&term, SIGTERM);
+	return sigprocmask(SIG_BLOCK, &term, NULL);
+}
+
 static int
 sig_install(int signo, void (*handler)(int))
 {

@@ -18,6 +18,9 @@ extern volatile sig_atomic_t sig_got_chld;
  */
 int sig_reset(void);
 
+/* Block SIGTERM (a child that finishes its reply first).  0 or -1. */
+int sig_block_term(void);
+
 /*
  * Every disposition back to its default (an exec keeps SIG_IGN ones);
  * the libc-reserved signals cannot change and are left as they are.

@@ -32,7 +32,8 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 	pid_t held = 0;
 
 	if (ho != NULL)
-		fd = inherited_take_listener(ho, socktype, la, &ours, &held);
+		fd = inherited_take_listener(ho, socktype, la, sc, &ours,
+		    &held);
 	if (fd == -1) {
 		ours = 1;
 		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
@@ -101,8 +102,11 @@ listeners_close(struct server *srv, int unlink_files)
 
 		if (li->li_fd != -1 && close(li->li_fd) == -1)
 			log_warn("%s: close", li->li_addr->la_text);
-		/* systemd's socket files are systemd's to remove. */
-		if (unlink_files && li->li_ours &&
+		/*
+		 * systemd's socket files are systemd's to remove, and so are
+		 * those of sockets it keeps in its fd store for the next us.
+		 */
+		if (unlink_files && li->li_ours && !srv->srv_fdstore &&
 		    listen_unlink(li->li_addr) == -1)
 			log_warn("%s: unlink", li->li_addr->la_text);
 	}

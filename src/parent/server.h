@@ -87,6 +87,8 @@ struct server {
 	time_t			 srv_paused;	/* the second a listener was last
 						   paused; 0: none is */
 	int			 srv_refusals_unlogged; /* some service has some */
+	int			 srv_fdstore;	/* listeners are in systemd's fd
+						   store: their files outlive us */
 };
 
 /*

@@ -132,6 +132,18 @@ handover_add_held(int memfd, int fd, pid_t pid)
 }
 
 int
+handover_add_name(int memfd, int fd, const char *service)
+{
+	char esc[128 * 4];
+
+	if (handover_escape(esc, sizeof(esc), service) == NULL) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	return dprintf(memfd, "name %d %s\n", fd, esc) < 0 ? -1 : 0;
+}
+
+int
 handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service)
 {
@@ -251,6 +263,25 @@ handover_held_line(struct handover *ho, char *rest)
 	return -1;
 }
 
+/* "name FD SERVICE": whose a listener already described was. */
+static int
+handover_name_line(struct handover *ho, char *rest)
+{
+	char *p;
+	long fd = strtol(rest, &p, 10);
+	size_t i;
+
+	if (p == rest || *p++ != ' ' || handover_unescape(p) == -1)
+		return -1;
+	for (i = 0; i < ho->ho_nlisteners; i++)
+		if (ho->ho_listeners[i].il_fd == fd) {
+			snprintf(ho->ho_listeners[i].il_name,
+			    sizeof(ho->ho_listeners[i].il_name), "%s", p);
+			return 0;
+		}
+	return -1;
+}
+
 static int
 handover_line(struct handover *ho, char *line)
 {
@@ -276,7 +307,9 @@ handover_line(struct handover *ho, char *line)
 		return handover_child_line(ho, line + 6);
 	if (strncmp(line, "held ", 5) == 0)
 		return handover_held_line(ho, line + 5);
-	return -1;
+	if (strncmp(line, "name ", 5) == 0)
+		return handover_name_line(ho, line + 5);
+	return 0;	/* a newer image's record: nothing we could use */
 }
 
 static char *

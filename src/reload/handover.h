@@ -12,13 +12,17 @@
  *	pidfile FD PATH			locked pidfile
  *	listen FD stream|datagram ADDRESS   ADDRESS as in the log (la_text)
  *	held FD PID			the listener FD is wait child PID's
+ *	name FD SERVICE			the listener FD is SERVICE's
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
  *
- * The last field of each line runs to its end, so paths and service
+ * A record of a word not listed here (a newer image's) is skipped, so
+ * that a downgrade can still reload.  The last field of each line runs
+ * to its end, so paths and service
  * names may hold spaces; in those fields a control byte (a newline
  * would end the record), DEL and the backslash are written as \xNN.
- * systemd's socket activation ($LISTEN_FDS) is read into the same
- * structure, as listeners described by getsockname() (inherited.c).
+ * systemd's socket activation ($LISTEN_FDS, with $LISTEN_FDNAMES as
+ * their names) is read into the same structure, as listeners described
+ * by getsockname() (inherited.c).
  */
 #ifndef SPAWND_RELOAD_HANDOVER_H
 #define SPAWND_RELOAD_HANDOVER_H
@@ -38,7 +42,11 @@ struct inherited_listener {
 	int			 il_socktype;
 	int			 il_v6only;	/* IPV6_V6ONLY of an IPv6 socket */
 	int			 il_ours;	/* from a reload, not from systemd */
+	int			 il_unused;	/* closed: no listener took it */
 	pid_t			 il_held;	/* the wait child serving on it */
+	char			 il_name[128];	/* the service it was for (a
+						   reload, systemd's FDNAME or
+						   FileDescriptorName=); "": none */
 	struct sockaddr_storage	 il_sa;
 	socklen_t		 il_salen;
 };
@@ -78,6 +86,7 @@ void handover_free(struct handover *ho);
 int handover_create(const char *startdir, int pidfd, const char *pidfile);
 int handover_add_listener(int memfd, int fd, int socktype, const char *text);
 int handover_add_held(int memfd, int fd, pid_t pid);
+int handover_add_name(int memfd, int fd, const char *service);
 int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service);
 

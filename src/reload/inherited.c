@@ -15,6 +15,10 @@
 #include <unistd.h>
 
 #include "base/fd.h"
+#include "base/log.h"
+#include "config/config.h"
+#include "daemon/notify.h"
+#include "net/peer.h"
 #include "net/addr.h"
 #include "reload/handover.h"
 #include "reload/inherited.h"
@@ -48,11 +52,33 @@ inherited_add_fd(struct handover *ho, int fd)
 	return 0;
 }
 
+/*
+ * The next name of $LISTEN_FDNAMES ("a:b:c", one per fd) into il_name;
+ * *names moves past it.  A name too long for a service is no service's.
+ */
+static void
+inherited_next_name(struct inherited_listener *il, const char **names)
+{
+	size_t len;
+
+	if (*names == NULL)
+		return;
+	len = strcspn(*names, ":");
+	if (len < sizeof(il->il_name)) {
+		memcpy(il->il_name, *names, len);
+		il->il_name[len] = '\0';
+	}
+	*names += len;
+	if (**names == ':')
+		(*names)++;
+}
+
 /* systemd socket activation: fds 3.. as sd_listen_fds(3) describes. */
 int
 inherited_activation(struct handover *ho, char *err, size_t errlen)
 {
 	const char *pid = getenv("LISTEN_PID"), *fds = getenv("LISTEN_FDS");
+	const char *names = getenv("LISTEN_FDNAMES");
 	long n, i;
 
 	if (pid == NULL || fds == NULL || strtol(pid, NULL, 10) != (long)getpid())
@@ -67,6 +93,8 @@ inherited_activation(struct handover *ho, char *err, size_t errlen)
 			    strerror(errno));
 			return -1;
 		}
+		inherited_next_name(&ho->ho_listeners[ho->ho_nlisteners - 1],
+		    &names);
 	}
 	unsetenv("LISTEN_PID");
 	unsetenv("LISTEN_FDS");
@@ -110,32 +138,112 @@ inherited_same_address(const struct inherited_listener *il,
 	    ((const struct sockaddr_un *)&la->la_sa)->sun_path) == 0;
 }
 
+/* Is il bound to one of sc's addresses of il's type? */
+static int
+inherited_one_of(const struct inherited_listener *il,
+    const struct svc_conf *sc)
+{
+	const struct listen_addr *las = il->il_socktype == SOCK_STREAM ?
+	    sc->sc_stream : sc->sc_dgram;
+	size_t i, n = il->il_socktype == SOCK_STREAM ? sc->sc_nstream :
+	    sc->sc_ndgram;
+
+	for (i = 0; i < n; i++)
+		if (inherited_same_address(il, &las[i]))
+			return 1;
+	return 0;
+}
+
+/*
+ * Which inherited listener la of service sc takes, in this order: the
+ * one named after sc and bound to la; one bound to la, whatever its
+ * name; one named after sc and bound to none of sc's addresses (the
+ * socket unit, not the configuration, says where sc listens).
+ */
+static struct inherited_listener *
+inherited_find(struct handover *ho, int socktype, const struct listen_addr *la,
+    const struct svc_conf *sc)
+{
+	struct inherited_listener *il;
+	size_t i;
+	int pass;
+
+	for (pass = 0; pass < 3; pass++)
+		for (i = 0; i < ho->ho_nlisteners; i++) {
+			il = &ho->ho_listeners[i];
+			if (il->il_fd == -1 || il->il_socktype != socktype)
+				continue;
+			if (pass != 1 && strcmp(il->il_name, sc->sc_name) != 0)
+				continue;
+			if (pass < 2 ? inherited_same_address(il, la) :
+			    !inherited_one_of(il, sc))
+				return il;
+		}
+	return NULL;
+}
+
+/* A socket taken by its name alone: say where it really listens. */
+static void
+inherited_log_moved(const struct inherited_listener *il,
+    const struct listen_addr *la, const struct svc_conf *sc)
+{
+	char addr[INET6_ADDRSTRLEN];
+	unsigned port;
+
+	if (il->il_sa.ss_family == AF_UNIX) {
+		log_info("%s: %s is systemd's socket \"%s\" on %s", sc->sc_name,
+		    la->la_text, il->il_name,
+		    ((const struct sockaddr_un *)&il->il_sa)->sun_path);
+		return;
+	}
+	port = peer_format((const struct sockaddr *)&il->il_sa, il->il_salen,
+	    addr, sizeof(addr));
+	log_info("%s: %s is systemd's socket \"%s\" on %s%s%s:%u", sc->sc_name,
+	    la->la_text, il->il_name, il->il_sa.ss_family == AF_INET6 ? "[" : "",
+	    addr, il->il_sa.ss_family == AF_INET6 ? "]" : "", port);
+}
+
 int
 inherited_take_listener(struct handover *ho, int socktype,
-    const struct listen_addr *la, int *ours, pid_t *held)
+    const struct listen_addr *la, const struct svc_conf *sc, int *ours,
+    pid_t *held)
 {
-	size_t i;
+	struct inherited_listener *il = inherited_find(ho, socktype, la, sc);
 	int fd;
 
-	for (i = 0; i < ho->ho_nlisteners; i++) {
-		struct inherited_listener *il = &ho->ho_listeners[i];
+	if (il == NULL)
+		return -1;
+	if (!inherited_same_address(il, la))
+		inherited_log_moved(il, la, sc);
+	fd = il->il_fd;
+	il->il_fd = -1;
+	*ours = il->il_ours;
+	*held = il->il_held;
+	return fd;
+}
 
-		if (il->il_fd != -1 && il->il_socktype == socktype &&
-		    inherited_same_address(il, la)) {
-			fd = il->il_fd;
-			il->il_fd = -1;
-			*ours = il->il_ours;
-			*held = il->il_held;
-			return fd;
-		}
-	}
-	return -1;
+/*
+ * A listener nobody takes may be in systemd's fd store, under the name
+ * of a service that is gone: out of the store with it.  (A service that
+ * remains stores its sockets anew, parent/fdstore.c.)
+ */
+static void
+inherited_unstore(const struct inherited_listener *il)
+{
+	char state[64 + sizeof(il->il_name)];
+
+	if (il->il_name[0] == '\0' || !notify_fdstore())
+		return;
+	snprintf(state, sizeof(state), "FDSTOREREMOVE=1\nFDNAME=%s",
+	    il->il_name);
+	if (notify_send(state) == -1)
+		log_warn("%s: out of systemd's fd store", il->il_name);
 }
 
 void
 inherited_close_unused(struct handover *ho)
 {
-	size_t i;
+	size_t i, j;
 
 	for (i = 0; i < ho->ho_nlisteners; i++) {
 		struct inherited_listener *il = &ho->ho_listeners[i];
@@ -152,6 +260,13 @@ inherited_close_unused(struct handover *ho)
 			(void)unlink(((struct sockaddr_un *)&il->il_sa)->sun_path);
 		close(il->il_fd);
 		il->il_fd = -1;
+		il->il_unused = 1;
+		/* Once a name: one message takes all its sockets. */
+		for (j = 0; j < i; j++)
+			if (ho->ho_listeners[j].il_unused &&
+			    strcmp(ho->ho_listeners[j].il_name, il->il_name) == 0)
+				break;
+		if (j == i)
+			inherited_unstore(il);
 	}
 }
-

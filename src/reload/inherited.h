@@ -10,6 +10,7 @@
 
 struct handover;
 struct listen_addr;
+struct svc_conf;
 
 /*
  * Record fd as an inherited listener of ho, asking the kernel what it
@@ -25,13 +26,15 @@ int inherited_add_fd(struct handover *ho, int fd);
 int inherited_activation(struct handover *ho, char *err, size_t errlen);
 
 /*
- * Take the inherited listener bound to la with socktype, or return -1.
+ * Take the inherited listener for address la (socktype) of service sc,
+ * or return -1: by name, then by address (inherited.c says exactly).
  * The caller owns the returned fd; *ours says whether a reload of ours
  * passed it (else systemd did), *held which wait child of the image
  * before us still serves on it (0: none).
  */
 int inherited_take_listener(struct handover *ho, int socktype,
-    const struct listen_addr *la, int *ours, pid_t *held);
+    const struct listen_addr *la, const struct svc_conf *sc, int *ours,
+    pid_t *held);
 
 /*
  * Close every listener nobody took; the socket files of our own Unix

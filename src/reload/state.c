@@ -76,7 +76,9 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 			continue;
 		if (handover_add_listener(memfd, li->li_fd, li->li_socktype,
 		    li->li_addr->la_text) == -1 || (li->li_held != 0 &&
-		    handover_add_held(memfd, li->li_fd, li->li_held) == -1))
+		    handover_add_held(memfd, li->li_fd, li->li_held) == -1) ||
+		    handover_add_name(memfd, li->li_fd,
+		    cf->cf_services[li->li_svc].sc_name) == -1)
 			return -1;
 	}
 	for (i = 0; i < npb; i++)

@@ -72,6 +72,7 @@ const struct service svc_fortune = {
 	.sv_stream = fortune_stream,
 	.sv_reply = cookie_dgram,
 	.sv_fork_default = 1,
+	.sv_one_reply = 1,
 	.sv_datagram = 1,
 	.sv_check = fortune_check,
 	.sv_release = cookie_release,

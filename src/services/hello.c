@@ -41,4 +41,5 @@ const struct service svc_hello = {
 	.sv_type = "hello",
 	.sv_stream = hello_stream,
 	.sv_fork_default = 1,
+	.sv_one_reply = 1,
 };

@@ -65,6 +65,13 @@ struct service {
 	 * otherwise the core arms alarm(idle_timeout) as a total deadline.
 	 */
 	int		 sv_own_timeout;
+	/*
+	 * Nonzero if a child only writes one short reply and exits: then
+	 * SIGTERM (spawnd's shutdown, a restart) waits until it has, so a
+	 * client already accepted still gets its answer.  SIGKILL after
+	 * shutdown_grace and the idle_timeout alarm still end it.
+	 */
+	int		 sv_one_reply;
 
 	/*
 	 * Optional: validate type-specific settings and prepare data the

@@ -36,5 +36,6 @@ const struct service svc_time = {
 	.sv_type = "time",
 	.sv_reply = time_reply,
 	.sv_fork_default = 0,
+	.sv_one_reply = 1,
 	.sv_datagram = 1,
 };

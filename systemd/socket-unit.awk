@@ -1,0 +1,117 @@
+# socket-unit.awk -- print spawnd.socket for a spawnd.conf: one
+# ListenStream= or ListenDatagram= per address of each enabled service,
+# in the order of the file, which is the order spawnd opens them.
+#
+#	awk -f socket-unit.awk spawnd.conf >spawnd.socket
+#
+# It reads the shipped configuration's shape: one option per line, lists
+# on one line, comments with "#" or "//".  Anything else (a list over
+# several lines, "/* */") makes it fail rather than guess: the build
+# stops, and tests/07-docs.bats checks the result against spawnd itself.
+
+function fail(msg) {
+	printf "socket-unit.awk: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"
+	failed = 1
+	exit 1
+}
+
+# Remove a comment that starts outside a quoted string.
+function uncomment(line,    i, c, q, out) {
+	q = 0
+	out = ""
+	for (i = 1; i <= length(line); i++) {
+		c = substr(line, i, 1)
+		if (c == "\"")
+			q = !q
+		if (!q && (c == "#" || substr(line, i, 2) == "//"))
+			break
+		if (!q && substr(line, i, 2) == "/*")
+			fail("/* */ comments are not read here")
+		out = out c
+	}
+	return out
+}
+
+# The quoted strings of a one-line list into addrs[1..n]; returns n.
+function strings(text, addrs,    n, s) {
+	n = 0
+	while (match(text, /"[^"]*"/)) {
+		addrs[++n] = substr(text, RSTART + 1, RLENGTH - 2)
+		text = substr(text, RSTART + RLENGTH)
+	}
+	return n
+}
+
+function flush(    i) {
+	if (name == "" || !enabled)
+		return
+	if (nlines == 0)
+		return
+	printf "\n# service %s\n", name
+	for (i = 1; i <= nlines; i++)
+		print lines[i]
+}
+
+BEGIN {
+	name = ""
+	print "# spawnd.socket -- generated from the shipped spawnd.conf by"
+	print "# systemd/socket-unit.awk: the addresses of its enabled services."
+	print "# Started, it holds them for spawnd.service, which adopts each one"
+	print "# for the service bound to the same address, across restarts too."
+	print "# Edit both files together (\"systemctl edit --full spawnd.socket\")."
+	print "[Unit]"
+	print "Description=spawnd's listening sockets"
+	print "Documentation=man:spawnd(8) man:spawnd.conf(5)"
+	print ""
+	print "[Socket]"
+	print "# \"2345\" in spawnd.conf is every address, IPv6 and IPv4 on one socket."
+	print "BindIPv6Only=both"
+	print "# The catsock socket of the shipped configuration lives here."
+	print "DirectoryMode=0755"
+	print "SocketMode=0666"
+	print "Service=spawnd.service"
+}
+
+{
+	line = uncomment($0)
+	gsub(/^[ \t]+|[ \t]+$/, "", line)
+	if (line == "")
+		next
+}
+
+line ~ /^service[ \t]/ {
+	flush()
+	name = line
+	sub(/^service[ \t]+/, "", name)
+	sub(/[ \t]*\{$/, "", name)
+	gsub(/"/, "", name)
+	enabled = 1
+	nlines = 0
+	next
+}
+
+line ~ /^enabled[ \t]*=/ {
+	enabled = line !~ /false/
+	next
+}
+
+line ~ /^listen_(stream|datagram)[ \t]*=/ {
+	if (name == "")
+		fail("an address outside a service section")
+	if (line !~ /\}$/)
+		fail("a listen list over several lines")
+	kind = line ~ /^listen_stream/ ? "ListenStream=" : "ListenDatagram="
+	n = strings(line, addrs)
+	for (i = 1; i <= n; i++)
+		lines[++nlines] = kind addrs[i]
+	next
+}
+
+END {
+	if (failed)
+		exit 1
+	flush()
+	print ""
+	print "[Install]"
+	print "WantedBy=sockets.target"
+}

@@ -1,0 +1,153 @@
+#!/usr/bin/env bats
+# systemd's sockets (DESIGN section 12, issue 14 points 4 and 5), under
+# the real systemd of tests/40-systemd.bats: the generated spawnd.socket
+# hands spawnd its addresses; a socket unit with FileDescriptorName=
+# names a service's socket, which spawnd adopts by that name even where
+# the configuration says another address; and the fd store carries the
+# listening sockets over "systemctl restart": five restarts under a
+# client loop refuse no connection.  Needs root.
+
+load helpers
+load services
+load systemd
+
+setup_file() {
+	[[ $(id -u) -eq 0 ]] || return 0
+	DEST=$BATS_FILE_TMPDIR/dest
+	export DEST
+	make -C "$TOP_BUILDDIR" install DESTDIR="$DEST" \
+	    >"$BATS_FILE_TMPDIR/install.log" 2>&1 || {
+		tail -n 30 "$BATS_FILE_TMPDIR/install.log" >&2
+		return 1
+	}
+}
+
+setup() {
+	svc_setup
+	sysd_require
+}
+
+teardown() {
+	sysd_teardown
+	svc_teardown
+}
+
+unit_prop() {
+	sysctl_ns show -P "$1" "${2:-spawnd.service}"
+}
+
+spawnd_journal() {
+	journal -u spawnd.service -o cat
+}
+
+_journal_has() {
+	local n
+	n=$(spawnd_journal 2>/dev/null | grep -cE -- "$1")
+	(( ${n:-0} >= ${2:-1} ))
+}
+
+wait_for_journal() {
+	wait_until "$SPAWND_TEST_TIMEOUT" _journal_has "$1" "${2:-1}" && return 0
+	fail "no ${2:-1} journal line(s) /$1/ of spawnd.service:" \
+	    "$(spawnd_journal 2>&1 | tail -n 40)"
+}
+
+# hello_at HOST: a hello line from HOST:2345 inside the namespace.
+hello_at() {
+	in_sysd timeout 5 nc -N "$1" 2345 </dev/null >"$BATS_TEST_TMPDIR/hello" &&
+	    assert_hello_bytes "$BATS_TEST_TMPDIR/hello" '[A-Za-z0-9.:-]+'
+}
+
+# holders PORT: the processes listening on TCP PORT (names, sorted).
+holders() {
+	in_sysd ss -Hltnp "sport = :$1" | grep -oE '\("[^"]+"' | tr -d '("' | sort -u | tr '\n' ' '
+}
+
+@test "spawnd.socket: systemd binds the shipped addresses, spawnd serves on them, across a reload and an activation" {
+	sysd_boot "$DEST" "$TOP_BUILDDIR/systemd/spawnd.socket"
+	sysctl_ns start spawnd.socket
+	[[ $(unit_prop ActiveState spawnd.socket) == active ]] ||
+	    fail "spawnd.socket: $(unit_prop ActiveState spawnd.socket)"
+	sysctl_ns start spawnd.service
+	hello_at 127.0.0.1
+	hello_at ::1
+	# The very sockets systemd made: both hold port 2345, nothing else does.
+	[[ $(holders 2345) == "spawnd systemd " ]] || fail "port 2345 held by: $(holders 2345)"
+	in_sysd timeout 5 nc -N -U /run/spawnd/catsock </dev/null >"$BATS_TEST_TMPDIR/cat"
+	[[ $(head -n 1 "$BATS_TEST_TMPDIR/cat") == "Hello there, it's now "* ]] ||
+	    fail "catsock:" "$(svc_dump "$BATS_TEST_TMPDIR/cat")"
+	sysctl_ns reload spawnd.service
+	wait_for_journal '^spawnd [^ ]+ reloaded with '
+	hello_at 127.0.0.1
+	[[ $(holders 2345) == "spawnd systemd " ]] || fail "after reload: $(holders 2345)"
+	# Stopped, the service starts again on the first connection.
+	sysctl_ns stop spawnd.service
+	[[ $(unit_prop ActiveState) == inactive ]] || fail "still $(unit_prop ActiveState)"
+	hello_at 127.0.0.1
+	[[ $(unit_prop ActiveState) == active ]] || fail "not activated: $(unit_prop ActiveState)"
+	run journal -o cat
+	[[ $output != *"spawnd.socket: Failed"* && $output != *"spawnd.service: Failed"* ]] ||
+	    fail "systemd complained:" "$output"
+}
+
+@test "FileDescriptorName=hello: the socket is hello's by its name, where the configuration says another address" {
+	local unit=$BATS_TEST_TMPDIR/spawnd-hello.socket
+	# The configuration says "2345" (every address); this socket unit
+	# gives hello 127.0.0.2:2345 alone, named "hello".
+	printf '[Unit]\nDescription=hello for spawnd\n[Socket]\nListenStream=127.0.0.2:2345\nFileDescriptorName=hello\nService=spawnd.service\n' >"$unit"
+	sysd_boot "$DEST" "$unit"
+	sysctl_ns start spawnd-hello.socket
+	sysctl_ns start spawnd.service
+	wait_for_journal '^hello: \*:2345 is systemd.s socket "hello" on 127\.0\.0\.2:2345$'
+	hello_at 127.0.0.2
+	run in_sysd timeout 5 nc -N 127.0.0.1 2345 </dev/null
+	[[ -z $output ]] || fail "127.0.0.1:2345 answered, the configuration's address: $output"
+	# A reload hands the socket over under its service's name.
+	sysctl_ns reload spawnd.service
+	wait_for_journal '^spawnd [^ ]+ reloaded with '
+	hello_at 127.0.0.2
+	[[ $(holders 2345) == "spawnd systemd " ]] || fail "after reload: $(holders 2345)"
+}
+
+_loop_past() {
+	(( $(cut -d' ' -f1 "$1") >= $2 ))
+}
+
+@test "the fd store: five systemctl restarts under a client loop refuse no connection" {
+	sysd_boot "$DEST"
+	sysctl_ns start spawnd.service
+	# Every listener of the shipped configuration is in the store.
+	local n
+	n=$(unit_prop NFileDescriptorStore)
+	(( n == 9 )) || fail "NFileDescriptorStore=$n, want 9 (the 9 sockets of the shipped configuration)"
+	local loop=$BATS_TEST_TMPDIR/loop round main before
+	on_sysd_net timeout 180 python3 "$TESTS_LIB/client-load.py" -c 4 \
+	    -s "$loop.stop" -t 10 -N '[A-Za-z0-9.-]+' -p "$loop" 127.0.0.1 2345 \
+	    >"$loop.out" 2>&1 3>&- &
+	local loop_pid=$!
+	wait_until 10 test -s "$loop" || fail "the client loop did not start"
+	for round in 1 2 3 4 5; do
+		# The unit's default start limit is 5 starts in 10 s: an admin
+		# restarting faster is stopped by systemd, not by spawnd.
+		(( round == 1 )) || sleep 2.5
+		main=$(unit_prop MainPID)
+		sysctl_ns restart spawnd.service
+		[[ $(unit_prop MainPID) != "$main" && $(unit_prop ActiveState) == active ]] ||
+		    fail "restart $round: MainPID $(unit_prop MainPID), $(unit_prop ActiveState)"
+		before=$(cut -d' ' -f1 "$loop")
+		wait_until 10 _loop_past "$loop" $((before + 20)) ||
+		    fail "the client loop stalled after restart $round: $(<"$loop")"
+	done
+	: >"$loop.stop"
+	wait "$loop_pid" || fail "client loop failed:" "$(cat "$loop.out")"
+	echo "# clients during 5 restarts: $(head -n 1 "$loop.out")" >&3
+	[[ $(head -n 1 "$loop.out") =~ ^ok\ [0-9]+\ bad\ 0\  ]] ||
+	    fail "failed clients:" "$(cat "$loop.out")"
+	# The Unix socket lived through them too, and the store still holds 9.
+	in_sysd timeout 5 nc -N -U /run/spawnd/catsock </dev/null >"$BATS_TEST_TMPDIR/cat"
+	[[ $(head -n 1 "$BATS_TEST_TMPDIR/cat") == "Hello there, it's now "* ]] ||
+	    fail "catsock after the restarts:" "$(svc_dump "$BATS_TEST_TMPDIR/cat")"
+	n=$(unit_prop NFileDescriptorStore)
+	(( n == 9 )) || fail "NFileDescriptorStore=$n after the restarts"
+	[[ $(unit_prop NRestarts) == 0 ]] || fail "systemd restarted it on its own"
+}
