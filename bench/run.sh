@@ -7,7 +7,9 @@
 # Rows: hello (forked) vs forkserver, time and daytime over TCP (inline)
 # vs loopserver, time over UDP vs loopserver -U, catsock over a Unix
 # socket vs forkserver -u, exec of a tiny program (bench/ref/tinyhello)
-# vs tcpserver running the same program.  A service this spawnd does not
+# vs tcpserver running the same program, and hello behind HAProxy with
+# send-proxy-v2 (proxy_protocol = v2) vs hello behind the same HAProxy
+# without it: what reading the PROXY header costs.  A service this spawnd does not
 # know (spawnd -t rejects it), or a peer that is not installed, is
 # skipped, and the table says so.  See bench/README.md.
 #
@@ -43,7 +45,8 @@ rounds=${BENCH_ROUNDS:-3}
 conc=${BENCH_CONC:-32}
 rss_conns=${BENCH_RSS_CONNS:-100000}
 rss_secs=${BENCH_RSS_SECONDS:-120}
-want_rows=${BENCH_ROWS:-hello time daytime timeudp catsock exec}
+want_rows=${BENCH_ROWS:-hello time daytime timeudp catsock exec proxy}
+HAPROXY=${HAPROXY:-$(command -v haproxy || true)}
 
 # How long start-up and shut-down may take, seconds.
 WAIT_LIMIT=10
@@ -188,6 +191,9 @@ conf_service() {
 	timeudp) printf 'service timeudp {\n\ttype = "time"\n\tlisten_datagram = {"127.0.0.1:%s"}\n' "$port_timeudp" ;;
 	catsock) printf 'service catsock {\n\ttype = "catsock"\n\tlisten_stream = {"%s"}\n' "$dir/catsock" ;;
 	exec)    printf 'service exec {\n\ttype = "exec"\n\texec = "%s"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$dir/pub/tinyhello" "$port_exec" ;;
+	# The plain side of this row is the hello row's service.
+	proxy)   printf 'service hellopp {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port_pp"
+		 printf '\tproxy_protocol = "v2"\n\tproxy_from = {"127.0.0.1"}\n' ;;
 	esac
 	printf '\tlog_connections = false\n}\n'
 }
@@ -201,6 +207,9 @@ check_rows() {
 		{ conf_globals; conf_service "$row"; } >"$dir/check-$row.conf"
 		if [[ $row == exec && ! -x $TCPSERVER ]]; then
 			skipped[$row]="no peer: tcpserver (ucspi-tcp) is not installed"
+			say "$row: skipped: ${skipped[$row]}"
+		elif [[ $row == proxy && ! -x $HAPROXY ]]; then
+			skipped[$row]="no load balancer: haproxy is not installed"
 			say "$row: skipped: ${skipped[$row]}"
 		elif out=$("$SPAWND" -t -c "$dir/check-$row.conf" 2>&1); then
 			rows+=("$row")
@@ -220,6 +229,9 @@ start_spawnd() {
 		for row in "${rows[@]}"; do
 			conf_service "$row"
 		done
+		# The proxy row's plain side is the hello service.
+		[[ " ${rows[*]} " == *" proxy "* && " ${rows[*]} " != *" hello "* ]] &&
+			conf_service hello
 	} >"$dir/spawnd.conf"
 	"$SPAWND" -f -c "$dir/spawnd.conf" </dev/null >"$dir/spawnd.out" \
 	    2>"$dir/spawnd.log" 3>&- &
@@ -248,6 +260,7 @@ row_label() {
 	timeudp) echo "time UDP vs loopserver -U" ;;
 	catsock) echo "catsock Unix vs forkserver -u" ;;
 	exec)    echo "exec tinyhello vs tcpserver" ;;
+	proxy)   echo "hello via HAProxy: send-proxy-v2 vs none" ;;
 	esac
 }
 
@@ -260,10 +273,35 @@ row_args() {	# row_args ROW spawnd|ref
 	timeudp) [[ $s == spawnd ]] && echo "--udp -p $port_timeudp -e 4" || echo "--udp -p $ref_timeudp -e 4" ;;
 	catsock) [[ $s == spawnd ]] && echo "-u $dir/catsock -e 20" || echo "-u $dir/ref.sock -e 20" ;;
 	exec)    [[ $s == spawnd ]] && echo "-p $port_exec -e 27" || echo "-p $ref_exec -e 27" ;;
+	proxy)   [[ $s == spawnd ]] && echo "-p $front_pp -e 40" || echo "-p $front_plain -e 40" ;;
 	esac
 }
 
-row_forks() { [[ $1 == hello || $1 == catsock || $1 == exec ]]; }
+row_forks() { [[ $1 == hello || $1 == catsock || $1 == exec || $1 == proxy ]]; }
+
+# start_haproxy: two frontends, one to the proxied hello, one to the
+# plain one; the same process, settings and path for both sides.
+start_haproxy() {
+	cat >"$dir/haproxy.cfg" <<-CFG
+	global
+	    maxconn 4096
+	defaults
+	    mode tcp
+	    maxconn 4096
+	    timeout connect 5s
+	    timeout client 10s
+	    timeout server 10s
+	listen pp
+	    bind 127.0.0.1:$front_pp
+	    server s 127.0.0.1:$port_pp send-proxy-v2
+	listen plain
+	    bind 127.0.0.1:$front_plain
+	    server s 127.0.0.1:$port_hello
+	CFG
+	start_ref haproxy tcp "$front_pp" "$HAPROXY" -db -f "$dir/haproxy.cfg"
+	wait_until "$WAIT_LIMIT" listening tcp "$front_plain" "$REF_PID" ||
+		die "haproxy is not listening on $front_plain"
+}
 
 # run_load ROW SIDE: one loadgen run; appends its line to $dir/ROW.SIDE.
 # For spawnd's forking rows, the zombies halfway through are noted too.
@@ -337,6 +375,12 @@ row_target() {
 			target+=" MISSED"
 			misses+=("$row ratios")
 		fi ;;
+	proxy)
+		target="rate>=0.95x"
+		if ! at_least "$rr" 0.95; then
+			target+=" MISSED"
+			misses+=("$row ratio")
+		fi ;;
 	exec)
 		target="rate>=1.00x"
 		if ! at_least "$rr" 1.0; then
@@ -389,9 +433,9 @@ rows=()
 misses=()
 peak_zombies=0
 read -r port_hello port_time port_daytime port_timeudp port_exec ref_hello \
-    ref_time ref_daytime ref_timeudp ref_exec <<<"$(free_ports 10)" ||
-	die "no free ports"
-[[ -n $ref_exec ]] || die "no free ports"
+    ref_time ref_daytime ref_timeudp ref_exec port_pp front_pp front_plain \
+    <<<"$(free_ports 13)" || die "no free ports"
+[[ -n $front_plain ]] || die "no free ports"
 # The exec row's program, where the service's user (nobody, as root) and
 # tcpserver's (the same) can run it.
 mkdir -p "$dir/pub" && chmod 755 "$dir" "$dir/pub" &&
@@ -417,6 +461,7 @@ for row in "${rows[@]}"; do
 	# -c: the same concurrency as spawnd's max_instances.
 	exec)    start_ref tcpserver tcp "$ref_exec" "$TCPSERVER" -H -R -l 0 \
 	             -c 64 "${tcpserver_ids[@]}" 127.0.0.1 "$ref_exec" "$dir/pub/tinyhello" ;;
+	proxy)   start_haproxy ;;
 	esac
 done
 # The pidfile already says every listener is bound; this names a missing one.
@@ -428,6 +473,7 @@ for row in "${rows[@]}"; do
 	timeudp) set -- udp "$port_timeudp" ;;
 	catsock) set -- unix "$dir/catsock" ;;
 	exec)    set -- tcp "$port_exec" ;;
+	proxy)   set -- tcp "$port_pp" ;;
 	esac
 	wait_until "$WAIT_LIMIT" listening "$1" "$2" "$spawnd_pid" ||
 		die "spawnd is not listening on $1 $2 for $row"

@@ -61,6 +61,12 @@ sig_defaults(void)
 int
 sig_reset(void)
 {
+	return sig_reset_keep_term(0);
+}
+
+int
+sig_reset_keep_term(int keep_term)
+{
 	static const int changed[] = {
 		SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGALRM
 	};
@@ -73,17 +79,13 @@ sig_reset(void)
 		if (sigaction(changed[i], &sa, NULL) == -1)
 			return -1;
 	sigemptyset(&none);
+	/*
+	 * The parent forks with SIGTERM blocked: set in one step, a SIGTERM
+	 * that came in between stays pending, never delivered.
+	 */
+	if (keep_term)
+		sigaddset(&none, SIGTERM);
 	return sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-int
-sig_block_term(void)
-{
-	sigset_t term;
-
-	sigemptyset(&term);
-	sigaddset(&term, SIGTERM);
-	return sigprocmask(SIG_BLOCK, &term, NULL);
 }
 
 static int

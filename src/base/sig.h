@@ -18,8 +18,11 @@ extern volatile sig_atomic_t sig_got_chld;
  */
 int sig_reset(void);
 
-/* Block SIGTERM (a child that finishes its reply first).  0 or -1. */
-int sig_block_term(void);
+/*
+ * The same, but with SIGTERM left blocked (keep_term nonzero): a child
+ * that finishes its reply first.  0 or -1.
+ */
+int sig_reset_keep_term(int keep_term);
 
 /*
  * Every disposition back to its default (an exec keeps SIG_IGN ones);

@@ -129,10 +129,8 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 	/* Before any fd moves: the syslog socket is not ours to reuse. */
 	log_child_init();
 	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
-	if (sig_reset() == -1)
+	if (sig_reset_keep_term(sc->sc_type->sv_one_reply) == -1)
 		child_fail(sc, "resetting signals");
-	if (sc->sc_type->sv_one_reply && sig_block_term() == -1)
-		child_fail(sc, "blocking SIGTERM");
 	child_close_inherited(sc, fd, report);
 	/* Never serve with privileges we meant to give up. */
 	/* Limits first: as root, a hard limit may be raised too. */

@@ -66,9 +66,10 @@ proxied_header(int fd, const struct svc_conf *sc, struct proxy_header *ph,
 	unsigned char buf[PROXY_MAX_HEADER];
 	int64_t deadline = netio_now_ms() + 1000 * (int64_t)sc->sc_proxy_timeout;
 	size_t have = 0;
-	ssize_t n;
 
 	for (;;) {
+		ssize_t n;
+
 		if (have == sizeof(buf)) {
 			*why = "header too long";
 			return -1;

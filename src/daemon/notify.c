@@ -41,7 +41,6 @@ notify_send_fds(const char *state, const int *fds, size_t nfds)
 	} control;
 	struct iovec iov = { .iov_base = (void *)state, .iov_len = strlen(state) };
 	struct msghdr msg = { .msg_name = &sun, .msg_iov = &iov, .msg_iovlen = 1 };
-	struct cmsghdr *cm;
 	size_t pathlen;
 	ssize_t n;
 	int fd, saved;
@@ -63,6 +62,8 @@ notify_send_fds(const char *state, const int *fds, size_t nfds)
 	msg.msg_namelen = (socklen_t)(offsetof(struct sockaddr_un, sun_path) +
 	    pathlen);
 	if (nfds > 0) {
+		struct cmsghdr *cm;
+
 		memset(&control, 0, sizeof(control));
 		msg.msg_control = control.buf;
 		msg.msg_controllen = CMSG_SPACE(sizeof(int) * nfds);

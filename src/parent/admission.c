@@ -2,6 +2,7 @@
  * The verdicts of admission.h.  Everything here runs in the parent
  * before a fork, for every connection: no system call, no allocation.
  */
+#include <limits.h>
 #include <netinet/in.h>
 #include <stddef.h>
 
@@ -19,20 +20,22 @@ acl_permits(const struct svc_conf *sc, const struct sockaddr *peer)
 }
 
 /*
- * Live children of svc from peer's address, but for the child not and
+ * Live children of svc from peer's address, but for the one in slot not
+ * (UINT_MAX: none) and
  * proxied ones whose real client is not known yet.
  */
 static unsigned
 live_from_source(const struct server *srv, size_t svc,
-    const struct sockaddr *peer, const struct child *not)
+    const struct sockaddr *peer, unsigned not)
 {
 	unsigned i, n = 0;
 
 	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 
-		if (ch->ch_pid != 0 && ch->ch_svc == svc && ch != not &&
-		    ch->ch_report == 0 &&
+		if (i == not)
+			continue;
+		if (ch->ch_pid != 0 && ch->ch_svc == svc && ch->ch_report == 0 &&
 		    peer_same_source((const struct sockaddr *)&ch->ch_peer,
 		    peer))
 			n++;
@@ -60,7 +63,7 @@ admit_children(const struct server *srv, size_t svc,
 		return ADMIT_MAX_INSTANCES;
 	/* Behind a proxy, peer is the proxy: the child names the client. */
 	if (sc->sc_per_source != 0 && sc->sc_proxy == 0 &&
-	    live_from_source(srv, svc, peer, NULL) >= sc->sc_per_source)
+	    live_from_source(srv, svc, peer, UINT_MAX) >= sc->sc_per_source)
 		return ADMIT_PER_SOURCE;
 	return ADMIT_OK;
 }
@@ -106,7 +109,7 @@ admit_proxied(const struct server *srv, const struct child *ch,
 	if (!acl_permits(sc, client))
 		return ADMIT_ACL;
 	if (sc->sc_per_source != 0 && live_from_source(srv, ch->ch_svc,
-	    client, ch) >= sc->sc_per_source)
+	    client, (unsigned)(ch - srv->srv_children)) >= sc->sc_per_source)
 		return ADMIT_PER_SOURCE;
 	return ADMIT_OK;
 }

@@ -90,10 +90,11 @@ proxied_verdict(struct server *srv, struct child *ch,
 	const struct sockaddr *proxy = (const struct sockaddr *)&ch->ch_peer;
 	const struct sockaddr *client =
 	    (const struct sockaddr *)&pr->pr_client;
-	char why[sizeof(pr->pr_why) + 16];
 	enum admit verdict;
 
 	if (!pr->pr_ok) {
+		char why[sizeof(pr->pr_why) + 16];
+
 		snprintf(why, sizeof(why), "proxy (%.*s)",
 		    (int)sizeof(pr->pr_why) - 1, pr->pr_why);
 		refusal_log(srv, ch->ch_svc, proxy, sizeof(ch->ch_peer), why);
