@@ -1,8 +1,9 @@
 /*
  * A proxied connection in its child: the PROXY header read under
- * proxy_timeout, before the service writes a byte, and the real client
- * it names submitted to the parent, which alone knows the other
- * children (per_source) and keeps the refusal lines and their rate.
+ * proxy_timeout, before the service writes a byte; allow/deny applied
+ * to the real client it names -- by the child itself, or, for a service
+ * with per_source, by the parent, which alone knows the other children
+ * and keeps the refusal lines to their rate.
  *
  * The child and the parent talk over a SOCK_SEQPACKET pair made for
  * this child at fork: one struct proxied_report up, one byte down
@@ -32,9 +33,9 @@ struct proxied_report {
  * Read the header on fd for the service of cl and make its client the
  * client of cl: cl_peer, cl_via (the proxy's address, with the header's
  * UNIQUE_ID) -- or end the child without a byte to the client.  report
- * is the child's end of the pair, -1 if the parent could not make one
- * (the child then applies allow/deny itself; per_source cannot be);
- * it is closed on return.
+ * is the child's end of the pair, -1 without one (no per_source, or the
+ * parent could not make it): the child then applies allow/deny itself
+ * and logs its refusals; it is closed on return.
  */
 void proxied_read(struct svc_client *cl, int fd, int report);
 

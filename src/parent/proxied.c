@@ -27,7 +27,8 @@ proxied_capacity(const struct config *cf)
 	/* New children are fewer than max_children, adopted ones report nothing. */
 	for (i = 0; i < cf->cf_nservices; i++)
 		if (cf->cf_services[i].sc_enabled &&
-		    cf->cf_services[i].sc_proxy != 0)
+		    cf->cf_services[i].sc_proxy != 0 &&
+		    cf->cf_services[i].sc_per_source != 0)
 			return cf->cf_max_children;
 	return 0;
 }

@@ -1,8 +1,10 @@
 /*
- * The parent's side of proxied connections (child/proxied.h): a pair of
- * sockets per proxied child, its end watched by the loop until the
- * child's report arrives, the real client then admitted or refused
- * (allow/deny, per_source) and answered with one byte.
+ * The parent's side of proxied connections (child/proxied.h) of a
+ * service with per_source, which only the parent can count: a pair of
+ * sockets per such child, its end watched by the loop until the child's
+ * report arrives, the real client then admitted or refused (allow/deny,
+ * per_source) and answered with one byte.  Without per_source the
+ * child decides alone and the parent does nothing more per connection.
  */
 #ifndef SPAWND_PARENT_PROXIED_H
 #define SPAWND_PARENT_PROXIED_H
@@ -11,7 +13,10 @@ struct child;
 struct config;
 struct server;
 
-/* How many reports may be awaited at once under cf (0: no proxied service). */
+/*
+ * How many reports may be awaited at once under cf (0: no proxied
+ * service with per_source).
+ */
 unsigned proxied_capacity(const struct config *cf);
 
 /*

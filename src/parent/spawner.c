@@ -66,7 +66,8 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 	int report = -1, parent_end = -1;
 	pid_t pid;
 
-	if (sc->sc_proxy != 0)
+	/* Only per_source needs the parent's word on the real client. */
+	if (sc->sc_proxy != 0 && sc->sc_per_source != 0)
 		report = proxied_pair(srv, &parent_end);
 	pid = fork();
 	if (pid == 0)
