@@ -147,42 +147,41 @@ FDSTORE=1|FDNAME=cat fds=unix:$d/cat.sock" ]] || fail "after the reload:" "$stat
 	[[ ! -e $d/cat.sock ]] || fail "the socket file is left behind"
 }
 
-@test "14: LISTEN_FDNAMES: a socket named after a service is its own, by name before address" {
+@test "14: LISTEN_FDNAMES: a socket goes to the service named after it, then by address; a name never moves a service" {
 	command -v systemd-socket-activate >/dev/null ||
 	    skip "systemd-socket-activate (package systemd) is not installed"
 	local port other pid
 	port=$(free_port)
 	other=$(free_port)
-	# The configuration says 127.0.0.1:PORT; the socket named "hello"
-	# is bound to 127.0.0.2:OTHER, and one unnamed (by address) to
-	# 127.0.0.1:PORT for "second".
+	# hello's address, named "hello": by its name.  second's, named
+	# "stranger": by address.  A socket named "hello" at no address of
+	# the configuration: left alone (it must not move hello there).
 	{
 		config_globals
 		printf 'resolve_names = false\n'
-		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.3:%s"}\n}\n' "$port"
-		printf 'service second {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+		printf 'service second {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.3:%s"}\n}\n' "$port"
 	} | write_config
 	(
-		exec systemd-socket-activate -l "127.0.0.2:$other" --fdname=hello \
-		    -l "127.0.0.1:$port" --fdname=hello:stranger \
+		exec systemd-socket-activate -l "127.0.0.2:$other" \
+		    -l "127.0.0.3:$port" -l "127.0.0.1:$port" \
+		    --fdname=hello:stranger:hello \
 		    "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF"
 	) </dev/null >"$BATS_TEST_TMPDIR/spawnd.out" 2>>"$SPAWND_LOG" 3>&- &
 	SPAWND_PID=$!
 	pid=$SPAWND_PID
-	wait_for_port "$other"
-	_hello_at_2() {
-		fetch_tcp 127.0.0.2 "$other" "$BATS_TEST_TMPDIR/hello2" &&
-		    assert_hello_bytes "$BATS_TEST_TMPDIR/hello2" '127\.0\.0\.1'
-	}
-	# resolve_names is off: the client, from 127.0.0.1, is named so.
-	_hello_at_2 || fail "no hello on 127.0.0.2:$other"
-	spawnd_wait_ready
-	assert_log "^spawnd\\[$pid\\]: hello: 127\\.0\\.0\\.3:$port is systemd's socket \"hello\" on 127\\.0\\.0\\.2:$other$"
+	wait_for_port "$port"
 	hello_answers "$port"
+	spawnd_wait_ready
+	assert_log "^spawnd\\[$pid\\]: the socket \"hello\" from systemd on 127\\.0\\.0\\.2:$other is at none of the configuration's addresses; not used$"
+	# fd 3 (127.0.0.2) closed; hello on fd 5 (its name), second on fd 4.
+	[[ $(ss -Hltnp "sport = :$port") == *"pid=$pid,fd=4"*"pid=$pid,fd=5"* ||
+	   $(ss -Hltnp "sport = :$port") == *"pid=$pid,fd=5"*"pid=$pid,fd=4"* ]] ||
+	    fail "not adopted as passed:" "$(ss -Hltnp "sport = :$port")"
+	fetch_tcp 127.0.0.3 "$port" "$BATS_TEST_TMPDIR/second" ||
+	    fail "no hello from second"
 	wait_for_log "connection from 127\\.0\\.0\\.1 .* on second$"
-	# Neither address of the configuration was bound by spawnd itself.
-	[[ -z $(ss -Hltn "src 127.0.0.3") ]] || fail "spawnd bound 127.0.0.3 itself"
 	hup 1
-	_hello_at_2 || fail "no hello on 127.0.0.2:$other after a reload"
+	hello_answers "$port"
 	stop_spawnd
 }

@@ -239,6 +239,37 @@ TCPREMOTEPORT=5555" ]] || fail "environment:" "$output"
 	[[ $output == again ]] || fail ".5 not served after its session ended: $output"
 }
 
+@test "per_source service: every bad header is counted, even from children that exit before the parent reads their report" {
+	proxied_config hello 'per_source = 4' 'max_instances = 0' | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	# 200 at once, each a bad header: the children refuse and exit at
+	# once, often before the parent has read their reports.
+	timeout 20 python3 -c '
+import socket, sys
+port = int(sys.argv[1])
+conns = []
+for _ in range(200):
+    s = socket.create_connection(("127.0.0.1", port))
+    s.sendall(b"GARBAGE\r\n")
+    conns.append(s)
+for s in conns:
+    try:
+        s.recv(1)
+    except OSError:
+        pass
+    s.close()
+' "$PORT" || fail "the client burst failed"
+	_refusals_all() {
+		local single more
+		single=$(log_count 'refused 127\.0\.0\.1 on pp: proxy \(not a PROXY header\)$')
+		more=$(sed -nE 's/.*refused ([0-9]+) more on pp .*/\1/p' "$SPAWND_LOG" |
+		    awk '{ n += $1 } END { print n + 0 }')
+		(( single + more == 200 ))
+	}
+	wait_until 20 _refusals_all ||
+	    fail "not 200 refusals:" "$(grep -c refused "$SPAWND_LOG")" "$(grep 'more on' "$SPAWND_LOG")"
+}
+
 @test "a proxied service serves across a reload, its limits still per real client" {
 	proxied_config hello 'per_source = 2' | write_config
 	start_spawnd -c "$SPAWND_CONF"

@@ -172,7 +172,7 @@ _loop_past() {
 	check_installed_services
 }
 
-@test "systemctl stop: inactive, exit status 0, runtime directory gone" {
+@test "systemctl stop: inactive, exit status 0, pidfile gone, runtime directory kept" {
 	sysctl_ns start spawnd.service
 	check_installed_services
 	sysctl_ns stop spawnd.service
@@ -181,6 +181,11 @@ _loop_past() {
 	[[ $(unit_prop ExecMainStatus) == 0 && $(unit_prop Result) == success ]] ||
 	    fail "exit $(unit_prop ExecMainStatus), result $(unit_prop Result)"
 	wait_for_journal '^shutting down$'
-	run in_sysd test -e /run/spawnd
-	[[ $status -ne 0 ]] || fail "/run/spawnd is still there"
+	run in_sysd test -e /run/spawnd/spawnd.pid
+	[[ $status -ne 0 ]] || fail "/run/spawnd/spawnd.pid is still there"
+	# RuntimeDirectoryPreserve=yes: spawnd.socket's catsock may live there.
+	in_sysd test -d /run/spawnd || fail "/run/spawnd was removed"
+	# Started again, spawnd replaces the stale catsock file and serves.
+	sysctl_ns start spawnd.service
+	check_installed_services
 }

@@ -2,8 +2,8 @@
 # systemd's sockets (DESIGN section 12, issue 14 points 4 and 5), under
 # the real systemd of tests/40-systemd.bats: the generated spawnd.socket
 # hands spawnd its addresses; a socket unit with FileDescriptorName=
-# names a service's socket, which spawnd adopts by that name even where
-# the configuration says another address; and the fd store carries the
+# names a service's socket, which spawnd adopts by that name, never at
+# another address than the configuration's; and the fd store carries the
 # listening sockets over "systemctl restart": five restarts under a
 # client loop refuse no connection.  Needs root.
 
@@ -29,7 +29,15 @@ setup() {
 
 teardown() {
 	sysd_teardown
+	# A test that edits the installed configuration gets it back.
+	if [[ -f $BATS_TEST_TMPDIR/spawnd.conf.installed ]]; then
+		cp -p "$BATS_TEST_TMPDIR/spawnd.conf.installed" "$(installed_conf)"
+	fi
 	svc_teardown
+}
+
+installed_conf() {
+	echo "$DEST$(build_var sysconfdir | sed "s|\${prefix}|$(build_var prefix)|")/spawnd.conf"
 }
 
 unit_prop() {
@@ -90,23 +98,46 @@ holders() {
 	    fail "systemd complained:" "$output"
 }
 
-@test "FileDescriptorName=hello: the socket is hello's by its name, where the configuration says another address" {
+@test "FileDescriptorName=hello: hello's socket by name; a named socket at another address is left alone, with a warning" {
 	local unit=$BATS_TEST_TMPDIR/spawnd-hello.socket
-	# The configuration says "2345" (every address); this socket unit
-	# gives hello 127.0.0.2:2345 alone, named "hello".
-	printf '[Unit]\nDescription=hello for spawnd\n[Socket]\nListenStream=127.0.0.2:2345\nFileDescriptorName=hello\nService=spawnd.service\n' >"$unit"
-	sysd_boot "$DEST" "$unit"
-	sysctl_ns start spawnd-hello.socket
+	local stray=$BATS_TEST_TMPDIR/spawnd-stray.socket
+	# hello's own address ("2345": every address, one dual-stack socket),
+	# and one the configuration does not have, both named "hello".
+	printf '[Unit]\nDescription=hello for spawnd\n[Socket]\nListenStream=2345\nBindIPv6Only=both\nFileDescriptorName=hello\nService=spawnd.service\n' >"$unit"
+	printf '[Unit]\nDescription=a stray for spawnd\n[Socket]\nListenStream=127.0.0.2:2399\nFileDescriptorName=hello\nService=spawnd.service\n' >"$stray"
+	sysd_boot "$DEST" "$unit" "$stray"
+	sysctl_ns start spawnd-hello.socket spawnd-stray.socket
 	sysctl_ns start spawnd.service
-	wait_for_journal '^hello: \*:2345 is systemd.s socket "hello" on 127\.0\.0\.2:2345$'
-	hello_at 127.0.0.2
-	run in_sysd timeout 5 nc -N 127.0.0.1 2345 </dev/null
-	[[ -z $output ]] || fail "127.0.0.1:2345 answered, the configuration's address: $output"
+	wait_for_journal '^the socket "hello" from systemd on 127\.0\.0\.2:2399 is at none of the configuration.s addresses; not used$'
+	hello_at 127.0.0.1
+	hello_at ::1
+	[[ $(holders 2345) == "spawnd systemd " ]] || fail "port 2345 held by: $(holders 2345)"
+	[[ $(holders 2399) == "systemd " ]] || fail "port 2399 held by: $(holders 2399)"
 	# A reload hands the socket over under its service's name.
 	sysctl_ns reload spawnd.service
 	wait_for_journal '^spawnd [^ ]+ reloaded with '
-	hello_at 127.0.0.2
+	hello_at 127.0.0.1
 	[[ $(holders 2345) == "spawnd systemd " ]] || fail "after reload: $(holders 2345)"
+}
+
+@test "the fd store after a changed address and a restart: the new address is served, the old one leaves the store" {
+	sysd_boot "$DEST"
+	sysctl_ns start spawnd.service
+	hello_at 127.0.0.1
+	local conf
+	conf=$(installed_conf)
+	cp -p "$conf" "$BATS_TEST_TMPDIR/spawnd.conf.installed"
+	sed -i 's|listen_stream = {"2345"}|listen_stream = {"127.0.0.1:2399"}|' "$conf"
+	grep -q '"127.0.0.1:2399"' "$conf" || fail "could not move hello in $conf"
+	sysctl_ns restart spawnd.service
+	in_sysd timeout 5 nc -N 127.0.0.1 2399 </dev/null >"$BATS_TEST_TMPDIR/moved" ||
+	    fail "nothing on the new address"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/moved" '[A-Za-z0-9.-]+'
+	[[ -z $(holders 2345) ]] || fail "the old address is still held by: $(holders 2345)"
+	wait_for_journal '^the socket "hello" from systemd on \[::\]:2345 is at none of the configuration.s addresses; not used$'
+	local n
+	n=$(unit_prop NFileDescriptorStore)
+	(( n == 9 )) || fail "NFileDescriptorStore=$n, want 9"
 }
 
 _loop_past() {

@@ -125,25 +125,44 @@ proxied_via(struct svc_client *cl, const struct sockaddr_storage *proxy,
 	*at = '\0';
 }
 
-/*
- * The parent's verdict on the report; -1: no parent to ask (it is
- * re-executing, or the pair could not be made).
- */
+/* proxied_ask(): the parent is gone (it re-executes) or never was. */
+#define PROXIED_NO_PARENT	(-1)
+/* proxied_ask(): the parent is there but says nothing. */
+#define PROXIED_NO_ANSWER	(-2)
+
+/* The parent's verdict on the report. */
 static int
 proxied_ask(int report, const struct proxied_report *pr)
 {
 	const char *why = NULL;
+	ssize_t n;
 	char answer;
 
 	if (report == -1 || send(report, pr, sizeof(*pr), MSG_NOSIGNAL) !=
 	    (ssize_t)sizeof(*pr))
-		return -1;
+		return PROXIED_NO_PARENT;
 	if (!pr->pr_ok)
-		return PROXIED_REFUSE;
+		return PROXIED_REFUSE;	/* the parent logs it */
 	if (proxied_wait(report, netio_now_ms() + PROXIED_ANSWER_MS, &why) ==
-	    -1 || recv(report, &answer, 1, MSG_DONTWAIT) != 1)
-		return -1;
-	return answer;
+	    -1)
+		return PROXIED_NO_ANSWER;
+	n = recv(report, &answer, 1, MSG_DONTWAIT);
+	if (n == 1)
+		return answer;
+	/* End of file: the parent's end went with its exec. */
+	return n == 0 || errno == ECONNRESET ? PROXIED_NO_PARENT :
+	    PROXIED_NO_ANSWER;
+}
+
+/* "ADDR" of a client or proxy, "local" for a Unix one. */
+static void
+proxied_format(const struct sockaddr_storage *ss, socklen_t len, char *buf,
+    size_t buflen)
+{
+	if (ss->ss_family == AF_UNIX)
+		snprintf(buf, buflen, "local");
+	else
+		peer_format((const struct sockaddr *)ss, len, buf, buflen);
 }
 
 /* No parent to decide: allow/deny here, the refusal logged here. */
@@ -154,8 +173,7 @@ proxied_decide_alone(const struct svc_conf *sc, const struct proxied_report *pr,
 	char addr[INET6_ADDRSTRLEN];
 
 	if (!pr->pr_ok) {
-		peer_format((const struct sockaddr *)proxy, proxylen, addr,
-		    sizeof(addr));
+		proxied_format(proxy, proxylen, addr, sizeof(addr));
 		log_info("refused %s on %s: proxy (%s)", addr, sc->sc_name,
 		    pr->pr_why);
 		return PROXIED_REFUSE;
@@ -163,8 +181,7 @@ proxied_decide_alone(const struct svc_conf *sc, const struct proxied_report *pr,
 	if (cidr_permits(sc->sc_allow, sc->sc_nallow, sc->sc_deny,
 	    sc->sc_ndeny, (const struct sockaddr *)&pr->pr_client))
 		return PROXIED_SERVE;
-	peer_format((const struct sockaddr *)&pr->pr_client, pr->pr_clientlen,
-	    addr, sizeof(addr));
+	proxied_format(&pr->pr_client, pr->pr_clientlen, addr, sizeof(addr));
 	log_info("refused %s on %s: acl", addr, sc->sc_name);
 	return PROXIED_REFUSE;
 }
@@ -186,9 +203,18 @@ proxied_read(struct svc_client *cl, int fd, int report)
 	} else
 		snprintf(pr.pr_why, sizeof(pr.pr_why), "%s", why);
 	answer = proxied_ask(report, &pr);
-	if (answer == -1)
+	if (answer == PROXIED_NO_PARENT)
 		answer = proxied_decide_alone(sc, &pr, &cl->cl_peer,
 		    cl->cl_peerlen);
+	else if (answer == PROXIED_NO_ANSWER) {
+		/* A limit nobody could check is no limit: refuse. */
+		char addr[INET6_ADDRSTRLEN];
+
+		proxied_format(&pr.pr_client, pr.pr_clientlen, addr,
+		    sizeof(addr));
+		log_warnx("refused %s on %s: per_source (no answer from the "
+		    "parent)", addr, sc->sc_name);
+	}
 	if (report != -1)
 		(void)close(report);
 	if (answer != PROXIED_SERVE)

@@ -32,13 +32,16 @@ fdstore_service(struct server *srv, size_t svc)
 {
 	const char *name = srv->srv_conf->cf_services[svc].sc_name;
 	int fds[NOTIFY_FDS_MAX];
+	size_t which[NOTIFY_FDS_MAX];
 	char state[64 + CONF_NAME_MAX];
 	size_t i, n = 0;
 
 	for (i = 0; i < srv->srv_nlisteners && n < NOTIFY_FDS_MAX; i++)
 		if (srv->srv_listeners[i].li_svc == svc &&
-		    srv->srv_listeners[i].li_fd != -1)
+		    srv->srv_listeners[i].li_fd != -1) {
+			which[n] = i;
 			fds[n++] = srv->srv_listeners[i].li_fd;
+		}
 	if (n == 0)
 		return;
 	if (!fdstore_name_ok(name)) {
@@ -50,10 +53,12 @@ fdstore_service(struct server *srv, size_t svc)
 	if (notify_send(state) == -1)
 		log_warn("%s: clearing systemd's fd store", name);
 	snprintf(state, sizeof(state), "FDSTORE=1\nFDNAME=%s", name);
-	if (notify_send_fds(state, fds, n) == -1)
+	if (notify_send_fds(state, fds, n) == -1) {
 		log_warn("%s: sockets into systemd's fd store", name);
-	else
-		srv->srv_fdstore = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		srv->srv_listeners[which[i]].li_stored = 1;
 }
 
 void

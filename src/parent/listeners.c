@@ -106,7 +106,7 @@ listeners_close(struct server *srv, int unlink_files)
 		 * systemd's socket files are systemd's to remove, and so are
 		 * those of sockets it keeps in its fd store for the next us.
 		 */
-		if (unlink_files && li->li_ours && !srv->srv_fdstore &&
+		if (unlink_files && li->li_ours && !li->li_stored &&
 		    listen_unlink(li->li_addr) == -1)
 			log_warn("%s: unlink", li->li_addr->la_text);
 	}

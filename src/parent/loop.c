@@ -49,7 +49,7 @@ loop_reports(struct server *srv)
 
 	while (i-- > 0)
 		if (srv->srv_pollfds[srv->srv_nlisteners + i].revents != 0)
-			proxied_answer(srv, i);
+			proxied_answer(srv, i, 0);
 }
 
 /*

@@ -112,26 +112,29 @@ proxied_verdict(struct server *srv, struct child *ch,
 }
 
 void
-proxied_answer(struct server *srv, unsigned i)
+proxied_answer(struct server *srv, unsigned i, int gone)
 {
 	int fd = srv->srv_pollfds[srv->srv_nlisteners + i].fd;
 	struct child *ch = srv->srv_reports[i];
 	struct proxied_report pr;
 	ssize_t n;
-	char answer;
+	char answer = PROXIED_REFUSE;
 
 	n = recv(fd, &pr, sizeof(pr), MSG_DONTWAIT);
-	if (n == -1 && (errno == EAGAIN || errno == EINTR))
+	if (n == -1 && (errno == EAGAIN || errno == EINTR) && !gone)
 		return;
-	/* Anything else than a whole report: the child is gone or broken. */
 	if (n == (ssize_t)sizeof(pr) && ch->ch_svc != SIZE_MAX &&
 	    pr.pr_clientlen <= sizeof(pr.pr_client)) {
 		pr.pr_why[sizeof(pr.pr_why) - 1] = '\0';
 		answer = proxied_verdict(srv, ch, &pr);
-		/* An empty pair's buffer always holds one byte. */
-		if (pr.pr_ok && send(fd, &answer, 1, MSG_DONTWAIT |
-		    MSG_NOSIGNAL) == -1 && errno != EPIPE)
-			log_warn("answering a PROXY report");
 	}
+	/*
+	 * Anything but a whole report is refused (the child is ours: it
+	 * never sends one).  An empty pair's buffer always holds the byte;
+	 * a child already gone (or one that refused itself) takes none.
+	 */
+	if (!gone && n > 0 && send(fd, &answer, 1, MSG_DONTWAIT |
+	    MSG_NOSIGNAL) == -1 && errno != EPIPE && errno != ECONNRESET)
+		log_warn("answering a PROXY report");
 	proxied_forget(srv, ch);
 }

@@ -29,10 +29,14 @@ int proxied_pair(struct server *srv, int *parent_end);
 /* After the fork: watch parent_end for child ch's report. */
 void proxied_watch(struct server *srv, struct child *ch, int parent_end);
 
-/* Report i (0-based, after the listeners' pollfds) is readable: answer it. */
-void proxied_answer(struct server *srv, unsigned i);
+/*
+ * Report i (0-based, after the listeners' pollfds) is readable: answer
+ * it and stop watching.  gone: its child has exited -- a report still
+ * queued (a bad header) is logged all the same.
+ */
+void proxied_answer(struct server *srv, unsigned i, int gone);
 
-/* Child ch is gone, or its report answered: stop watching for it. */
+/* Stop watching for child ch's report (none awaited: nothing). */
 void proxied_forget(struct server *srv, struct child *ch);
 
 #endif

@@ -58,7 +58,9 @@ server_reap(struct server *srv)
 		}
 		srv->srv_live--;
 		ch->ch_pid = 0;
-		proxied_forget(srv, ch);
+		/* Its refusal may still wait in the pair: logged, then closed. */
+		if (ch->ch_report != 0)
+			proxied_answer(srv, ch->ch_report - 1, 1);
 		if (srv->srv_held > 0)
 			listeners_release(srv, pid, status);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */

@@ -35,6 +35,8 @@ struct listener {
 						   while: LISTENER_NO_CHILD or
 						   LISTENER_CHILD_FAILED; 0: no */
 	int			 li_told;	/* its pause is logged */
+	int			 li_stored;	/* in systemd's fd store: its
+						   file outlives us */
 };
 
 /* Why a wait service's listener is paused (li_paused). */
@@ -87,8 +89,6 @@ struct server {
 	time_t			 srv_paused;	/* the second a listener was last
 						   paused; 0: none is */
 	int			 srv_refusals_unlogged; /* some service has some */
-	int			 srv_fdstore;	/* listeners are in systemd's fd
-						   store: their files outlive us */
 };
 
 /*

@@ -16,7 +16,8 @@
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
  *
  * A record of a word not listed here (a newer image's) is skipped, so
- * that a downgrade can still reload.  The last field of each line runs
+ * that from this version on an image can hand over to an older one
+ * (images before it refuse the "name" records).  The last field of each line runs
  * to its end, so paths and service
  * names may hold spaces; in those fields a control byte (a newline
  * would end the record), DEL and the backslash are written as \xNN.

@@ -138,27 +138,12 @@ inherited_same_address(const struct inherited_listener *il,
 	    ((const struct sockaddr_un *)&la->la_sa)->sun_path) == 0;
 }
 
-/* Is il bound to one of sc's addresses of il's type? */
-static int
-inherited_one_of(const struct inherited_listener *il,
-    const struct svc_conf *sc)
-{
-	const struct listen_addr *las = il->il_socktype == SOCK_STREAM ?
-	    sc->sc_stream : sc->sc_dgram;
-	size_t i, n = il->il_socktype == SOCK_STREAM ? sc->sc_nstream :
-	    sc->sc_ndgram;
-
-	for (i = 0; i < n; i++)
-		if (inherited_same_address(il, &las[i]))
-			return 1;
-	return 0;
-}
-
 /*
- * Which inherited listener la of service sc takes, in this order: the
- * one named after sc and bound to la; one bound to la, whatever its
- * name; one named after sc and bound to none of sc's addresses (the
- * socket unit, not the configuration, says where sc listens).
+ * Which inherited listener la of service sc takes: the one named after
+ * sc and bound to la, else one bound to la whatever its name.  A name
+ * never moves a service to another address: the fd store names its
+ * sockets after their services too, and after a restart with a changed
+ * configuration its old addresses must go, not stay.
  */
 static struct inherited_listener *
 inherited_find(struct handover *ho, int socktype, const struct listen_addr *la,
@@ -168,39 +153,35 @@ inherited_find(struct handover *ho, int socktype, const struct listen_addr *la,
 	size_t i;
 	int pass;
 
-	for (pass = 0; pass < 3; pass++)
+	for (pass = 0; pass < 2; pass++)
 		for (i = 0; i < ho->ho_nlisteners; i++) {
 			il = &ho->ho_listeners[i];
 			if (il->il_fd == -1 || il->il_socktype != socktype)
 				continue;
-			if (pass != 1 && strcmp(il->il_name, sc->sc_name) != 0)
+			if (pass == 0 && strcmp(il->il_name, sc->sc_name) != 0)
 				continue;
-			if (pass < 2 ? inherited_same_address(il, la) :
-			    !inherited_one_of(il, sc))
+			if (inherited_same_address(il, la))
 				return il;
 		}
 	return NULL;
 }
 
-/* A socket taken by its name alone: say where it really listens. */
+/* "ADDR:PORT", "[ADDR]:PORT" or the path of what il is bound to. */
 static void
-inherited_log_moved(const struct inherited_listener *il,
-    const struct listen_addr *la, const struct svc_conf *sc)
+inherited_format(const struct inherited_listener *il, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
 	unsigned port;
 
 	if (il->il_sa.ss_family == AF_UNIX) {
-		log_info("%s: %s is systemd's socket \"%s\" on %s", sc->sc_name,
-		    la->la_text, il->il_name,
+		snprintf(buf, len, "%s",
 		    ((const struct sockaddr_un *)&il->il_sa)->sun_path);
 		return;
 	}
 	port = peer_format((const struct sockaddr *)&il->il_sa, il->il_salen,
 	    addr, sizeof(addr));
-	log_info("%s: %s is systemd's socket \"%s\" on %s%s%s:%u", sc->sc_name,
-	    la->la_text, il->il_name, il->il_sa.ss_family == AF_INET6 ? "[" : "",
-	    addr, il->il_sa.ss_family == AF_INET6 ? "]" : "", port);
+	snprintf(buf, len, "%s%s%s:%u", il->il_sa.ss_family == AF_INET6 ?
+	    "[" : "", addr, il->il_sa.ss_family == AF_INET6 ? "]" : "", port);
 }
 
 int
@@ -213,8 +194,6 @@ inherited_take_listener(struct handover *ho, int socktype,
 
 	if (il == NULL)
 		return -1;
-	if (!inherited_same_address(il, la))
-		inherited_log_moved(il, la, sc);
 	fd = il->il_fd;
 	il->il_fd = -1;
 	*ours = il->il_ours;
@@ -240,6 +219,35 @@ inherited_unstore(const struct inherited_listener *il)
 		log_warn("%s: out of systemd's fd store", il->il_name);
 }
 
+/* Did a listener take another socket bound where il is (a duplicate)? */
+static int
+inherited_taken_at(const struct handover *ho, const struct inherited_listener *il)
+{
+	size_t i;
+
+	for (i = 0; i < ho->ho_nlisteners; i++) {
+		const struct inherited_listener *o = &ho->ho_listeners[i];
+
+		if (o != il && o->il_fd == -1 && !o->il_unused &&
+		    o->il_socktype == il->il_socktype &&
+		    o->il_salen == il->il_salen &&
+		    memcmp(&o->il_sa, &il->il_sa, il->il_salen) == 0)
+			return 1;
+	}
+	return 0;
+}
+
+/* A socket from systemd at none of the configuration's addresses. */
+static void
+inherited_log_unused(const struct inherited_listener *il)
+{
+	char where[sizeof(((struct sockaddr_un *)0)->sun_path) + 16];
+
+	inherited_format(il, where, sizeof(where));
+	log_warnx("the socket \"%s\" from systemd on %s is at none of the "
+	    "configuration's addresses; not used", il->il_name, where);
+}
+
 void
 inherited_close_unused(struct handover *ho)
 {
@@ -258,6 +266,8 @@ inherited_close_unused(struct handover *ho)
 			(void)kill(il->il_held, SIGTERM);
 		if (il->il_ours && il->il_sa.ss_family == AF_UNIX)
 			(void)unlink(((struct sockaddr_un *)&il->il_sa)->sun_path);
+		if (!il->il_ours && !inherited_taken_at(ho, il))
+			inherited_log_unused(il);
 		close(il->il_fd);
 		il->il_fd = -1;
 		il->il_unused = 1;

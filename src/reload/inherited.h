@@ -27,7 +27,7 @@ int inherited_activation(struct handover *ho, char *err, size_t errlen);
 
 /*
  * Take the inherited listener for address la (socktype) of service sc,
- * or return -1: by name, then by address (inherited.c says exactly).
+ * or return -1: one named after sc first, then any, bound to la.
  * The caller owns the returned fd; *ours says whether a reload of ours
  * passed it (else systemd did), *held which wait child of the image
  * before us still serves on it (0: none).
@@ -39,7 +39,8 @@ int inherited_take_listener(struct handover *ho, int socktype,
 /*
  * Close every listener nobody took; the socket files of our own Unix
  * listeners (not systemd's) are unlinked, and a wait child still
- * serving such a listener gets SIGTERM.
+ * serving such a listener gets SIGTERM.  One from systemd is logged
+ * (unless it duplicates one taken) and leaves systemd's fd store.
  */
 void inherited_close_unused(struct handover *ho);
 
