@@ -26,7 +26,9 @@
 #include "parent/fdstore.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
+#include "parent/proxied.h"
 #include "parent/server.h"
+#include "parent/stats.h"
 #include "reload/handover.h"
 #include "reload/inherited.h"
 #include "reload/reload.h"
@@ -136,6 +138,12 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 		pidfile_release(pidfile, pidfd);
 		daemon_fail(status, "%s", err);
 	}
+	if (proxied_channel_open(srv) == -1)
+		log_warn("the proxied children's refusals channel");
+	/* Without a board spawnd serves on; status and metrics say so. */
+	if (stats_open(cf, srv->srv_nslots) == -1)
+		log_warn("the status board");
+	state_adopt_stats(srv, ho, se->se_reexec);
 	handover_free(ho);
 	if (pidfile_write(pidfd) == -1)
 		daemon_fail(EX_OSERR, "pidfile %s: %s", pidfile,
@@ -191,6 +199,7 @@ serve(struct server *srv, struct config *cf, const struct self *se,
 	server_stop(srv);
 	pidfile_release(pidfile, pidfd);
 	server_free(srv);
+	stats_close();
 	conf_free(cf);
 	return EX_OK;
 }

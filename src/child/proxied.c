@@ -58,13 +58,18 @@ proxied_consume(int fd, unsigned char *buf, size_t len, const char **why)
 	return 0;
 }
 
-/* The whole header into *ph, the client's own bytes left unread. */
+/*
+ * The whole header into *ph, the client's own bytes left unread -- but
+ * for a service that never reads them (sv_one_reply), which saves the
+ * peek: what follows the header is read with it, and dropped.
+ */
 static int
 proxied_header(int fd, const struct svc_conf *sc, struct proxy_header *ph,
     const char **why)
 {
 	unsigned char buf[PROXY_MAX_HEADER];
 	int64_t deadline = netio_now_ms() + 1000 * (int64_t)sc->sc_proxy_timeout;
+	int peek = sc->sc_type->sv_one_reply ? 0 : MSG_PEEK;
 	size_t have = 0;
 
 	for (;;) {
@@ -75,7 +80,7 @@ proxied_header(int fd, const struct svc_conf *sc, struct proxy_header *ph,
 			return -1;
 		}
 		n = recv(fd, buf + have, sizeof(buf) - have,
-		    MSG_PEEK | MSG_DONTWAIT);
+		    peek | MSG_DONTWAIT);
 		if (n == -1 && (errno == EAGAIN || errno == EINTR)) {
 			if (proxied_wait(fd, deadline, why) == -1)
 				return -1;
@@ -89,10 +94,11 @@ proxied_header(int fd, const struct svc_conf *sc, struct proxy_header *ph,
 		switch (proxy_parse(buf, have + (size_t)n, sc->sc_proxy, ph,
 		    why)) {
 		case PROXY_DONE:
-			return proxied_consume(fd, buf + have,
+			return peek == 0 ? 0 : proxied_consume(fd, buf + have,
 			    ph->ph_len - have, why);
 		case PROXY_MORE:
-			if (proxied_consume(fd, buf + have, (size_t)n, why) == -1)
+			if (peek != 0 &&
+			    proxied_consume(fd, buf + have, (size_t)n, why) == -1)
 				return -1;
 			have += (size_t)n;
 			break;
@@ -165,25 +171,41 @@ proxied_format(const struct sockaddr_storage *ss, socklen_t len, char *buf,
 		peer_format((const struct sockaddr *)ss, len, buf, buflen);
 }
 
-/* No parent to decide: allow/deny here, the refusal logged here. */
+/*
+ * A refusal decided here: to the parent over the refusals channel (it
+ * logs and counts it), else -- no channel, or its buffer full -- logged
+ * here.
+ */
 static int
-proxied_decide_alone(const struct svc_conf *sc, const struct proxied_report *pr,
-    const struct sockaddr_storage *proxy, socklen_t proxylen)
+proxied_refuse_alone(const struct svc_conf *sc, const struct proxied_report *pr,
+    int channel)
 {
 	char addr[INET6_ADDRSTRLEN];
 
+	if (channel != -1 && send(channel, pr, sizeof(*pr), MSG_DONTWAIT |
+	    MSG_NOSIGNAL) == (ssize_t)sizeof(*pr))
+		return PROXIED_REFUSE;
 	if (!pr->pr_ok) {
-		proxied_format(proxy, proxylen, addr, sizeof(addr));
+		proxied_format(&pr->pr_proxy, pr->pr_proxylen, addr,
+		    sizeof(addr));
 		log_info("refused %s on %s: proxy (%s)", addr, sc->sc_name,
 		    pr->pr_why);
 		return PROXIED_REFUSE;
 	}
-	if (cidr_permits(sc->sc_allow, sc->sc_nallow, sc->sc_deny,
-	    sc->sc_ndeny, (const struct sockaddr *)&pr->pr_client))
-		return PROXIED_SERVE;
 	proxied_format(&pr->pr_client, pr->pr_clientlen, addr, sizeof(addr));
 	log_info("refused %s on %s: acl", addr, sc->sc_name);
 	return PROXIED_REFUSE;
+}
+
+/* No parent to decide (or no need): allow/deny here. */
+static int
+proxied_decide_alone(const struct svc_conf *sc, const struct proxied_report *pr,
+    int channel)
+{
+	if (pr->pr_ok && cidr_permits(sc->sc_allow, sc->sc_nallow, sc->sc_deny,
+	    sc->sc_ndeny, (const struct sockaddr *)&pr->pr_client))
+		return PROXIED_SERVE;
+	return proxied_refuse_alone(sc, pr, channel);
 }
 
 void
@@ -202,10 +224,15 @@ proxied_read(struct svc_client *cl, int fd, int report)
 		peer_unmap(&pr.pr_client, &pr.pr_clientlen);
 	} else
 		snprintf(pr.pr_why, sizeof(pr.pr_why), "%s", why);
-	answer = proxied_ask(report, &pr);
+	pr.pr_svc = (size_t)(sc - cl->cl_conf->cf_services);
+	pr.pr_proxy = cl->cl_peer;
+	pr.pr_proxylen = cl->cl_peerlen;
+	/* per_source: report is this child's pair; else the channel. */
+	answer = sc->sc_per_source != 0 ? proxied_ask(report, &pr) :
+	    PROXIED_NO_PARENT;
 	if (answer == PROXIED_NO_PARENT)
-		answer = proxied_decide_alone(sc, &pr, &cl->cl_peer,
-		    cl->cl_peerlen);
+		answer = proxied_decide_alone(sc, &pr,
+		    sc->sc_per_source != 0 ? -1 : report);
 	else if (answer == PROXIED_NO_ANSWER) {
 		/* A limit nobody could check is no limit: refuse. */
 		char addr[INET6_ADDRSTRLEN];
@@ -215,7 +242,8 @@ proxied_read(struct svc_client *cl, int fd, int report)
 		log_warnx("refused %s on %s: per_source (no answer from the "
 		    "parent)", addr, sc->sc_name);
 	}
-	if (report != -1)
+	/* The channel stays (close-on-exec): a close saved per child. */
+	if (report != -1 && sc->sc_per_source != 0)
 		(void)close(report);
 	if (answer != PROXIED_SERVE)
 		_exit(0);	/* closed without a byte; the refusal is logged */

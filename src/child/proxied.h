@@ -24,6 +24,9 @@ struct proxied_report {
 	struct sockaddr_storage	 pr_client;	/* the real client (pr_ok) */
 	socklen_t		 pr_clientlen;
 	char			 pr_why[64];	/* !pr_ok: "timeout", "v2: ..." */
+	size_t			 pr_svc;	/* its service (index) */
+	struct sockaddr_storage	 pr_proxy;	/* the connection's peer */
+	socklen_t		 pr_proxylen;
 };
 
 #define PROXIED_SERVE	'y'
@@ -32,10 +35,11 @@ struct proxied_report {
 /*
  * Read the header on fd for the service of cl and make its client the
  * client of cl: cl_peer, cl_via (the proxy's address, with the header's
- * UNIQUE_ID) -- or end the child without a byte to the client.  report
- * is the child's end of the pair, -1 without one (no per_source, or the
- * parent could not make it): the child then applies allow/deny itself
- * and logs its refusals; it is closed on return.
+ * UNIQUE_ID) -- or end the child without a byte to the client.  With
+ * per_source, report is the child's end of its pair with the parent;
+ * without, the refusals channel (parent/proxied.h), on which the child
+ * reports what it refuses itself.  -1: neither (the child then logs its
+ * refusals).  It is closed on return.
  */
 void proxied_read(struct svc_client *cl, int fd, int report);
 

@@ -21,6 +21,14 @@ notify_send(const char *state)
 }
 
 int
+notify_enabled(void)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+
+	return path != NULL && path[0] != '\0';
+}
+
+int
 notify_fdstore(void)
 {
 	const char *max = getenv("FDSTORE");

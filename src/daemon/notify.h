@@ -13,6 +13,9 @@
  */
 int notify_send(const char *state);
 
+/* Is there a $NOTIFY_SOCKET to send to? */
+int notify_enabled(void);
+
 /* The most fds one message carries (the kernel's SCM_MAX_FD is 253). */
 #define NOTIFY_FDS_MAX	64
 

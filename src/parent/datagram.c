@@ -16,6 +16,7 @@
 #include "parent/admission.h"
 #include "parent/datagram.h"
 #include "parent/server.h"
+#include "parent/stats.h"
 #include "services/service.h"
 
 /* Bounded so a flood on one socket cannot starve the stream listeners. */
@@ -84,17 +85,22 @@ dgram_answer(struct server *srv, const struct listener *li)
 			return;
 		}
 		/* Silently: logging each one would let a flood fill the log. */
-		if (dgram_bad_source((struct sockaddr *)&peer))
+		if (dgram_bad_source((struct sockaddr *)&peer)) {
+			stats_dropped(li->li_svc, STATS_DROP_SOURCE);
 			continue;
+		}
 		now = time(NULL);
 		verdict = admit_datagram(srv, li->li_svc,
 		    (struct sockaddr *)&peer, now);
 		if (verdict != ADMIT_OK) {
+			stats_dropped(li->li_svc, verdict == ADMIT_ACL ?
+			    STATS_DROP_ACL : STATS_DROP_RATE);
 			log_debug("refused datagram on %s: %s", sc->sc_name,
 			    admit_reason(verdict));
 			continue;
 		}
 		rate_take(&srv->srv_counts[li->li_svc].sn_dgram_rate, now);
+		stats_datagram(li->li_svc);
 		len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
 		if (len > 0 && sendto(li->li_fd, reply, len,
 		    MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&peer,

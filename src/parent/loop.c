@@ -19,6 +19,7 @@
 #include "parent/loop.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
+#include "parent/sdstatus.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
 #include "parent/spawner.h"
@@ -46,25 +47,32 @@ static void
 loop_reports(struct server *srv)
 {
 	unsigned i = srv->srv_nreports;
+	size_t base = proxied_base(srv);
 
+	if (srv->srv_refusals_rd != -1 &&
+	    srv->srv_pollfds[srv->srv_nlisteners].revents != 0)
+		proxied_channel_read(srv);
 	while (i-- > 0)
-		if (srv->srv_pollfds[srv->srv_nlisteners + i].revents != 0)
+		if (srv->srv_pollfds[base + i].revents != 0)
 			proxied_answer(srv, i, 0);
 }
 
 /*
  * How long ppoll() may sleep (NULL: until an event): until a running
  * check's deadline and, while refusals wait to be summed up or a wait
- * service is paused, a second.
+ * service is paused, a second; until a STATUS= due (status_ms, -1:
+ * none) may go.
  */
 static struct timespec *
-loop_timeout(struct server *srv, struct timespec *ts)
+loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 {
 	int ms = reload_check_poll_ms(&srv->srv_check);
 
 	if ((srv->srv_refusals_unlogged || srv->srv_paused) &&
 	    (ms < 0 || ms > 1000))
 		ms = 1000;
+	if (status_ms >= 0 && (ms < 0 || ms > status_ms))
+		ms = status_ms;
 	if (ms < 0)
 		return NULL;
 	ts->tv_sec = ms / 1000;
@@ -77,12 +85,13 @@ server_loop(struct server *srv)
 {
 	struct timespec ts;
 	size_t i;
-	int n;
+	int n, status_ms;
 
 	for (;;) {
 		if (sig_got_chld) {
 			sig_got_chld = 0;
 			server_reap(srv);
+			sdstatus_touch(srv);
 		}
 		if (sig_got_term)
 			return SERVER_STOP;
@@ -95,17 +104,20 @@ server_loop(struct server *srv)
 		}
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
+		status_ms = sdstatus_tick(srv);
 		/* Paused wait services: each second, or when a child exits. */
 		if (srv->srv_paused != 0 && time(NULL) != srv->srv_paused)
 			listeners_unpause(srv, 0);
-		n = ppoll(srv->srv_pollfds, srv->srv_nlisteners +
-		    srv->srv_nreports, loop_timeout(srv, &ts),
+		n = ppoll(srv->srv_pollfds, proxied_base(srv) +
+		    srv->srv_nreports, loop_timeout(srv, &ts, status_ms),
 		    &srv->srv_wait_mask);
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal(EX_OSERR, "ppoll");
 			continue;
 		}
+		if (n > 0)
+			sdstatus_touch(srv);
 		/* Reports first: answering one never adds one. */
 		loop_reports(srv);
 		for (i = 0; i < srv->srv_nlisteners && n > 0; i++) {

@@ -18,6 +18,13 @@
 #include "parent/proxied.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
+#include "parent/stats.h"
+
+size_t
+proxied_base(const struct server *srv)
+{
+	return srv->srv_nlisteners + (srv->srv_refusals_rd != -1);
+}
 
 unsigned
 proxied_capacity(const struct config *cf)
@@ -55,7 +62,7 @@ proxied_pair(struct server *srv, int *parent_end)
 void
 proxied_watch(struct server *srv, struct child *ch, int parent_end)
 {
-	struct pollfd *pfd = &srv->srv_pollfds[srv->srv_nlisteners +
+	struct pollfd *pfd = &srv->srv_pollfds[proxied_base(srv) +
 	    srv->srv_nreports];
 
 	pfd->fd = parent_end;
@@ -68,7 +75,7 @@ proxied_watch(struct server *srv, struct child *ch, int parent_end)
 void
 proxied_forget(struct server *srv, struct child *ch)
 {
-	struct pollfd *pfds = srv->srv_pollfds + srv->srv_nlisteners;
+	struct pollfd *pfds = srv->srv_pollfds + proxied_base(srv);
 	unsigned i = ch->ch_report - 1, last = srv->srv_nreports - 1;
 
 	if (ch->ch_report == 0)
@@ -83,22 +90,39 @@ proxied_forget(struct server *srv, struct child *ch)
 	ch->ch_report = 0;
 }
 
+/*
+ * A refusal the child decided (pr_ok 0: no valid header, from the proxy
+ * at pr_proxy; 1: allow/deny refused the client), logged and counted
+ * as the parent's own.
+ */
+static void
+proxied_log_refusal(struct server *srv, size_t svc,
+    const struct proxied_report *pr)
+{
+	char why[sizeof(pr->pr_why) + 16];
+
+	if (pr->pr_ok) {
+		refusal_log(srv, svc, (const struct sockaddr *)&pr->pr_client,
+		    pr->pr_clientlen, "acl");
+		return;
+	}
+	snprintf(why, sizeof(why), "proxy (%.*s)", (int)sizeof(pr->pr_why) - 1,
+	    pr->pr_why);
+	refusal_log(srv, svc, (const struct sockaddr *)&pr->pr_proxy,
+	    pr->pr_proxylen, why);
+}
+
 /* The verdict on a real client: refusals are logged as the parent's own. */
 static char
 proxied_verdict(struct server *srv, struct child *ch,
     const struct proxied_report *pr)
 {
-	const struct sockaddr *proxy = (const struct sockaddr *)&ch->ch_peer;
 	const struct sockaddr *client =
 	    (const struct sockaddr *)&pr->pr_client;
 	enum admit verdict;
 
 	if (!pr->pr_ok) {
-		char why[sizeof(pr->pr_why) + 16];
-
-		snprintf(why, sizeof(why), "proxy (%.*s)",
-		    (int)sizeof(pr->pr_why) - 1, pr->pr_why);
-		refusal_log(srv, ch->ch_svc, proxy, sizeof(ch->ch_peer), why);
+		proxied_log_refusal(srv, ch->ch_svc, pr);
 		return PROXIED_REFUSE;
 	}
 	if ((verdict = admit_proxied(srv, ch, client)) != ADMIT_OK) {
@@ -108,13 +132,14 @@ proxied_verdict(struct server *srv, struct child *ch,
 	}
 	/* per_source counts this child under its real client from now on. */
 	memcpy(&ch->ch_peer, &pr->pr_client, sizeof(ch->ch_peer));
+	stats_child_peer((unsigned)(ch - srv->srv_children), client);
 	return PROXIED_SERVE;
 }
 
 void
 proxied_answer(struct server *srv, unsigned i, int gone)
 {
-	int fd = srv->srv_pollfds[srv->srv_nlisteners + i].fd;
+	int fd = srv->srv_pollfds[proxied_base(srv) + i].fd;
 	struct child *ch = srv->srv_reports[i];
 	struct proxied_report pr;
 	ssize_t n;
@@ -137,4 +162,65 @@ proxied_answer(struct server *srv, unsigned i, int gone)
 	    MSG_NOSIGNAL) == -1 && errno != EPIPE && errno != ECONNRESET)
 		log_warn("answering a PROXY report");
 	proxied_forget(srv, ch);
+}
+
+int
+proxied_channel_open(struct server *srv)
+{
+	const struct config *cf = srv->srv_conf;
+	struct pollfd *pfd;
+	size_t i;
+	int sv[2];
+
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (cf->cf_services[i].sc_enabled &&
+		    cf->cf_services[i].sc_proxy != 0)
+			break;
+	if (i == cf->cf_nservices)
+		return 0;
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
+	    sv) == -1)
+		return -1;
+	srv->srv_refusals_rd = sv[0];
+	srv->srv_refusals_wr = sv[1];
+	pfd = &srv->srv_pollfds[srv->srv_nlisteners];
+	pfd->fd = sv[0];
+	pfd->events = POLLIN;
+	pfd->revents = 0;
+	return 0;
+}
+
+void
+proxied_channel_close(struct server *srv)
+{
+	if (srv->srv_refusals_rd != -1)
+		(void)close(srv->srv_refusals_rd);
+	if (srv->srv_refusals_wr != -1)
+		(void)close(srv->srv_refusals_wr);
+	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
+}
+
+/* Bounded, so that a flood of refusals cannot starve the listeners. */
+#define PROXIED_REFUSALS_BURST	64
+
+void
+proxied_channel_read(struct server *srv)
+{
+	struct proxied_report pr;
+	ssize_t n;
+	int i;
+
+	for (i = 0; i < PROXIED_REFUSALS_BURST; i++) {
+		n = recv(srv->srv_refusals_rd, &pr, sizeof(pr), MSG_DONTWAIT);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n != (ssize_t)sizeof(pr))
+			return;		/* drained (or not one of ours) */
+		if (pr.pr_svc >= srv->srv_conf->cf_nservices ||
+		    pr.pr_clientlen > sizeof(pr.pr_client) ||
+		    pr.pr_proxylen > sizeof(pr.pr_proxy))
+			continue;
+		pr.pr_why[sizeof(pr.pr_why) - 1] = '\0';
+		proxied_log_refusal(srv, pr.pr_svc, &pr);
+	}
 }

@@ -9,6 +9,8 @@
 #ifndef SPAWND_PARENT_PROXIED_H
 #define SPAWND_PARENT_PROXIED_H
 
+#include <stddef.h>
+
 struct child;
 struct config;
 struct server;
@@ -35,6 +37,21 @@ void proxied_watch(struct server *srv, struct child *ch, int parent_end);
  * queued (a bad header) is logged all the same.
  */
 void proxied_answer(struct server *srv, unsigned i, int gone);
+
+/* Where the reports' pollfds start: after the listeners and the channel. */
+size_t proxied_base(const struct server *srv);
+
+/*
+ * The refusals channel: one datagram socket pair for the children of
+ * every proxied service without per_source, which decide alone but
+ * report what they refuse, so that the parent logs (at its rate) and
+ * counts every refusal.  Open when cf has such a service; 0 or -1.
+ */
+int proxied_channel_open(struct server *srv);
+void proxied_channel_close(struct server *srv);
+
+/* The channel is readable: log and count what it holds. */
+void proxied_channel_read(struct server *srv);
 
 /* Stop watching for child ch's report (none awaited: nothing). */
 void proxied_forget(struct server *srv, struct child *ch);

@@ -14,6 +14,7 @@
 #include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/server.h"
+#include "parent/stats.h"
 #include "reload/check.h"
 
 static struct child *
@@ -58,6 +59,8 @@ server_reap(struct server *srv)
 		}
 		srv->srv_live--;
 		ch->ch_pid = 0;
+		stats_child_end((unsigned)(ch - srv->srv_children), ch->ch_svc,
+		    status);
 		/* Its refusal may still wait in the pair: logged, then closed. */
 		if (ch->ch_report != 0)
 			proxied_answer(srv, ch->ch_report - 1, 1);

@@ -10,6 +10,7 @@
 #include "net/peer.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
+#include "parent/stats.h"
 
 static void
 refusal_log_more(const struct svc_conf *sc, struct svc_count *sn)
@@ -50,6 +51,7 @@ refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
 	char addr[INET6_ADDRSTRLEN];
 	time_t now = time(NULL);
 
+	stats_refused(svc, stats_reason_of(why));
 	if (rw->rw_second != now) {
 		if (sn->sn_refusals_unlogged > 0)
 			refusal_log_more(sc, sn);

@@ -36,6 +36,8 @@ server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
 		return -1;
 	}
 	srv->srv_wait_mask = *wait_mask;
+	srv->srv_sdstatus_due = 1;	/* the first line, once started */
+	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
 	return 0;
 }
 
@@ -114,6 +116,7 @@ server_free(struct server *srv)
 {
 	while (srv->srv_nreports > 0)
 		proxied_forget(srv, srv->srv_reports[0]);
+	proxied_channel_close(srv);
 	listeners_close(srv, 0);
 	free(srv->srv_listeners);
 	free(srv->srv_pollfds);

@@ -12,6 +12,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 #include <time.h>
@@ -73,6 +74,11 @@ struct server {
 	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners, then
 						   srv_nreports more */
 	size_t			 srv_nlisteners;
+	int			 srv_refusals_rd; /* the proxied children's refusals
+						   channel (parent/proxied.h),
+						   polled right after the
+						   listeners; -1: none */
+	int			 srv_refusals_wr; /* its children's end */
 	struct child		**srv_reports;	/* children whose PROXY report
 						   is awaited (parent/proxied.h) */
 	unsigned		 srv_nreports;
@@ -89,6 +95,8 @@ struct server {
 	time_t			 srv_paused;	/* the second a listener was last
 						   paused; 0: none is */
 	int			 srv_refusals_unlogged; /* some service has some */
+	int			 srv_sdstatus_due; /* STATUS= is out of date */
+	int64_t			 srv_sdstatus_sent; /* when, netio_now_ms() */
 };
 
 /*

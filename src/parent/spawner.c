@@ -22,6 +22,7 @@
 #include "parent/refusals.h"
 #include "parent/server.h"
 #include "parent/spawner.h"
+#include "parent/stats.h"
 #include "services/service.h"
 
 /* Bounded so one busy listener cannot starve the others. */
@@ -66,15 +67,20 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 	int report = -1, parent_end = -1;
 	pid_t pid;
 
-	/* Only per_source needs the parent's word on the real client. */
+	/*
+	 * Only per_source needs the parent's word on the real client; the
+	 * other proxied children just tell it what they refused.
+	 */
 	if (sc->sc_proxy != 0 && sc->sc_per_source != 0)
 		report = proxied_pair(srv, &parent_end);
+	else if (sc->sc_proxy != 0)
+		report = srv->srv_refusals_wr;
 	pid = fork();
 	if (pid == 0)
 		child_serve(srv->srv_conf, sc, fd, report, peer, peerlen);
 	if (pid == -1)
 		log_warn("%s: fork", sc->sc_name);
-	if (report != -1 && close(report) == -1)
+	if (parent_end != -1 && close(report) == -1)
 		log_warn("closing a PROXY report's other end");
 	if (pid == -1) {
 		if (parent_end != -1)
@@ -89,6 +95,8 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 		proxied_watch(srv, ch, parent_end);
 	srv->srv_live++;
 	srv->srv_counts[li->li_svc].sn_live++;
+	stats_child_begin((unsigned)(ch - srv->srv_children), pid, li->li_svc,
+	    time(NULL), (const struct sockaddr *)peer);
 	if (sc->sc_log_connections)
 		log_info("begat %ld for %s", (long)pid, sc->sc_name);
 }
@@ -125,6 +133,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		return;
 	}
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
+	stats_connection(li->li_svc);
 	if (forks)
 		spawn_fork(srv, li, ch, fd, peer, peerlen);
 	else
@@ -192,6 +201,8 @@ spawn_wait(struct server *srv, size_t i)
 	ch->ch_svc = li->li_svc;
 	srv->srv_live++;
 	srv->srv_counts[li->li_svc].sn_live++;
+	stats_child_begin((unsigned)(ch - srv->srv_children), pid, li->li_svc,
+	    time(NULL), NULL);
 	listeners_hold(srv, i, pid);
 	if (sc->sc_log_connections)
 		log_info("begat %ld for %s", (long)pid, sc->sc_name);

@@ -17,38 +17,7 @@
 #include "reload/handover.h"
 #include "reload/inherited.h"
 
-#define HANDOVER_MAGIC "spawnd-handover 1"
-
-/* ---- the text fields: escaped, so no byte of a config breaks a line */
-
-/*
- * Paths and service names come from the configuration and may hold any
- * byte but NUL: a newline would end the record.  Control bytes, DEL and
- * the backslash are written as \xNN.  Returns out, or NULL if it would
- * not fit.
- */
-static char *
-handover_escape(char *out, size_t outlen, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (n + 5 > outlen)
-			return NULL;
-		if (c < 0x20 || c == 0x7f || c == '\\') {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[c >> 4];
-			out[n++] = hex[c & 0xf];
-		} else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return out;
-}
+/* ---- the text fields: escaped by the writer (handover_write.c) */
 
 static int
 handover_hexval(char c)
@@ -87,98 +56,6 @@ handover_unescape(char *s)
 }
 
 /* ---- writing (the old image) */
-
-int
-handover_create(const char *startdir, int pidfd, const char *pidfile)
-{
-	char dir[PATH_MAX * 4], path[PATH_MAX * 4];
-	int fd = memfd_create("spawnd-handover", 0);	/* survives exec */
-
-	if (fd == -1)
-		return -1;
-	if (handover_escape(dir, sizeof(dir), startdir) == NULL ||
-	    (pidfd != -1 &&
-	    handover_escape(path, sizeof(path), pidfile) == NULL)) {
-		close(fd);
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (dprintf(fd, "%s\nstartdir %s\n", HANDOVER_MAGIC, dir) < 0 ||
-	    (pidfd != -1 && dprintf(fd, "pidfile %d %s\n", pidfd, path) < 0) ||
-	    (pidfd != -1 && fd_set_cloexec(pidfd, 0) == -1))
-		return fd_close_failed(fd);
-	return fd;
-}
-
-int
-handover_add_listener(int memfd, int fd, int socktype, const char *text)
-{
-	char esc[PATH_MAX * 4];
-
-	if (handover_escape(esc, sizeof(esc), text) == NULL) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	if (fd_set_cloexec(fd, 0) == -1)
-		return -1;
-	return dprintf(memfd, "listen %d %s %s\n", fd,
-	    socktype == SOCK_STREAM ? "stream" : "datagram", esc) < 0 ? -1 : 0;
-}
-
-int
-handover_add_held(int memfd, int fd, pid_t pid)
-{
-	return dprintf(memfd, "held %d %ld\n", fd, (long)pid) < 0 ? -1 : 0;
-}
-
-int
-handover_add_name(int memfd, int fd, const char *service)
-{
-	char esc[128 * 4];
-
-	if (handover_escape(esc, sizeof(esc), service) == NULL) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return dprintf(memfd, "name %d %s\n", fd, esc) < 0 ? -1 : 0;
-}
-
-int
-handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
-    const char *service)
-{
-	char addr[INET6_ADDRSTRLEN] = "-", name[sizeof(((struct
-	    inherited_child *)0)->ic_service) * 4];
-
-	if (peer->sa_family == AF_INET)
-		inet_ntop(AF_INET, &((const struct sockaddr_in *)peer)->sin_addr,
-		    addr, sizeof(addr));
-	else if (peer->sa_family == AF_INET6)
-		inet_ntop(AF_INET6,
-		    &((const struct sockaddr_in6 *)peer)->sin6_addr, addr,
-		    sizeof(addr));
-	/* The reader keeps names that fit ic_service only: refuse now. */
-	if (strlen(service) >= sizeof(((struct inherited_child *)0)->ic_service) ||
-	    handover_escape(name, sizeof(name), service) == NULL) {
-		errno = ENAMETOOLONG;
-		return -1;
-	}
-	return dprintf(memfd, "child %ld %s %s\n", (long)pid, addr,
-	    name) < 0 ? -1 : 0;
-}
-
-int
-handover_restore_cloexec(int fd)
-{
-	return fd_set_cloexec(fd, 1);
-}
-
-void
-handover_cancel(int memfd)
-{
-	unsetenv(HANDOVER_ENV);
-	close(memfd);
-}
 
 /* ---- reading (the new image) */
 
@@ -263,6 +140,56 @@ handover_held_line(struct handover *ho, char *rest)
 	return -1;
 }
 
+/* "board STARTED OK REFUSED". */
+static int
+handover_board_line(struct handover *ho, const char *rest)
+{
+	long long started;
+	unsigned long long ok, refused;
+	int end = -1;
+
+	if (sscanf(rest, "%lld %llu %llu%n", &started, &ok, &refused,
+	    &end) != 3 || end < 0 || rest[end] != '\0')
+		return -1;
+	ho->ho_board = 1;
+	ho->ho_started = started;
+	ho->ho_reloads_ok = ok;
+	ho->ho_reloads_refused = refused;
+	return 0;
+}
+
+/* "counts N V1 ... VN SERVICE". */
+static int
+handover_counts_line(struct handover *ho, char *rest)
+{
+	struct inherited_counts *ik;
+	unsigned long long v;
+	char *p = rest;
+	size_t n, i;
+	int used;
+
+	if (sscanf(p, "%zu%n", &n, &used) != 1 || n > HANDOVER_COUNTS_MAX)
+		return -1;
+	ik = reallocarray(ho->ho_counts, ho->ho_ncounts + 1, sizeof(*ik));
+	if (ik == NULL)
+		return -1;
+	ho->ho_counts = ik;
+	ik = &ho->ho_counts[ho->ho_ncounts];
+	memset(ik, 0, sizeof(*ik));
+	for (i = 0, p += used; i < n; i++, p += used)
+		if (sscanf(p, " %llu%n", &v, &used) != 1)
+			return -1;
+		else
+			ik->ik_values[i] = v;
+	if (*p++ != ' ' || handover_unescape(p) == -1 ||
+	    strlen(p) >= sizeof(ik->ik_service))
+		return -1;
+	memcpy(ik->ik_service, p, strlen(p) + 1);
+	ik->ik_nvalues = n;
+	ho->ho_ncounts++;
+	return 0;
+}
+
 /* "name FD SERVICE": whose a listener already described was. */
 static int
 handover_name_line(struct handover *ho, char *rest)
@@ -309,6 +236,10 @@ handover_line(struct handover *ho, char *line)
 		return handover_held_line(ho, line + 5);
 	if (strncmp(line, "name ", 5) == 0)
 		return handover_name_line(ho, line + 5);
+	if (strncmp(line, "board ", 6) == 0)
+		return handover_board_line(ho, line + 6);
+	if (strncmp(line, "counts ", 7) == 0)
+		return handover_counts_line(ho, line + 7);
 	return 0;	/* a newer image's record: nothing we could use */
 }
 
@@ -380,6 +311,9 @@ void
 handover_free(struct handover *ho)
 {
 	inherited_close_unused(ho);
+	free(ho->ho_counts);
+	ho->ho_counts = NULL;
+	ho->ho_ncounts = 0;
 	free(ho->ho_listeners);
 	free(ho->ho_children);
 	ho->ho_listeners = NULL;

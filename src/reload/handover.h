@@ -14,6 +14,9 @@
  *	held FD PID			the listener FD is wait child PID's
  *	name FD SERVICE			the listener FD is SERVICE's
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
+ *	board STARTED RELOADS_OK RELOADS_REFUSED   the counters' header
+ *	counts N V1 ... VN SERVICE	a service's counters (reload/state.c
+ *					says which is which)
  *
  * A record of a word not listed here (a newer image's) is skipped, so
  * that from this version on an image can hand over to an older one
@@ -30,12 +33,14 @@
 
 #include <limits.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/socket.h>
 #include <sys/types.h>
 
 #include "net/addr.h"
 
 #define HANDOVER_ENV "SPAWND_HANDOVER"
+#define HANDOVER_MAGIC "spawnd-handover 1"	/* its first line */
 
 /* Described by the kernel (getsockname), not by the text we wrote. */
 struct inherited_listener {
@@ -58,6 +63,14 @@ struct inherited_child {
 	char			 ic_service[128];
 };
 
+/* A service's counters, as many as the image before us had. */
+#define HANDOVER_COUNTS_MAX	32
+struct inherited_counts {
+	char			 ik_service[128];
+	uint64_t		 ik_values[HANDOVER_COUNTS_MAX];
+	size_t			 ik_nvalues;
+};
+
 struct handover {
 	int			 ho_present;	/* we are a reload's new image */
 	char			 ho_startdir[PATH_MAX];
@@ -67,6 +80,12 @@ struct handover {
 	size_t			 ho_nlisteners;
 	struct inherited_child	*ho_children;
 	size_t			 ho_nchildren;
+	int			 ho_board;	/* a "board" record was read */
+	int64_t			 ho_started;
+	uint64_t		 ho_reloads_ok;
+	uint64_t		 ho_reloads_refused;
+	struct inherited_counts	*ho_counts;
+	size_t			 ho_ncounts;
 };
 
 /*
@@ -79,23 +98,5 @@ int handover_read(struct handover *ho, char *err, size_t errlen);
 
 /* Close the listeners nobody took (inherited.h), free the rest. */
 void handover_free(struct handover *ho);
-
-/*
- * Writing side.  handover_create() returns a memfd (not close-on-exec)
- * after the header line; the other calls append records to it.
- */
-int handover_create(const char *startdir, int pidfd, const char *pidfile);
-int handover_add_listener(int memfd, int fd, int socktype, const char *text);
-int handover_add_held(int memfd, int fd, pid_t pid);
-int handover_add_name(int memfd, int fd, const char *service);
-int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
-    const char *service);
-
-/*
- * After a failed exec: mark fd close-on-exec again (the pidfile's and
- * every listener's), and close the memfd with handover_cancel().
- */
-int handover_restore_cloexec(int fd);
-void handover_cancel(int memfd);
 
 #endif

@@ -15,7 +15,9 @@
 #include "parent/server.h"
 #include "reload/check.h"
 #include "reload/handover.h"
+#include "reload/handover_write.h"
 #include "reload/prebind.h"
+#include "parent/stats.h"
 #include "reload/reload.h"
 #include "reload/self.h"
 #include "reload/state.h"
@@ -40,6 +42,7 @@ reload_refused(const char *reason)
 {
 	log_warnx("reload refused: %s; still running with the old "
 	    "configuration", reason);
+	stats_reload_refused();
 }
 
 /* One reload in progress: what has to be undone if it does not happen. */

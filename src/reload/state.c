@@ -5,12 +5,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 
 #include "base/sig.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "parent/server.h"
+#include "parent/stats.h"
 #include "reload/handover.h"
+#include "reload/handover_write.h"
 #include "reload/prebind.h"
 #include "reload/state.h"
 
@@ -62,6 +65,60 @@ state_adopt_children(struct server *srv, const struct handover *ho)
 	return 0;
 }
 
+/* The board's counters, service by service, named. */
+static int
+state_hand_over_stats(const struct config *cf, int memfd)
+{
+	const struct stats_board *sb = stats_board();
+	uint64_t values[HANDOVER_COUNTS_MAX];
+	size_t i, n;
+
+	if (sb == NULL)
+		return 0;
+	if (handover_add_board(memfd, (int64_t)sb->sb_started,
+	    sb->sb_reloads_ok, sb->sb_reloads_refused) == -1)
+		return -1;
+	for (i = 0; i < cf->cf_nservices; i++) {
+		n = stats_export(i, values, HANDOVER_COUNTS_MAX);
+		if (n > 0 && handover_add_counts(memfd, values, n,
+		    cf->cf_services[i].sc_name) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+void
+state_adopt_stats(const struct server *srv, const struct handover *ho,
+    int reloaded)
+{
+	struct stats_board *sb = stats_board();
+	time_t now = time(NULL);
+	size_t i, svc;
+
+	if (sb == NULL)
+		return;
+	if (ho->ho_board) {
+		sb->sb_started = (time_t)ho->ho_started;
+		sb->sb_reloads_ok = ho->ho_reloads_ok;
+		sb->sb_reloads_refused = ho->ho_reloads_refused;
+	}
+	sb->sb_reloads_ok += reloaded != 0;
+	for (i = 0; i < ho->ho_ncounts; i++) {
+		svc = state_find_service(srv->srv_conf, ho->ho_counts[i].ik_service);
+		if (svc != SIZE_MAX)
+			stats_import(svc, ho->ho_counts[i].ik_values,
+			    ho->ho_counts[i].ik_nvalues);
+	}
+	/* The children it handed over: their age starts now. */
+	for (i = 0; i < srv->srv_nslots; i++) {
+		const struct child *ch = &srv->srv_children[i];
+
+		if (ch->ch_pid != 0)
+			stats_child_begin((unsigned)i, ch->ch_pid, ch->ch_svc,
+			    now, (const struct sockaddr *)&ch->ch_peer);
+	}
+}
+
 int
 state_hand_over(const struct server *srv, const struct prebound *pb,
     size_t npb, int memfd)
@@ -85,6 +142,8 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 		if (handover_add_listener(memfd, pb[i].pb_fd,
 		    pb[i].pb_socktype, pb[i].pb_addr->la_text) == -1)
 			return -1;
+	if (state_hand_over_stats(cf, memfd) == -1)
+		return -1;
 	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 

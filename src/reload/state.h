@@ -29,4 +29,12 @@ void state_hand_over_undo(const struct server *srv);
  */
 int state_adopt_children(struct server *srv, const struct handover *ho);
 
+/*
+ * Once the board is made (parent/stats.h): the counters of the image
+ * before us, by service name, and the rows of the children adopted;
+ * reloaded: count this reload as done.
+ */
+void state_adopt_stats(const struct server *srv, const struct handover *ho,
+    int reloaded);
+
 #endif

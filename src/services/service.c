@@ -9,7 +9,7 @@
 #include "services/service.h"
 
 extern const struct service svc_catsock, svc_command, svc_daytime,
-    svc_exec, svc_fortune, svc_hello, svc_time;
+    svc_exec, svc_fortune, svc_hello, svc_metrics, svc_status, svc_time;
 
 static const struct service *const svc_table[] = {
 	&svc_hello,
@@ -19,6 +19,8 @@ static const struct service *const svc_table[] = {
 	&svc_catsock,
 	&svc_command,
 	&svc_exec,
+	&svc_status,
+	&svc_metrics,
 };
 
 #define SVC_COUNT (sizeof(svc_table) / sizeof(svc_table[0]))

@@ -66,10 +66,11 @@ struct service {
 	 */
 	int		 sv_own_timeout;
 	/*
-	 * Nonzero if a child only writes one short reply and exits: then
-	 * SIGTERM (spawnd's shutdown, a restart) waits until it has, so a
-	 * client already accepted still gets its answer.  SIGKILL after
-	 * shutdown_grace and the idle_timeout alarm still end it.
+	 * Nonzero if a child only writes one short reply and exits, never
+	 * reading from the client: then SIGTERM (spawnd's shutdown, a
+	 * restart) waits until it has, so a client already accepted still
+	 * gets its answer (SIGKILL after shutdown_grace and the idle_timeout
+	 * alarm still end it), and a PROXY header is read without a peek.
 	 */
 	int		 sv_one_reply;
 

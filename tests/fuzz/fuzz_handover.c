@@ -33,6 +33,7 @@
 
 #include "fuzz.h"
 #include "reload/handover.h"
+#include "reload/handover_write.h"
 
 static int
 memfd_with(const uint8_t *data, size_t size)

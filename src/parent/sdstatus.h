@@ -1,0 +1,28 @@
+/*
+ * The one line "systemctl status spawnd" shows (sd_notify STATUS=):
+ * "12 children, 48,210 connections, 3 refused", from the board, sent
+ * at most once a second and only when it changed.
+ */
+#ifndef SPAWND_PARENT_SDSTATUS_H
+#define SPAWND_PARENT_SDSTATUS_H
+
+#include <stddef.h>
+#include <time.h>
+
+struct server;
+
+/* Something happened: the line may be out of date. */
+void sdstatus_touch(struct server *srv);
+
+/*
+ * At the top of the loop: send the line if it is out of date and a
+ * second has passed since the last.  Returns the milliseconds until an
+ * update still due may go (the loop wakes then), -1 when none is due.
+ */
+int sdstatus_tick(struct server *srv);
+
+/* The line for the board's numbers into buf (for the tests too). */
+void sdstatus_line(char *buf, size_t len, unsigned long long children,
+    unsigned long long connections, unsigned long long refused);
+
+#endif

@@ -1,0 +1,242 @@
+/*
+ * The board (see stats.h): one anonymous shared mapping, laid out as
+ * the header, the services, then the children's table.
+ */
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+
+#include "config/config.h"
+#include "parent/stats.h"
+
+static struct stats_board *stats_the;
+static size_t stats_size;
+
+/* The reason label of each enum stats_reason, in order. */
+static const char *const stats_reason_words[STATS_NREASONS] = {
+	"acl", "max_instances", "per_source", "rate", "max_children", "proxy",
+};
+
+static struct stats_service *stats_service(size_t svc);
+
+int
+stats_open(const struct config *cf, unsigned nslots)
+{
+	size_t head = (sizeof(struct stats_board) + 63) & ~(size_t)63;
+	size_t svcs = cf->cf_nservices * sizeof(struct stats_service);
+	size_t size = head + svcs + nslots * sizeof(struct stats_child);
+	struct stats_board *sb;
+	size_t i;
+
+	sb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	    -1, 0);
+	if (sb == MAP_FAILED)
+		return -1;
+	stats_close();
+	/* The mapping comes zeroed: every counter starts at 0. */
+	sb->sb_started = time(NULL);
+	sb->sb_nservices = (uint32_t)cf->cf_nservices;
+	sb->sb_nslots = nslots;
+	sb->sb_services = (struct stats_service *)((char *)sb + head);
+	sb->sb_children = (struct stats_child *)((char *)sb + head + svcs);
+	for (i = 0; i < cf->cf_nservices; i++)
+		snprintf(sb->sb_services[i].ss_name,
+		    sizeof(sb->sb_services[i].ss_name), "%s",
+		    cf->cf_services[i].sc_name);
+	stats_the = sb;
+	stats_size = size;
+	return 0;
+}
+
+struct stats_board *
+stats_board(void)
+{
+	return stats_the;
+}
+
+void
+stats_close(void)
+{
+	if (stats_the != NULL)
+		(void)munmap(stats_the, stats_size);
+	stats_the = NULL;
+}
+
+void
+stats_child_peer(unsigned slot, const struct sockaddr *peer)
+{
+	struct stats_child *sc;
+
+	if (stats_the == NULL || slot >= stats_the->sb_nslots)
+		return;
+	sc = &stats_the->sb_children[slot];
+	memset(&sc->sc_peer, 0, sizeof(sc->sc_peer));
+	if (peer == NULL)
+		sc->sc_peer.family = AF_UNSPEC;
+	else if (peer->sa_family == AF_INET)
+		memcpy(&sc->sc_peer.v4, peer, sizeof(sc->sc_peer.v4));
+	else if (peer->sa_family == AF_INET6)
+		memcpy(&sc->sc_peer.v6, peer, sizeof(sc->sc_peer.v6));
+	else
+		sc->sc_peer.family = peer->sa_family;
+}
+
+void
+stats_child_begin(unsigned slot, pid_t pid, size_t svc, time_t now,
+    const struct sockaddr *peer)
+{
+	struct stats_child *sc;
+
+	if (stats_the == NULL || slot >= stats_the->sb_nslots)
+		return;
+	sc = &stats_the->sb_children[slot];
+	sc->sc_pid = pid;
+	sc->sc_svc = (uint32_t)svc;
+	sc->sc_started = now;
+	stats_child_peer(slot, peer);
+	if (svc < stats_the->sb_nservices)
+		stats_the->sb_services[svc].ss_children++;
+}
+
+void
+stats_child_end(unsigned slot, size_t svc, int status)
+{
+	struct stats_service *ss;
+
+	if (stats_the == NULL)
+		return;
+	if (slot < stats_the->sb_nslots)
+		stats_the->sb_children[slot].sc_pid = 0;
+	if ((ss = stats_service(svc)) == NULL)
+		return;
+	if (ss->ss_children > 0)
+		ss->ss_children--;
+	if (WIFSIGNALED(status))
+		ss->ss_exits[STATS_EXIT_SIGNAL]++;
+	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
+		ss->ss_exits[STATS_EXIT_ERROR]++;
+	else
+		ss->ss_exits[STATS_EXIT_OK]++;
+}
+
+enum stats_reason
+stats_reason_of(const char *why)
+{
+	size_t i, len;
+
+	for (i = 0; i < STATS_NREASONS; i++) {
+		len = strlen(stats_reason_words[i]);
+		if (strncmp(why, stats_reason_words[i], len) == 0 &&
+		    (why[len] == '\0' || why[len] == ' '))
+			return (enum stats_reason)i;
+	}
+	return STATS_PROXY;	/* cannot happen: every refusal has its word */
+}
+
+const char *
+stats_reason_name(enum stats_reason r)
+{
+	return r < STATS_NREASONS ? stats_reason_words[r] : "?";
+}
+
+/* Service svc's counters, or NULL (no board, or a service removed). */
+static struct stats_service *
+stats_service(size_t svc)
+{
+	if (stats_the == NULL || svc >= stats_the->sb_nservices)
+		return NULL;
+	return &stats_the->sb_services[svc];
+}
+
+void
+stats_connection(size_t svc)
+{
+	struct stats_service *ss = stats_service(svc);
+
+	if (ss != NULL)
+		ss->ss_connections++;
+}
+
+void
+stats_refused(size_t svc, enum stats_reason r)
+{
+	struct stats_service *ss = stats_service(svc);
+
+	if (ss != NULL && r < STATS_NREASONS)
+		ss->ss_refused[r]++;
+}
+
+void
+stats_datagram(size_t svc)
+{
+	struct stats_service *ss = stats_service(svc);
+
+	if (ss != NULL)
+		ss->ss_datagrams++;
+}
+
+void
+stats_dropped(size_t svc, enum stats_drop d)
+{
+	struct stats_service *ss = stats_service(svc);
+
+	if (ss != NULL && d < STATS_NDROPS)
+		ss->ss_dropped[d]++;
+}
+
+void
+stats_reload_refused(void)
+{
+	if (stats_the != NULL)
+		stats_the->sb_reloads_refused++;
+}
+
+/*
+ * The order of a service's counters in the reload hand-over.  New ones
+ * go at the end: an image reads as many as it knows and were written.
+ */
+static uint64_t *
+stats_value(struct stats_service *ss, size_t i)
+{
+	if (i == 0)
+		return &ss->ss_connections;
+	i--;
+	if (i < STATS_NREASONS)
+		return &ss->ss_refused[i];
+	i -= STATS_NREASONS;
+	if (i < STATS_NEXITS)
+		return &ss->ss_exits[i];
+	i -= STATS_NEXITS;
+	if (i == 0)
+		return &ss->ss_datagrams;
+	i--;
+	return i < STATS_NDROPS ? &ss->ss_dropped[i] : NULL;
+}
+
+size_t
+stats_export(size_t svc, uint64_t *values, size_t max)
+{
+	struct stats_service *ss = stats_service(svc);
+	uint64_t *v;
+	size_t n;
+
+	if (ss == NULL)
+		return 0;
+	for (n = 0; n < max && (v = stats_value(ss, n)) != NULL; n++)
+		values[n] = *v;
+	return n;
+}
+
+void
+stats_import(size_t svc, const uint64_t *values, size_t n)
+{
+	struct stats_service *ss = stats_service(svc);
+	uint64_t *v;
+	size_t i;
+
+	if (ss == NULL)
+		return;
+	for (i = 0; i < n && (v = stats_value(ss, i)) != NULL; i++)
+		*v = values[i];
+}

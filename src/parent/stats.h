@@ -1,0 +1,107 @@
+/*
+ * The board: counters and the table of live children that the parent
+ * publishes for the status and metrics services (DESIGN section 11).
+ * One MAP_SHARED mapping, made at start and inherited by every child;
+ * only the parent writes it, with plain stores where it already does
+ * the work (no system call of its own), and the services read it.  The
+ * counters travel in the reload hand-over, so they survive a reload.
+ */
+#ifndef SPAWND_PARENT_STATS_H
+#define SPAWND_PARENT_STATS_H
+
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <time.h>
+
+struct config;
+
+/* Why a connection was refused: the "reason" label. */
+enum stats_reason {
+	STATS_ACL, STATS_MAX_INSTANCES, STATS_PER_SOURCE, STATS_RATE,
+	STATS_MAX_CHILDREN, STATS_PROXY, STATS_NREASONS
+};
+
+/* How a child ended: the "how" label. */
+enum stats_exit { STATS_EXIT_OK, STATS_EXIT_ERROR, STATS_EXIT_SIGNAL, STATS_NEXITS };
+
+/* Why a datagram was dropped: the "reason" label. */
+enum stats_drop { STATS_DROP_SOURCE, STATS_DROP_RATE, STATS_DROP_ACL, STATS_NDROPS };
+
+struct stats_service {
+	char		ss_name[128];
+	uint64_t	ss_connections;		/* admitted: served or forked */
+	uint64_t	ss_refused[STATS_NREASONS];
+	uint64_t	ss_exits[STATS_NEXITS];
+	uint64_t	ss_datagrams;		/* answered */
+	uint64_t	ss_dropped[STATS_NDROPS];
+	uint32_t	ss_children;		/* alive now */
+};
+
+/* A live child; sc_pid 0: a free slot. */
+struct stats_child {
+	pid_t		sc_pid;
+	uint32_t	sc_svc;			/* index into the services */
+	time_t		sc_started;
+	union {
+		sa_family_t		family;
+		struct sockaddr_in	v4;
+		struct sockaddr_in6	v6;
+	}		sc_peer;		/* AF_UNIX: a local client */
+};
+
+struct stats_board {
+	time_t		sb_started;		/* the first start, not a reload */
+	uint64_t	sb_reloads_ok;
+	uint64_t	sb_reloads_refused;
+	uint32_t	sb_nservices;		/* of the configuration, enabled or not */
+	uint32_t	sb_nslots;
+	struct stats_service *sb_services;	/* into the same mapping */
+	struct stats_child *sb_children;
+};
+
+/*
+ * Make the board for cf's services and nslots children (replacing one
+ * made before).  Returns 0 or -1 with errno.
+ */
+int stats_open(const struct config *cf, unsigned nslots);
+
+/* The board (NULL before stats_open), for the parent and its children. */
+struct stats_board *stats_board(void);
+
+/* Give it back (at exit). */
+void stats_close(void);
+
+/* A child began serving in slot: its row in the table. */
+void stats_child_begin(unsigned slot, pid_t pid, size_t svc, time_t now,
+    const struct sockaddr *peer);
+
+/* The child in slot serves peer now (the real client behind a proxy). */
+void stats_child_peer(unsigned slot, const struct sockaddr *peer);
+
+/* The child in slot ended with wait status; svc SIZE_MAX: removed. */
+void stats_child_end(unsigned slot, size_t svc, int status);
+
+/* Counting, each a plain increment (no-ops without a board). */
+void stats_connection(size_t svc);
+void stats_refused(size_t svc, enum stats_reason r);
+void stats_datagram(size_t svc);
+void stats_dropped(size_t svc, enum stats_drop d);
+void stats_reload_refused(void);
+
+/*
+ * A service's counters as a list of numbers for the reload hand-over:
+ * at most max into values, returns how many; and back, n of them.
+ */
+size_t stats_export(size_t svc, uint64_t *values, size_t max);
+void stats_import(size_t svc, const uint64_t *values, size_t n);
+
+/* The reason index of a refusal's word ("acl", "proxy (...)", ...). */
+enum stats_reason stats_reason_of(const char *why);
+
+/* And back: the label of a reason. */
+const char *stats_reason_name(enum stats_reason r);
+
+#endif

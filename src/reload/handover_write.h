@@ -1,0 +1,34 @@
+/*
+ * The writing side of the reload hand-over (handover.h has the format).
+ */
+#ifndef SPAWND_RELOAD_HANDOVER_WRITE_H
+#define SPAWND_RELOAD_HANDOVER_WRITE_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+
+/*
+ * Writing side.  handover_create() returns a memfd (not close-on-exec)
+ * after the header line; the other calls append records to it.
+ */
+int handover_create(const char *startdir, int pidfd, const char *pidfile);
+int handover_add_listener(int memfd, int fd, int socktype, const char *text);
+int handover_add_held(int memfd, int fd, pid_t pid);
+int handover_add_name(int memfd, int fd, const char *service);
+int handover_add_board(int memfd, int64_t started, uint64_t reloads_ok,
+    uint64_t reloads_refused);
+int handover_add_counts(int memfd, const uint64_t *values, size_t n,
+    const char *service);
+int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
+    const char *service);
+
+/*
+ * After a failed exec: mark fd close-on-exec again (the pidfile's and
+ * every listener's), and close the memfd with handover_cancel().
+ */
+int handover_restore_cloexec(int fd);
+void handover_cancel(int memfd);
+
+#endif

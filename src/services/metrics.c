@@ -1,0 +1,118 @@
+/*
+ * metrics: the board (parent/stats.h) for Prometheus.  A minimal
+ * HTTP/1.1 responder: one request per connection, its request line and
+ * headers read to the blank line within METRICS_REQUEST_MAX bytes (and
+ * the core's idle_timeout, a total deadline); GET or HEAD of /metrics
+ * gets the text exposition format 0.0.4, another path 404, anything
+ * else 400.  Then the connection is closed.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "base/log.h"
+#include "base/netio.h"
+#include "config/config.h"
+#include "parent/stats.h"
+#include "services/metrics_text.h"
+#include "services/service.h"
+#include "services/textbuf.h"
+
+/* A request line and headers: what any scraper sends fits many times. */
+#define METRICS_REQUEST_MAX	8192
+
+/*
+ * Read up to the blank line that ends the headers.  Returns the length
+ * read, 0 for end of file or an error, -1 when it is too long.
+ */
+static ssize_t
+metrics_read_request(int fd, char *buf, size_t cap)
+{
+	size_t have = 0;
+	ssize_t n;
+
+	while (have < cap - 1) {
+		n = read(fd, buf + have, cap - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		have += (size_t)n;
+		buf[have] = '\0';
+		if (strstr(buf, "\r\n\r\n") != NULL || strstr(buf, "\n\n") != NULL)
+			return (ssize_t)have;
+	}
+	return -1;
+}
+
+/* 200 (with the page), 404 or 400 for the request in req. */
+static int
+metrics_route(const char *req, int *head)
+{
+	char method[8], target[256], version[16];
+
+	if (sscanf(req, "%7s %255s %15s", method, target, version) != 3 ||
+	    strncmp(version, "HTTP/1.", 7) != 0 ||
+	    strcspn(req, "\r\n") != strlen(method) + strlen(target) +
+	    strlen(version) + 2)
+		return 400;
+	*head = strcmp(method, "HEAD") == 0;
+	if (strcmp(method, "GET") != 0 && !*head)
+		return 400;
+	if (strcmp(target, "/metrics") == 0 ||
+	    strncmp(target, "/metrics?", 9) == 0)
+		return 200;
+	return 404;
+}
+
+static int
+metrics_respond(int fd, int code, int head)
+{
+	static const char *const texts[] = { "OK", "Not Found", "Bad Request" };
+	const char *text = code == 200 ? texts[0] : code == 404 ? texts[1] :
+	    texts[2];
+	struct textbuf body = { 0 }, all = { 0 };
+	int rc;
+
+	if (code == 200)
+		metrics_page(&body, stats_board());
+	else
+		textbuf_printf(&body, "%d %s\n", code, text);
+	textbuf_printf(&all, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
+	    "Content-Length: %zu\r\nConnection: close\r\n\r\n%s", code, text,
+	    code == 200 ? "text/plain; version=0.0.4; charset=utf-8" :
+	    "text/plain; charset=utf-8", body.tb_len,
+	    head || body.tb_text == NULL ? "" : body.tb_text);
+	rc = body.tb_failed || all.tb_failed ||
+	    netio_write_all(fd, all.tb_text, all.tb_len) == -1;
+	textbuf_free(&body);
+	textbuf_free(&all);
+	return rc;
+}
+
+static int
+metrics_stream(int fd, const struct svc_client *cl)
+{
+	char req[METRICS_REQUEST_MAX];
+	ssize_t n;
+	int head = 0, code;
+
+	n = metrics_read_request(fd, req, sizeof(req));
+	if (n == 0)
+		return 0;	/* the client left before asking */
+	code = n == -1 ? 400 : metrics_route(req, &head);
+	if (metrics_respond(fd, code, head) != 0) {
+		log_debug("%s: writing the reply: %s", cl->cl_svc->sc_name,
+		    strerror(errno));
+		return 1;
+	}
+	return 0;
+}
+
+const struct service svc_metrics = {
+	.sv_type = "metrics",
+	.sv_stream = metrics_stream,
+	.sv_fork_default = 1,
+};

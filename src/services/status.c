@@ -1,0 +1,117 @@
+/*
+ * status: what the parent is doing, for nc and telnet.  It speaks
+ * first and closes: a header line, one line per service (live
+ * children, connections, refusals by reason), then one line per live
+ * child (PID, service, client, age).  Read from the board the parent
+ * publishes (parent/stats.h); the child only reads it.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "base/log.h"
+#include "base/netio.h"
+#include "config/config.h"
+#include "net/peer.h"
+#include "parent/stats.h"
+#include "services/service.h"
+#include "services/textbuf.h"
+
+/* "ADDR:PORT", "[V6]:PORT", "local" or "-" (a wait child). */
+static void
+status_client(const struct stats_child *sc, char *buf, size_t len)
+{
+	char addr[INET6_ADDRSTRLEN];
+	unsigned port;
+
+	if (sc->sc_peer.family == AF_INET || sc->sc_peer.family == AF_INET6) {
+		port = peer_format((const struct sockaddr *)&sc->sc_peer,
+		    sizeof(sc->sc_peer), addr, sizeof(addr));
+		snprintf(buf, len, "%s%s%s:%u",
+		    strchr(addr, ':') != NULL ? "[" : "", addr,
+		    strchr(addr, ':') != NULL ? "]" : "", port);
+	} else if (sc->sc_peer.family == AF_UNIX)
+		snprintf(buf, len, "local");
+	else
+		snprintf(buf, len, "-");	/* a wait service's child */
+}
+
+static void
+status_services(struct textbuf *tb, const struct stats_board *sb)
+{
+	size_t i, r;
+
+	textbuf_printf(tb, "%-16s %8s %12s", "service", "children",
+	    "connections");
+	for (r = 0; r < STATS_NREASONS; r++)
+		textbuf_printf(tb, " %s", stats_reason_name((enum stats_reason)r));
+	textbuf_printf(tb, "\r\n");
+	for (i = 0; i < sb->sb_nservices; i++) {
+		const struct stats_service *ss = &sb->sb_services[i];
+
+		textbuf_printf(tb, "%-16s %8" PRIu32 " %12" PRIu64, ss->ss_name,
+		    ss->ss_children, ss->ss_connections);
+		for (r = 0; r < STATS_NREASONS; r++)
+			textbuf_printf(tb, " %*" PRIu64,
+			    (int)strlen(stats_reason_name((enum stats_reason)r)),
+			    ss->ss_refused[r]);
+		textbuf_printf(tb, "\r\n");
+	}
+}
+
+static void
+status_children(struct textbuf *tb, const struct stats_board *sb, time_t now)
+{
+	char client[INET6_ADDRSTRLEN + 16];
+	size_t i;
+
+	textbuf_printf(tb, "%-8s %-16s %-40s %s\r\n", "pid", "service",
+	    "client", "age");
+	for (i = 0; i < sb->sb_nslots; i++) {
+		const struct stats_child *sc = &sb->sb_children[i];
+
+		if (sc->sc_pid == 0)
+			continue;
+		status_client(sc, client, sizeof(client));
+		textbuf_printf(tb, "%-8ld %-16s %-40s %lld\r\n", (long)sc->sc_pid,
+		    sc->sc_svc < sb->sb_nservices ?
+		    sb->sb_services[sc->sc_svc].ss_name : "-", client,
+		    (long long)(now - sc->sc_started));
+	}
+}
+
+static int
+status_stream(int fd, const struct svc_client *cl)
+{
+	const struct stats_board *sb = stats_board();
+	struct textbuf tb = { 0 };
+	time_t now = time(NULL);
+	int rc = 0;
+
+	if (sb == NULL) {
+		textbuf_printf(&tb, "no status: the parent has no board\r\n");
+	} else {
+		textbuf_printf(&tb, "spawnd %s, up %lld s, %" PRIu64
+		    " reloads, %" PRIu64 " refused\r\n", PACKAGE_VERSION,
+		    (long long)(now - sb->sb_started), sb->sb_reloads_ok,
+		    sb->sb_reloads_refused);
+		status_services(&tb, sb);
+		status_children(&tb, sb, now);
+	}
+	if (tb.tb_failed || netio_write_all(fd, tb.tb_text, tb.tb_len) == -1) {
+		log_debug("%s: writing the status: %s", cl->cl_svc->sc_name,
+		    tb.tb_failed ? "out of memory" : strerror(errno));
+		rc = 1;
+	}
+	textbuf_free(&tb);
+	return rc;
+}
+
+const struct service svc_status = {
+	.sv_type = "status",
+	.sv_stream = status_stream,
+	.sv_fork_default = 1,
+	.sv_one_reply = 1,
+};

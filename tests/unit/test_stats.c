@@ -1,0 +1,114 @@
+/*
+ * Unit tests for the board (src/parent/stats.c) and the STATUS= line
+ * (src/parent/sdstatus.c): counting, the children's table, the order of
+ * the hand-over's numbers, refusal words.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+
+#include "config/config.h"
+#include "parent/sdstatus.h"
+#include "parent/stats.h"
+#include "tap.h"
+
+static void
+test_board(void)
+{
+	struct svc_conf sc[2] = { { .sc_name = "hello" }, { .sc_name = "cmd" } };
+	struct config cf = { .cf_services = sc, .cf_nservices = 2 };
+	struct sockaddr_in peer = { .sin_family = AF_INET, .sin_port = htons(7) };
+	struct stats_board *sb;
+	uint64_t values[32], back[32];
+	size_t n, i;
+
+	ok(stats_board() == NULL, "no board before stats_open");
+	stats_connection(0);	/* a no-op, not a crash */
+	ok(stats_open(&cf, 4) == 0, "stats_open");
+	sb = stats_board();
+	ok(sb != NULL && sb->sb_nservices == 2 && sb->sb_nslots == 4,
+	    "two services, four slots");
+	is_str(sb->sb_services[1].ss_name, "cmd", "service names copied");
+	inet_pton(AF_INET, "192.0.2.7", &peer.sin_addr);
+	stats_connection(0);
+	stats_child_begin(2, 4242, 0, 100, (struct sockaddr *)&peer);
+	ok(sb->sb_children[2].sc_pid == 4242 &&
+	    sb->sb_children[2].sc_peer.family == AF_INET &&
+	    sb->sb_services[0].ss_children == 1, "a child's row and count");
+	stats_child_end(2, 0, 0);
+	stats_child_begin(1, 4243, 0, 100, NULL);
+	stats_child_end(1, 0, 9);		/* killed by SIGKILL */
+	stats_child_begin(0, 4244, 1, 100, NULL);
+	stats_child_end(0, 1, 1 << 8);		/* exit 1 */
+	ok(sb->sb_children[2].sc_pid == 0 && sb->sb_services[0].ss_children == 0,
+	    "its slot freed at the end");
+	ok(sb->sb_services[0].ss_exits[STATS_EXIT_OK] == 1 &&
+	    sb->sb_services[0].ss_exits[STATS_EXIT_SIGNAL] == 1 &&
+	    sb->sb_services[1].ss_exits[STATS_EXIT_ERROR] == 1,
+	    "exits: ok, signal, error");
+	stats_child_end(3, SIZE_MAX, 0);	/* a removed service: no count */
+	stats_refused(0, stats_reason_of("proxy (v2: CRC32C mismatch)"));
+	stats_refused(0, stats_reason_of("per_source"));
+	stats_refused(0, stats_reason_of("rate"));
+	ok(sb->sb_services[0].ss_refused[STATS_PROXY] == 1 &&
+	    sb->sb_services[0].ss_refused[STATS_PER_SOURCE] == 1 &&
+	    sb->sb_services[0].ss_refused[STATS_RATE] == 1,
+	    "refusals counted by their word");
+	stats_datagram(1);
+	stats_dropped(1, STATS_DROP_SOURCE);
+	stats_dropped(1, STATS_DROP_RATE);
+	stats_reload_refused();
+	ok(sb->sb_services[1].ss_datagrams == 1 &&
+	    sb->sb_services[1].ss_dropped[STATS_DROP_SOURCE] == 1 &&
+	    sb->sb_services[1].ss_dropped[STATS_DROP_RATE] == 1 &&
+	    sb->sb_reloads_refused == 1, "datagrams and reloads");
+	n = stats_export(0, values, 32);
+	ok(n == 14, "14 numbers per service in the hand-over (%zu)", n);
+	ok(values[0] == 1 && values[1 + STATS_PROXY] == 1,
+	    "connections first, then the refusals in enum order");
+	/* Into a new board, as a reload's new image does. */
+	ok(stats_open(&cf, 2) == 0, "a new board");
+	stats_import(0, values, n);
+	n = stats_export(0, back, 32);
+	for (i = 0; i < n && back[i] == values[i]; i++)
+		;
+	ok(i == 14, "the numbers come back as they went");
+	stats_import(1, values, 3);
+	ok(stats_board()->sb_services[1].ss_connections == 1 &&
+	    stats_board()->sb_services[1].ss_exits[0] == 0,
+	    "fewer numbers (an older image's) fill only the first");
+	stats_import(1, values, 32);
+	ok(1, "more numbers than known are ignored");
+	is_str(stats_reason_name(STATS_MAX_CHILDREN), "max_children",
+	    "reason names");
+	ok(stats_reason_of("max_instances") == STATS_MAX_INSTANCES &&
+	    stats_reason_of("acl") == STATS_ACL &&
+	    stats_reason_of("max_children") == STATS_MAX_CHILDREN,
+	    "reason words");
+	stats_close();
+	ok(stats_board() == NULL, "closed");
+}
+
+static void
+test_status_line(void)
+{
+	char line[160];
+
+	sdstatus_line(line, sizeof(line), 12, 48210, 3);
+	is_str(line, "12 children, 48,210 connections, 3 refused", "the line");
+	sdstatus_line(line, sizeof(line), 1, 1, 1234567);
+	is_str(line, "1 child, 1 connection, 1,234,567 refused",
+	    "singulars, millions");
+	sdstatus_line(line, sizeof(line), 0, 999, 1000);
+	is_str(line, "0 children, 999 connections, 1,000 refused", "edges");
+}
+
+int
+main(void)
+{
+	test_board();
+	test_status_line();
+	return tap_done();
+}
