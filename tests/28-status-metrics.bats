@@ -327,3 +327,16 @@ _prom_has() { [[ $(prom_value "$1") == "$2" ]]; }
 	wait_until 30 _prom_has 'spawnd_refused_total{service="hello",reason="acl"}' 1 ||
 	    fail "the refusal did not reach Prometheus"
 }
+
+@test "the board is the parent's to write: a command child has no mapping of it" {
+	board_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	grep -qE ' rw-s .*(/dev/zero|SYSV|deleted)' "/proc/$SPAWND_PID/maps" ||
+	    fail "no shared writable mapping in the parent:" "$(cat "/proc/$SPAWND_PID/maps")"
+	hold one "127.0.0.1:$P_CMD" 1 --src 127.0.0.1
+	local child
+	wait_until 5 test -n "$(children_of "$SPAWND_PID")" || fail "no child"
+	child=$(ps --ppid "$SPAWND_PID" -o pid= | tr -d ' ' | head -n 1)
+	! grep -E ' r[w-]-s ' "/proc/$child/maps" ||
+	    fail "the command child still maps the board"
+}

@@ -97,6 +97,11 @@ check_installed_services() {
 	    fail "pidfile: $(in_sysd cat /run/spawnd/spawnd.pid), MainPID $main"
 	check_installed_services
 	wait_for_journal '^reaped [0-9]+ \(catsock\)$'
+	# STATUS=, as systemctl status shows it: the services just served.
+	_status_text() {
+		[[ $(unit_prop StatusText) =~ ^0\ children,\ [5-9]\ connections,\ 0\ refused$ ]]
+	}
+	wait_until 5 _status_text || fail "StatusText: '$(unit_prop StatusText)'"
 	# Priorities from the <N> prefixes: info for the connection lines.
 	journal -u spawnd.service -p info..info -o cat | grep -qE '^begat [0-9]+ for hello$' ||
 	    fail "no 'begat' at priority info:" "$(journal -u spawnd.service -o verbose | tail -n 40)"

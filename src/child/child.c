@@ -24,6 +24,7 @@
 #include "child/rlimits.h"
 #include "config/config.h"
 #include "net/peer.h"
+#include "parent/stats.h"
 #include "services/service.h"
 
 /*
@@ -132,6 +133,9 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 	if (sig_reset_keep_term(sc->sc_type->sv_one_reply) == -1)
 		child_fail(sc, "resetting signals");
 	child_close_inherited(sc, fd, report);
+	/* No child may write the parent's board; only its readers see it. */
+	if (stats_child_prepare(sc->sc_type->sv_board) == -1)
+		child_fail(sc, "the status board");
 	/* Never serve with privileges we meant to give up. */
 	/* Limits first: as root, a hard limit may be raised too. */
 	if (rlimits_apply(sc, &what) == -1 || privileges_drop(sc, &what) == -1)

@@ -182,8 +182,9 @@ proxied_refuse_alone(const struct svc_conf *sc, const struct proxied_report *pr,
 {
 	char addr[INET6_ADDRSTRLEN];
 
-	if (channel != -1 && send(channel, pr, sizeof(*pr), MSG_DONTWAIT |
-	    MSG_NOSIGNAL) == (ssize_t)sizeof(*pr))
+	/* Blocking for a second at most (SO_SNDTIMEO): the parent drains it. */
+	if (channel != -1 && send(channel, pr, sizeof(*pr), MSG_NOSIGNAL) ==
+	    (ssize_t)sizeof(*pr))
 		return PROXIED_REFUSE;
 	if (!pr->pr_ok) {
 		proxied_format(&pr->pr_proxy, pr->pr_proxylen, addr,

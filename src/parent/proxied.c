@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -168,6 +169,7 @@ int
 proxied_channel_open(struct server *srv)
 {
 	const struct config *cf = srv->srv_conf;
+	struct timeval limit = { .tv_sec = 1 };
 	struct pollfd *pfd;
 	size_t i;
 	int sv[2];
@@ -178,9 +180,19 @@ proxied_channel_open(struct server *srv)
 			break;
 	if (i == cf->cf_nservices)
 		return 0;
-	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0,
-	    sv) == -1)
+	/*
+	 * Blocking, so that a burst of refusals waits for the parent to
+	 * drain them instead of being lost; a second at most (the parent
+	 * reads with MSG_DONTWAIT, whatever the socket's mode).
+	 */
+	if (socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sv) == -1)
 		return -1;
+	if (setsockopt(sv[1], SOL_SOCKET, SO_SNDTIMEO, &limit,
+	    sizeof(limit)) == -1) {
+		(void)close(sv[0]);
+		(void)close(sv[1]);
+		return -1;
+	}
 	srv->srv_refusals_rd = sv[0];
 	srv->srv_refusals_wr = sv[1];
 	pfd = &srv->srv_pollfds[srv->srv_nlisteners];

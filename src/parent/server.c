@@ -92,6 +92,10 @@ server_stop(struct server *srv)
 	/* A reload's check, if one runs, has nothing left to check. */
 	if (srv->srv_check.rc_pid != 0)
 		(void)kill(srv->srv_check.rc_pid, SIGKILL);
+	/* Their pollfds sit after the listeners': gone before those. */
+	while (srv->srv_nreports > 0)
+		proxied_forget(srv, srv->srv_reports[0]);
+	proxied_channel_close(srv);
 	listeners_close(srv, 1);
 	server_signal_children(srv, SIGTERM);
 	server_wait_children(srv, srv->srv_conf->cf_shutdown_grace * 20);

@@ -30,8 +30,8 @@
 
 /* time/daytime without fork: one non-blocking send, then close. */
 static void
-spawn_inline(const struct svc_conf *sc, int fd, const struct sockaddr *peer,
-    socklen_t peerlen)
+spawn_inline(const struct svc_conf *sc, size_t li_svc, int fd,
+    const struct sockaddr *peer, socklen_t peerlen)
 {
 	char reply[64];
 	size_t len;
@@ -39,6 +39,7 @@ spawn_inline(const struct svc_conf *sc, int fd, const struct sockaddr *peer,
 	if (sc->sc_log_connections)
 		peer_log_connection(sc->sc_name, fd, peer, peerlen, NULL,
 		    NULL, NULL);
+	stats_connection(li_svc);
 	len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
 	/*
 	 * A fresh socket's send buffer always holds these few bytes; if the
@@ -97,6 +98,7 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 	srv->srv_counts[li->li_svc].sn_live++;
 	stats_child_begin((unsigned)(ch - srv->srv_children), pid, li->li_svc,
 	    time(NULL), (const struct sockaddr *)peer);
+	stats_connection(li->li_svc);
 	if (sc->sc_log_connections)
 		log_info("begat %ld for %s", (long)pid, sc->sc_name);
 }
@@ -133,11 +135,10 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		return;
 	}
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
-	stats_connection(li->li_svc);
 	if (forks)
 		spawn_fork(srv, li, ch, fd, peer, peerlen);
 	else
-		spawn_inline(sc, fd, sa, peerlen);
+		spawn_inline(sc, li->li_svc, fd, sa, peerlen);
 }
 
 void

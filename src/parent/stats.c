@@ -10,7 +10,9 @@
 #include "config/config.h"
 #include "parent/stats.h"
 
-static struct stats_board *stats_the;
+static struct stats_board stats_geometry;
+static struct stats_board *stats_the;	/* &stats_geometry once open */
+static void *stats_map;
 static size_t stats_size;
 
 /* The reason label of each enum stats_reason, in order. */
@@ -23,43 +25,56 @@ static struct stats_service *stats_service(size_t svc);
 int
 stats_open(const struct config *cf, unsigned nslots)
 {
-	size_t head = (sizeof(struct stats_board) + 63) & ~(size_t)63;
+	size_t head = (sizeof(struct stats_head) + 63) & ~(size_t)63;
 	size_t svcs = cf->cf_nservices * sizeof(struct stats_service);
 	size_t size = head + svcs + nslots * sizeof(struct stats_child);
-	struct stats_board *sb;
-	size_t i;
+	char *map;
 
-	sb = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
 	    -1, 0);
-	if (sb == MAP_FAILED)
+	if (map == MAP_FAILED)
 		return -1;
 	stats_close();
 	/* The mapping comes zeroed: every counter starts at 0. */
-	sb->sb_started = time(NULL);
-	sb->sb_nservices = (uint32_t)cf->cf_nservices;
-	sb->sb_nslots = nslots;
-	sb->sb_services = (struct stats_service *)((char *)sb + head);
-	sb->sb_children = (struct stats_child *)((char *)sb + head + svcs);
-	for (i = 0; i < cf->cf_nservices; i++)
-		snprintf(sb->sb_services[i].ss_name,
-		    sizeof(sb->sb_services[i].ss_name), "%s",
-		    cf->cf_services[i].sc_name);
-	stats_the = sb;
+	stats_geometry.sb_head = (struct stats_head *)(void *)map;
+	stats_geometry.sb_services = (struct stats_service *)(void *)(map + head);
+	stats_geometry.sb_children =
+	    (struct stats_child *)(void *)(map + head + svcs);
+	stats_geometry.sb_nservices = cf->cf_nservices;
+	stats_geometry.sb_nslots = nslots;
+	stats_geometry.sb_head->sh_started = time(NULL);
+	stats_map = map;
 	stats_size = size;
+	stats_the = &stats_geometry;
 	return 0;
 }
 
-struct stats_board *
+const struct stats_board *
 stats_board(void)
 {
 	return stats_the;
 }
 
+int
+stats_child_prepare(int reader)
+{
+	void *map = stats_map;
+
+	if (map == NULL)
+		return 0;
+	if (reader)
+		return mprotect(map, stats_size, PROT_READ);
+	stats_the = NULL;
+	stats_map = NULL;
+	return munmap(map, stats_size);
+}
+
 void
 stats_close(void)
 {
-	if (stats_the != NULL)
-		(void)munmap(stats_the, stats_size);
+	if (stats_map != NULL)
+		(void)munmap(stats_map, stats_size);
+	stats_map = NULL;
 	stats_the = NULL;
 }
 
@@ -186,10 +201,27 @@ stats_dropped(size_t svc, enum stats_drop d)
 }
 
 void
+stats_reload_done(void)
+{
+	if (stats_the != NULL)
+		stats_the->sb_head->sh_reloads_ok++;
+}
+
+void
+stats_restore(time_t started, uint64_t reloads_ok, uint64_t reloads_refused)
+{
+	if (stats_the == NULL)
+		return;
+	stats_the->sb_head->sh_started = started;
+	stats_the->sb_head->sh_reloads_ok = reloads_ok;
+	stats_the->sb_head->sh_reloads_refused = reloads_refused;
+}
+
+void
 stats_reload_refused(void)
 {
 	if (stats_the != NULL)
-		stats_the->sb_reloads_refused++;
+		stats_the->sb_head->sh_reloads_refused++;
 }
 
 /*

@@ -5,6 +5,12 @@
  * only the parent writes it, with plain stores where it already does
  * the work (no system call of its own), and the services read it.  The
  * counters travel in the reload hand-over, so they survive a reload.
+ *
+ * The mapping holds numbers only.  Where things are in it and how many
+ * there are lives in the parent's own memory (struct stats_board), so
+ * that nothing a child writes there can steer the parent's stores; a
+ * child that is not a reader unmaps it, a reader keeps it read-only
+ * (stats_child_prepare).
  */
 #ifndef SPAWND_PARENT_STATS_H
 #define SPAWND_PARENT_STATS_H
@@ -30,9 +36,9 @@ enum stats_exit { STATS_EXIT_OK, STATS_EXIT_ERROR, STATS_EXIT_SIGNAL, STATS_NEXI
 /* Why a datagram was dropped: the "reason" label. */
 enum stats_drop { STATS_DROP_SOURCE, STATS_DROP_RATE, STATS_DROP_ACL, STATS_NDROPS };
 
+/* In the mapping: one service's counters, in the configuration's order. */
 struct stats_service {
-	char		ss_name[128];
-	uint64_t	ss_connections;		/* admitted: served or forked */
+	uint64_t	ss_connections;		/* served: forked, or inline */
 	uint64_t	ss_refused[STATS_NREASONS];
 	uint64_t	ss_exits[STATS_NEXITS];
 	uint64_t	ss_datagrams;		/* answered */
@@ -52,14 +58,20 @@ struct stats_child {
 	}		sc_peer;		/* AF_UNIX: a local client */
 };
 
+/* In the mapping: the daemon's own numbers. */
+struct stats_head {
+	time_t		sh_started;		/* the first start, not a reload */
+	uint64_t	sh_reloads_ok;
+	uint64_t	sh_reloads_refused;
+};
+
+/* Not in the mapping: where its parts are, and their sizes. */
 struct stats_board {
-	time_t		sb_started;		/* the first start, not a reload */
-	uint64_t	sb_reloads_ok;
-	uint64_t	sb_reloads_refused;
-	uint32_t	sb_nservices;		/* of the configuration, enabled or not */
-	uint32_t	sb_nslots;
-	struct stats_service *sb_services;	/* into the same mapping */
-	struct stats_child *sb_children;
+	struct stats_head *sb_head;
+	struct stats_service *sb_services;	/* sb_nservices of them */
+	struct stats_child *sb_children;	/* sb_nslots of them */
+	size_t		sb_nservices;		/* of the configuration, enabled or not */
+	size_t		sb_nslots;
 };
 
 /*
@@ -69,7 +81,14 @@ struct stats_board {
 int stats_open(const struct config *cf, unsigned nslots);
 
 /* The board (NULL before stats_open), for the parent and its children. */
-struct stats_board *stats_board(void);
+const struct stats_board *stats_board(void);
+
+/*
+ * In a new child, before it drops privileges: a reader (status,
+ * metrics) keeps the mapping read-only, any other child unmaps it.
+ * Returns 0 or -1 with errno.
+ */
+int stats_child_prepare(int reader);
 
 /* Give it back (at exit). */
 void stats_close(void);
@@ -90,6 +109,11 @@ void stats_refused(size_t svc, enum stats_reason r);
 void stats_datagram(size_t svc);
 void stats_dropped(size_t svc, enum stats_drop d);
 void stats_reload_refused(void);
+void stats_reload_done(void);
+
+/* A reload's image: the start time and reload counts of the one before. */
+void stats_restore(time_t started, uint64_t reloads_ok,
+    uint64_t reloads_refused);
 
 /*
  * A service's counters as a list of numbers for the reload hand-over:

@@ -148,9 +148,10 @@ handover_board_line(struct handover *ho, const char *rest)
 	unsigned long long ok, refused;
 	int end = -1;
 
+	/* Counters are not worth a failed reload: a bad record is ignored. */
 	if (sscanf(rest, "%lld %llu %llu%n", &started, &ok, &refused,
-	    &end) != 3 || end < 0 || rest[end] != '\0')
-		return -1;
+	    &end) != 3 || end < 0)
+		return 0;
 	ho->ho_board = 1;
 	ho->ho_started = started;
 	ho->ho_reloads_ok = ok;
@@ -168,24 +169,29 @@ handover_counts_line(struct handover *ho, char *rest)
 	size_t n, i;
 	int used;
 
-	if (sscanf(p, "%zu%n", &n, &used) != 1 || n > HANDOVER_COUNTS_MAX)
-		return -1;
+	/*
+	 * Counters are not worth a failed reload: a bad record is ignored,
+	 * numbers beyond the ones we keep are skipped.
+	 */
+	if (sscanf(p, "%zu%n", &n, &used) != 1 || n > 1024)
+		return 0;
 	ik = reallocarray(ho->ho_counts, ho->ho_ncounts + 1, sizeof(*ik));
 	if (ik == NULL)
 		return -1;
 	ho->ho_counts = ik;
 	ik = &ho->ho_counts[ho->ho_ncounts];
 	memset(ik, 0, sizeof(*ik));
-	for (i = 0, p += used; i < n; i++, p += used)
+	for (i = 0, p += used; i < n; i++, p += used) {
 		if (sscanf(p, " %llu%n", &v, &used) != 1)
-			return -1;
-		else
+			return 0;
+		if (i < HANDOVER_COUNTS_MAX)
 			ik->ik_values[i] = v;
+	}
 	if (*p++ != ' ' || handover_unescape(p) == -1 ||
 	    strlen(p) >= sizeof(ik->ik_service))
-		return -1;
+		return 0;
 	memcpy(ik->ik_service, p, strlen(p) + 1);
-	ik->ik_nvalues = n;
+	ik->ik_nvalues = n < HANDOVER_COUNTS_MAX ? n : HANDOVER_COUNTS_MAX;
 	ho->ho_ncounts++;
 	return 0;
 }

@@ -109,11 +109,13 @@ reload_hand_over(const struct server *srv, const struct self *se,
 	if (at->at_memfd == -1 ||
 	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1) {
 		log_warn("preparing the hand-over; still running");
+		stats_reload_refused();
 		return -1;
 	}
 	snprintf(env, sizeof(env), "%d", at->at_memfd);
 	if (setenv(HANDOVER_ENV, env, 1) == -1) {
 		log_warn("setenv %s; still running", HANDOVER_ENV);
+		stats_reload_refused();
 		return -1;
 	}
 	return 0;
@@ -162,6 +164,7 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 			(void)unlink(pidfile);
 		execv(se->se_path, se->se_argv);
 		log_warn("re-executing %s; still running", se->se_path);
+		stats_reload_refused();
 		(void)notify_send("READY=1");
 		if (at.at_newfd != pidfd &&
 		    pidfile_replace(pidfile, pidfdp) == -1) {

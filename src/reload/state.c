@@ -75,8 +75,8 @@ state_hand_over_stats(const struct config *cf, int memfd)
 
 	if (sb == NULL)
 		return 0;
-	if (handover_add_board(memfd, (int64_t)sb->sb_started,
-	    sb->sb_reloads_ok, sb->sb_reloads_refused) == -1)
+	if (handover_add_board(memfd, (int64_t)sb->sb_head->sh_started,
+	    sb->sb_head->sh_reloads_ok, sb->sb_head->sh_reloads_refused) == -1)
 		return -1;
 	for (i = 0; i < cf->cf_nservices; i++) {
 		n = stats_export(i, values, HANDOVER_COUNTS_MAX);
@@ -91,18 +91,16 @@ void
 state_adopt_stats(const struct server *srv, const struct handover *ho,
     int reloaded)
 {
-	struct stats_board *sb = stats_board();
 	time_t now = time(NULL);
 	size_t i, svc;
 
-	if (sb == NULL)
+	if (stats_board() == NULL)
 		return;
-	if (ho->ho_board) {
-		sb->sb_started = (time_t)ho->ho_started;
-		sb->sb_reloads_ok = ho->ho_reloads_ok;
-		sb->sb_reloads_refused = ho->ho_reloads_refused;
-	}
-	sb->sb_reloads_ok += reloaded != 0;
+	if (ho->ho_board)
+		stats_restore((time_t)ho->ho_started, ho->ho_reloads_ok,
+		    ho->ho_reloads_refused);
+	if (reloaded)
+		stats_reload_done();
 	for (i = 0; i < ho->ho_ncounts; i++) {
 		svc = state_find_service(srv->srv_conf, ho->ho_counts[i].ik_service);
 		if (svc != SIZE_MAX)

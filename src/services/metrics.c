@@ -30,7 +30,7 @@
 static ssize_t
 metrics_read_request(int fd, char *buf, size_t cap)
 {
-	size_t have = 0;
+	size_t have = 0, from;
 	ssize_t n;
 
 	while (have < cap - 1) {
@@ -39,36 +39,47 @@ metrics_read_request(int fd, char *buf, size_t cap)
 			continue;
 		if (n <= 0)
 			return 0;
+		/* The blank line may straddle reads: look from 3 bytes back. */
+		from = have > 3 ? have - 3 : 0;
 		have += (size_t)n;
 		buf[have] = '\0';
-		if (strstr(buf, "\r\n\r\n") != NULL || strstr(buf, "\n\n") != NULL)
+		if (strstr(buf + from, "\r\n\r\n") != NULL ||
+		    strstr(buf + from, "\n\n") != NULL)
 			return (ssize_t)have;
 	}
 	return -1;
 }
 
-/* 200 (with the page), 404 or 400 for the request in req. */
+/*
+ * 200 (with the page), 404 or 400 for the request in req: exactly
+ * "METHOD SP TARGET SP HTTP/1.x", as RFC 9112 writes a request line.
+ */
 static int
 metrics_route(const char *req, int *head)
 {
-	char method[8], target[256], version[16];
+	size_t line = strcspn(req, "\r\n"), m = strcspn(req, " ");
+	const char *target = req + m + 1, *version;
+	size_t t;
 
-	if (sscanf(req, "%7s %255s %15s", method, target, version) != 3 ||
-	    strncmp(version, "HTTP/1.", 7) != 0 ||
-	    strcspn(req, "\r\n") != strlen(method) + strlen(target) +
-	    strlen(version) + 2)
+	if (m >= line || m == 0)
 		return 400;
-	*head = strcmp(method, "HEAD") == 0;
-	if (strcmp(method, "GET") != 0 && !*head)
+	t = strcspn(target, " ");
+	version = target + t + 1;
+	if (m + 1 + t >= line || t == 0 || (size_t)(version - req) + 8 != line ||
+	    (strncmp(version, "HTTP/1.1", 8) != 0 &&
+	    strncmp(version, "HTTP/1.0", 8) != 0))
 		return 400;
-	if (strcmp(target, "/metrics") == 0 ||
-	    strncmp(target, "/metrics?", 9) == 0)
+	*head = m == 4 && strncmp(req, "HEAD", 4) == 0;
+	if (!*head && !(m == 3 && strncmp(req, "GET", 3) == 0))
+		return 400;
+	if ((t == 8 && strncmp(target, "/metrics", 8) == 0) ||
+	    (t > 8 && strncmp(target, "/metrics?", 9) == 0))
 		return 200;
 	return 404;
 }
 
 static int
-metrics_respond(int fd, int code, int head)
+metrics_respond(int fd, const struct config *cf, int code, int head)
 {
 	static const char *const texts[] = { "OK", "Not Found", "Bad Request" };
 	const char *text = code == 200 ? texts[0] : code == 404 ? texts[1] :
@@ -77,7 +88,7 @@ metrics_respond(int fd, int code, int head)
 	int rc;
 
 	if (code == 200)
-		metrics_page(&body, stats_board());
+		metrics_page(&body, stats_board(), cf);
 	else
 		textbuf_printf(&body, "%d %s\n", code, text);
 	textbuf_printf(&all, "HTTP/1.1 %d %s\r\nContent-Type: %s\r\n"
@@ -103,7 +114,7 @@ metrics_stream(int fd, const struct svc_client *cl)
 	if (n == 0)
 		return 0;	/* the client left before asking */
 	code = n == -1 ? 400 : metrics_route(req, &head);
-	if (metrics_respond(fd, code, head) != 0) {
+	if (metrics_respond(fd, cl->cl_conf, code, head) != 0) {
 		log_debug("%s: writing the reply: %s", cl->cl_svc->sc_name,
 		    strerror(errno));
 		return 1;
@@ -115,4 +126,5 @@ const struct service svc_metrics = {
 	.sv_type = "metrics",
 	.sv_stream = metrics_stream,
 	.sv_fork_default = 1,
+	.sv_board = 1,
 };

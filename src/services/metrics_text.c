@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "config/config.h"
 #include "parent/stats.h"
 #include "services/metrics_text.h"
 #include "services/textbuf.h"
@@ -43,7 +44,8 @@ metrics_family(struct textbuf *tb, const char *name, const char *type,
 /* One sample per service of a per-service counter or gauge. */
 static void
 metrics_per_service(struct textbuf *tb, const struct stats_board *sb,
-    const char *name, const char *type, const char *help, size_t offset)
+    const struct config *cf, const char *name, const char *type,
+    const char *help, size_t offset)
 {
 	char label[512];
 	size_t i;
@@ -57,12 +59,14 @@ metrics_per_service(struct textbuf *tb, const struct stats_board *sb,
 		    *(const uint64_t *)(const void *)field;
 
 		textbuf_printf(tb, "%s{service=\"%s\"} %" PRIu64 "\n", name,
-		    metrics_label(ss->ss_name, label, sizeof(label)), v);
+		    metrics_label(cf->cf_services[i].sc_name, label,
+		    sizeof(label)), v);
 	}
 }
 
 static void
-metrics_refusals(struct textbuf *tb, const struct stats_board *sb)
+metrics_refusals(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf)
 {
 	char label[512];
 	size_t i, r;
@@ -73,13 +77,14 @@ metrics_refusals(struct textbuf *tb, const struct stats_board *sb)
 		for (r = 0; r < STATS_NREASONS; r++)
 			textbuf_printf(tb, "spawnd_refused_total{service=\"%s\","
 			    "reason=\"%s\"} %" PRIu64 "\n",
-			    metrics_label(sb->sb_services[i].ss_name, label,
+			    metrics_label(cf->cf_services[i].sc_name, label,
 			    sizeof(label)), stats_reason_name((enum stats_reason)r),
 			    sb->sb_services[i].ss_refused[r]);
 }
 
 static void
-metrics_exits(struct textbuf *tb, const struct stats_board *sb)
+metrics_exits(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf)
 {
 	static const char *const how[STATS_NEXITS] = { "ok", "error", "signal" };
 	char label[512];
@@ -91,12 +96,13 @@ metrics_exits(struct textbuf *tb, const struct stats_board *sb)
 		for (h = 0; h < STATS_NEXITS; h++)
 			textbuf_printf(tb, "spawnd_child_exits_total{service=\"%s\","
 			    "how=\"%s\"} %" PRIu64 "\n",
-			    metrics_label(sb->sb_services[i].ss_name, label,
+			    metrics_label(cf->cf_services[i].sc_name, label,
 			    sizeof(label)), how[h], sb->sb_services[i].ss_exits[h]);
 }
 
 static void
-metrics_drops(struct textbuf *tb, const struct stats_board *sb)
+metrics_drops(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf)
 {
 	static const char *const why[STATS_NDROPS] = { "source", "rate", "acl" };
 	char label[512];
@@ -109,12 +115,13 @@ metrics_drops(struct textbuf *tb, const struct stats_board *sb)
 		for (d = 0; d < STATS_NDROPS; d++)
 			textbuf_printf(tb, "spawnd_datagrams_dropped_total{"
 			    "service=\"%s\",reason=\"%s\"} %" PRIu64 "\n",
-			    metrics_label(sb->sb_services[i].ss_name, label,
+			    metrics_label(cf->cf_services[i].sc_name, label,
 			    sizeof(label)), why[d], sb->sb_services[i].ss_dropped[d]);
 }
 
 void
-metrics_page(struct textbuf *tb, const struct stats_board *sb)
+metrics_page(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf)
 {
 	metrics_family(tb, "spawnd_build_info", "gauge",
 	    "The running spawnd's version, as a label; always 1.");
@@ -125,20 +132,20 @@ metrics_page(struct textbuf *tb, const struct stats_board *sb)
 	metrics_family(tb, "spawnd_start_time_seconds", "gauge",
 	    "When spawnd started (a reload keeps it), in seconds since the epoch.");
 	textbuf_printf(tb, "spawnd_start_time_seconds %lld\n",
-	    (long long)sb->sb_started);
+	    (long long)sb->sb_head->sh_started);
 	metrics_family(tb, "spawnd_reloads_total", "counter",
 	    "SIGHUP reloads: done, or refused (the old image serves on).");
 	textbuf_printf(tb, "spawnd_reloads_total{result=\"ok\"} %" PRIu64 "\n"
 	    "spawnd_reloads_total{result=\"refused\"} %" PRIu64 "\n",
-	    sb->sb_reloads_ok, sb->sb_reloads_refused);
-	metrics_per_service(tb, sb, "spawnd_connections_total", "counter",
+	    sb->sb_head->sh_reloads_ok, sb->sb_head->sh_reloads_refused);
+	metrics_per_service(tb, sb, cf, "spawnd_connections_total", "counter",
 	    "Connections served: forked or answered inline.",
 	    offsetof(struct stats_service, ss_connections));
-	metrics_refusals(tb, sb);
-	metrics_per_service(tb, sb, "spawnd_children", "gauge",
+	metrics_refusals(tb, sb, cf);
+	metrics_per_service(tb, sb, cf, "spawnd_children", "gauge",
 	    "Children alive now.", offsetof(struct stats_service, ss_children));
-	metrics_exits(tb, sb);
-	metrics_per_service(tb, sb, "spawnd_datagrams_total", "counter",
+	metrics_exits(tb, sb, cf);
+	metrics_per_service(tb, sb, cf, "spawnd_datagrams_total", "counter",
 	    "Datagrams answered.", offsetof(struct stats_service, ss_datagrams));
-	metrics_drops(tb, sb);
+	metrics_drops(tb, sb, cf);
 }

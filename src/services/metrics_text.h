@@ -5,10 +5,15 @@
 #ifndef SPAWND_SERVICES_METRICS_TEXT_H
 #define SPAWND_SERVICES_METRICS_TEXT_H
 
+struct config;
 struct stats_board;
 struct textbuf;
 
-/* Append every metric of sb (NULL: only spawnd_build_info) to tb. */
-void metrics_page(struct textbuf *tb, const struct stats_board *sb);
+/*
+ * Append every metric of sb (NULL: only spawnd_build_info) to tb, the
+ * services named as in cf, whose order the board keeps.
+ */
+void metrics_page(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf);
 
 #endif

@@ -73,6 +73,11 @@ struct service {
 	 * alarm still end it), and a PROXY header is read without a peek.
 	 */
 	int		 sv_one_reply;
+	/*
+	 * Nonzero if the child reads the parent's status board
+	 * (parent/stats.h): it keeps it, read-only; other children unmap it.
+	 */
+	int		 sv_board;
 
 	/*
 	 * Optional: validate type-specific settings and prepare data the

@@ -39,7 +39,8 @@ status_client(const struct stats_child *sc, char *buf, size_t len)
 }
 
 static void
-status_services(struct textbuf *tb, const struct stats_board *sb)
+status_services(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf)
 {
 	size_t i, r;
 
@@ -51,8 +52,9 @@ status_services(struct textbuf *tb, const struct stats_board *sb)
 	for (i = 0; i < sb->sb_nservices; i++) {
 		const struct stats_service *ss = &sb->sb_services[i];
 
-		textbuf_printf(tb, "%-16s %8" PRIu32 " %12" PRIu64, ss->ss_name,
-		    ss->ss_children, ss->ss_connections);
+		textbuf_printf(tb, "%-16s %8" PRIu32 " %12" PRIu64,
+		    cf->cf_services[i].sc_name, ss->ss_children,
+		    ss->ss_connections);
 		for (r = 0; r < STATS_NREASONS; r++)
 			textbuf_printf(tb, " %*" PRIu64,
 			    (int)strlen(stats_reason_name((enum stats_reason)r)),
@@ -62,7 +64,8 @@ status_services(struct textbuf *tb, const struct stats_board *sb)
 }
 
 static void
-status_children(struct textbuf *tb, const struct stats_board *sb, time_t now)
+status_children(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf, time_t now)
 {
 	char client[INET6_ADDRSTRLEN + 16];
 	size_t i;
@@ -77,7 +80,7 @@ status_children(struct textbuf *tb, const struct stats_board *sb, time_t now)
 		status_client(sc, client, sizeof(client));
 		textbuf_printf(tb, "%-8ld %-16s %-40s %lld\r\n", (long)sc->sc_pid,
 		    sc->sc_svc < sb->sb_nservices ?
-		    sb->sb_services[sc->sc_svc].ss_name : "-", client,
+		    cf->cf_services[sc->sc_svc].sc_name : "-", client,
 		    (long long)(now - sc->sc_started));
 	}
 }
@@ -95,10 +98,10 @@ status_stream(int fd, const struct svc_client *cl)
 	} else {
 		textbuf_printf(&tb, "spawnd %s, up %lld s, %" PRIu64
 		    " reloads, %" PRIu64 " refused\r\n", PACKAGE_VERSION,
-		    (long long)(now - sb->sb_started), sb->sb_reloads_ok,
-		    sb->sb_reloads_refused);
-		status_services(&tb, sb);
-		status_children(&tb, sb, now);
+		    (long long)(now - sb->sb_head->sh_started),
+		    sb->sb_head->sh_reloads_ok, sb->sb_head->sh_reloads_refused);
+		status_services(&tb, sb, cl->cl_conf);
+		status_children(&tb, sb, cl->cl_conf, now);
 	}
 	if (tb.tb_failed || netio_write_all(fd, tb.tb_text, tb.tb_len) == -1) {
 		log_debug("%s: writing the status: %s", cl->cl_svc->sc_name,
@@ -114,4 +117,5 @@ const struct service svc_status = {
 	.sv_stream = status_stream,
 	.sv_fork_default = 1,
 	.sv_one_reply = 1,
+	.sv_board = 1,
 };
