@@ -42,7 +42,7 @@ board_config() {
 	printf 'service metrics {\n\ttype = "metrics"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$P_METRICS"
 	printf '\tidle_timeout = 2\n}\n'
 	printf 'service time {\n\ttype = "time"\n\tlisten_datagram = {"127.0.0.1:%s"}\n' "$P_TIME"
-	printf '\tdatagram_rate = 3\n}\n'
+	printf '\tdatagram_rate = 3\n\tlisten_stream = {"127.0.0.1:%s"}\n\trate = 2\n}\n' "$P_TIME"
 }
 
 # scrape FILE [PATH]: the metrics page (headers and body) into FILE.
@@ -152,6 +152,17 @@ for _ in range(20):
 	answered=$(metric "$m" 'spawnd_datagrams_total{service="time"}')
 	dropped=$(metric "$m" 'spawnd_datagrams_dropped_total{service="time",reason="rate"}')
 	(( answered + dropped == 22 )) || fail "answered $answered + dropped $dropped != 22"
+	# And over TCP: 10 connections back to back to time (rate = 2):
+	# each one either answered inline or refused for the rate.
+	run hostile burst "127.0.0.1:$P_TIME" 10
+	assert_status 0
+	scrape "$m"
+	local served refused
+	served=$(metric "$m" 'spawnd_connections_total{service="time"}')
+	refused=$(metric "$m" 'spawnd_refused_total{service="time",reason="rate"}')
+	(( refused >= 1 && served + refused == 10 )) ||
+	    fail "time over TCP: $served served + $refused refused for the rate ($output)"
+	[[ $(kv served "$output") == "$served" ]] || fail "the client saw $(kv served "$output") served, the board $served"
 }
 
 @test "metrics: the Prometheus text format that promtool accepts; 404, 400, HEAD; one request per connection" {
