@@ -26,6 +26,10 @@ sysd_require() {
 	    skip "unshare/nsenter (util-linux) not installed"
 	command -v ip >/dev/null || skip "ip (iproute2) not installed"
 	[[ $(build_var prefix) == /* ]] || skip "no configured build tree"
+	# The installed tree is bound on the build's prefix: on /usr (a
+	# Debian package build) that would hide the system's own programs.
+	[[ $(build_var prefix) != /usr ]] ||
+	    skip "the build's prefix is /usr (a package build): its tree cannot be bound there"
 	# LeakSanitizer stops the world with ptrace at exit, which the unit's
 	# SystemCallFilter=@system-service forbids; the unit is tested with
 	# the build users install.
