@@ -19,6 +19,7 @@
 
 #include "base/log.h"
 #include "base/sig.h"
+#include "base/version.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/notify.h"
@@ -85,7 +86,7 @@ parse_options(int argc, char **argv, struct options *op)
 		case 't': op->op_test = 1; break;
 		case 'd': op->op_debug = 1; break;
 		case 'V':
-			printf("spawnd %s\n", PACKAGE_VERSION);
+			printf("spawnd %s\n", spawnd_version);
 			exit(EX_OK);
 		case 'h':
 			usage(stdout);
@@ -148,7 +149,7 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 	if (pidfile_write(pidfd) == -1)
 		daemon_fail(EX_OSERR, "pidfile %s: %s", pidfile,
 		    strerror(errno));
-	log_info("spawnd %s %s with %s", PACKAGE_VERSION,
+	log_info("spawnd %s %s with %s", spawnd_version,
 	    se->se_reexec ? "reloaded" : "started",
 	    cf->cf_file ? cf->cf_file : "the built-in default configuration");
 	server_announce(srv);

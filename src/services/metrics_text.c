@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/version.h"
 #include "config/config.h"
 #include "parent/stats.h"
 #include "services/metrics_text.h"
@@ -126,7 +127,7 @@ metrics_page(struct textbuf *tb, const struct stats_board *sb,
 	metrics_family(tb, "spawnd_build_info", "gauge",
 	    "The running spawnd's version, as a label; always 1.");
 	textbuf_printf(tb, "spawnd_build_info{version=\"%s\"} 1\n",
-	    PACKAGE_VERSION);
+	    spawnd_version);
 	if (sb == NULL)
 		return;
 	metrics_family(tb, "spawnd_start_time_seconds", "gauge",

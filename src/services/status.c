@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/version.h"
 #include "config/config.h"
 #include "net/peer.h"
 #include "parent/stats.h"
@@ -97,7 +98,7 @@ status_stream(int fd, const struct svc_client *cl)
 		textbuf_printf(&tb, "no status: the parent has no board\r\n");
 	} else {
 		textbuf_printf(&tb, "spawnd %s, up %lld s, %" PRIu64
-		    " reloads, %" PRIu64 " refused\r\n", PACKAGE_VERSION,
+		    " reloads, %" PRIu64 " refused\r\n", spawnd_version,
 		    (long long)(now - sb->sb_head->sh_started),
 		    sb->sb_head->sh_reloads_ok, sb->sb_head->sh_reloads_refused);
 		status_services(&tb, sb, cl->cl_conf);
