@@ -83,8 +83,9 @@ status_text() {
 	grep -qE '^command +1 +1 ' "$st" || fail "command line:" "$(cat "$st")"
 	grep -qE "^$pid +command +127\\.0\\.0\\.1:[0-9]+ +[0-9]+"$'\r''$' "$st" ||
 	    fail "no child line for PID $pid:" "$(cat "$st")"
-	# The status child lists itself too: it is alive while it writes.
-	grep -qE '^[0-9]+ +status +127\.0\.0\.1:' "$st" || fail "no status child:" "$(cat "$st")"
+	# (Whether the status child sees its own row depends on who runs
+	# first after the fork, it or the parent that writes the row: not
+	# asserted.)
 }
 
 @test "counts after a known mix: served, refused (acl, per_source, max_instances, rate), killed, datagrams, a reload" {
