@@ -40,29 +40,6 @@ teardown() {
 	svc_teardown
 }
 
-# unit_prop NAME: the value of property NAME of spawnd.service.
-unit_prop() {
-	sysctl_ns show -P "$1" spawnd.service
-}
-
-# The messages of spawnd.service's journal, one per line.
-spawnd_journal() {
-	journal -u spawnd.service -o cat
-}
-
-_journal_has() {
-	local n
-	n=$(spawnd_journal 2>/dev/null | grep -cE -- "$1")
-	(( ${n:-0} >= ${2:-1} ))
-}
-
-# wait_for_journal ERE [COUNT]
-wait_for_journal() {
-	wait_until "$SPAWND_TEST_TIMEOUT" _journal_has "$1" "${2:-1}" && return 0
-	fail "no ${2:-1} journal line(s) /$1/ of spawnd.service:" \
-	    "$(spawnd_journal 2>&1 | tail -n 40)"
-}
-
 # Every service of the installed configuration answers, over TCP from
 # inside the namespace, and over the Unix socket.
 check_installed_services() {

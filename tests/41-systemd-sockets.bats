@@ -40,26 +40,6 @@ installed_conf() {
 	echo "$DEST$(build_var sysconfdir | sed "s|\${prefix}|$(build_var prefix)|")/spawnd.conf"
 }
 
-unit_prop() {
-	sysctl_ns show -P "$1" "${2:-spawnd.service}"
-}
-
-spawnd_journal() {
-	journal -u spawnd.service -o cat
-}
-
-_journal_has() {
-	local n
-	n=$(spawnd_journal 2>/dev/null | grep -cE -- "$1")
-	(( ${n:-0} >= ${2:-1} ))
-}
-
-wait_for_journal() {
-	wait_until "$SPAWND_TEST_TIMEOUT" _journal_has "$1" "${2:-1}" && return 0
-	fail "no ${2:-1} journal line(s) /$1/ of spawnd.service:" \
-	    "$(spawnd_journal 2>&1 | tail -n 40)"
-}
-
 # hello_at HOST: a hello line from HOST:2345 inside the namespace.
 hello_at() {
 	in_sysd timeout 5 nc -N "$1" 2345 </dev/null >"$BATS_TEST_TMPDIR/hello" &&

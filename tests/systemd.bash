@@ -13,6 +13,7 @@
 #   in_sysd CMD...    CMD in systemd's network and mount namespaces
 #   on_sysd_net CMD...  CMD in its network namespace only (our files)
 #   journal ARG...    journalctl ARG... inside
+#   unit_prop, spawnd_journal, wait_for_journal   the unit and its journal
 
 # The prefix the build was configured with (its Makefile's).
 build_var() {
@@ -137,4 +138,27 @@ sysd_teardown() {
 _cgroup_removed() {
 	find "$1" -depth -type d -exec rmdir {} + 2>/dev/null
 	[[ ! -d $1 ]]
+}
+
+# unit_prop NAME [UNIT]: property NAME of UNIT (spawnd.service).
+unit_prop() {
+	sysctl_ns show -P "$1" "${2:-spawnd.service}"
+}
+
+# The messages of spawnd.service's journal, one per line.
+spawnd_journal() {
+	journal -u spawnd.service -o cat
+}
+
+_journal_has() {
+	local n
+	n=$(spawnd_journal 2>/dev/null | grep -cE -- "$1")
+	(( ${n:-0} >= ${2:-1} ))
+}
+
+# wait_for_journal ERE [COUNT]
+wait_for_journal() {
+	wait_until "$SPAWND_TEST_TIMEOUT" _journal_has "$1" "${2:-1}" && return 0
+	fail "no ${2:-1} journal line(s) /$1/ of spawnd.service:" \
+	    "$(spawnd_journal 2>&1 | tail -n 40)"
 }
