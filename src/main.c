@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/nofork.h"
 #include "base/sig.h"
 #include "base/version.h"
 #include "config/config.h"
@@ -104,13 +105,17 @@ parse_options(int argc, char **argv, struct options *op)
 	}
 }
 
-/* Start-up before the loop; returns the locked pidfile's fd. */
-static int
-start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
-    const char *pidfile, int foreground, struct self *se)
+/*
+ * Start-up before the loop; returns the server, *pidfdp the locked
+ * pidfile's fd.
+ */
+static struct server *
+start(struct config *cf, const char *pidfile, int foreground, struct self *se,
+    int *pidfdp)
 {
 	struct handover *ho = &se->se_handover;
 	char err[PATH_MAX + 128];
+	struct server *srv;
 	int pidfd, status;
 
 	if (!foreground && !se->se_reexec && daemon_detach() == -1) {
@@ -126,7 +131,17 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 		handover_free(ho);
 		daemon_fail(status, "%s", err);
 	}
-	if (server_init(srv, cf, wait_mask) == -1 ||
+	/*
+	 * The parent's own, like its tables (base/nofork.h); after the
+	 * detach, whose fork would leave it behind.
+	 */
+	if ((srv = nofork_calloc(1, sizeof(*srv))) == NULL) {
+		inherited_close_unused(ho);
+		pidfile_release(pidfile, pidfd);
+		daemon_fail(EX_OSERR, "allocating the server: %s",
+		    strerror(errno));
+	}
+	if (server_init(srv, cf) == -1 ||
 	    state_adopt_children(srv, ho) == -1) {
 		snprintf(err, sizeof(err), "setting up: %s", strerror(errno));
 		status = EX_OSERR;
@@ -157,18 +172,19 @@ start(struct server *srv, struct config *cf, const sigset_t *wait_mask,
 	daemon_ready();
 	if (notify_send("READY=1") == -1)
 		log_warn("notifying systemd");
-	return pidfd;
+	*pidfdp = pidfd;
+	return srv;
 }
 
 /* The process as exec left it, put right.  0 or the status to exit with. */
 static int
-process_setup(sigset_t *wait_mask)
+process_setup(void)
 {
 	/*
 	 * Before anything else: an exec from a reload inherits the mask and
 	 * the pending signals of the image before it.
 	 */
-	if (sig_setup(wait_mask) == -1) {
+	if (sig_setup() == -1) {
 		fprintf(stderr, "spawnd: resetting signals: %s\n", strerror(errno));
 		return EX_OSERR;
 	}
@@ -211,12 +227,11 @@ main(int argc, char **argv)
 	struct options op;
 	struct self se;
 	struct config cf;
-	struct server srv;
+	struct server *srv;
 	char pidfile[PATH_MAX], err[PATH_MAX + 128];
-	sigset_t wait_mask;
 	int pidfd, status;
 
-	if ((status = process_setup(&wait_mask)) != 0)
+	if ((status = process_setup()) != 0)
 		return status;
 	parse_options(argc, argv, &op);
 	/*
@@ -255,6 +270,8 @@ main(int argc, char **argv)
 		conf_free(&cf);
 		return EX_CONFIG;
 	}
-	pidfd = start(&srv, &cf, &wait_mask, pidfile, op.op_foreground, &se);
-	return serve(&srv, &cf, &se, pidfile, pidfd);
+	srv = start(&cf, pidfile, op.op_foreground, &se, &pidfd);
+	status = serve(srv, &cf, &se, pidfile, pidfd);
+	nofork_free(srv);
+	return status;
 }

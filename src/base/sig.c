@@ -1,40 +1,32 @@
 /*
- * Signal flags.  The handlers are one assignment each; everything else
- * happens in the main loop, which keeps these signals blocked except
- * while it sleeps in ppoll() (sshd's pattern: no lost wake-up, no work
- * in a handler).
+ * Signal flags.  HUP, TERM, INT and CHLD stay blocked all the time and
+ * arrive through a signalfd that the loop polls with the listeners, so
+ * there is no handler at all: no signal frame on the parent's stack, no
+ * interrupted system call, and every signal is seen at one known point
+ * of the loop (see sig.h).
  */
 #include <errno.h>
 #include <signal.h>
-#include <poll.h>
 #include <stddef.h>
-#include <time.h>
+#include <sys/signalfd.h>
+#include <unistd.h>
 
 #include "base/sig.h"
 
-volatile sig_atomic_t sig_got_hup;
-volatile sig_atomic_t sig_got_term;
-volatile sig_atomic_t sig_got_chld;
+int sig_fd = -1;
 
-static void
-sig_on_hup(int signo)
-{
-	(void)signo;
-	sig_got_hup = 1;
-}
+/* A child's masks, made once by sig_setup(): nothing, or only SIGTERM. */
+static sigset_t sig_child_none, sig_child_term;
 
+/* What the parent takes through sig_fd; blocked from start to exit. */
 static void
-sig_on_term(int signo)
+sig_watched(sigset_t *set)
 {
-	(void)signo;
-	sig_got_term = 1;
-}
-
-static void
-sig_on_chld(int signo)
-{
-	(void)signo;
-	sig_got_chld = 1;
+	sigemptyset(set);
+	sigaddset(set, SIGHUP);
+	sigaddset(set, SIGTERM);
+	sigaddset(set, SIGINT);
+	sigaddset(set, SIGCHLD);
 }
 
 int
@@ -53,10 +45,10 @@ sig_defaults(void)
 }
 
 /*
- * sig_setup() already put every other disposition back at start, so a
- * child only has to undo the handlers the parent installed: five calls,
- * not sixty-four, in every child.  SIGPIPE stays ignored: a client that
- * vanishes mid-reply must cost the child an EPIPE, not its life.
+ * sig_setup() already put every disposition back at start and installed
+ * no handler, so a child only has to unblock: one call, with a mask made
+ * before the fork.  SIGPIPE stays ignored: a client that vanishes
+ * mid-reply must cost the child an EPIPE, not its life.
  */
 int
 sig_reset(void)
@@ -67,80 +59,69 @@ sig_reset(void)
 int
 sig_reset_keep_term(int keep_term)
 {
-	static const int changed[] = {
-		SIGHUP, SIGTERM, SIGINT, SIGCHLD, SIGALRM
-	};
-	struct sigaction sa = { .sa_handler = SIG_DFL };
-	sigset_t none;
-	size_t i;
-
-	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(changed) / sizeof(changed[0]); i++)
-		if (sigaction(changed[i], &sa, NULL) == -1)
-			return -1;
-	sigemptyset(&none);
 	/*
 	 * The parent forks with SIGTERM blocked: set in one step, a SIGTERM
 	 * that came in between stays pending, never delivered.
 	 */
-	if (keep_term)
-		sigaddset(&none, SIGTERM);
-	return sigprocmask(SIG_SETMASK, &none, NULL);
-}
-
-static int
-sig_install(int signo, void (*handler)(int))
-{
-	struct sigaction sa = { .sa_handler = handler };
-
-	sigemptyset(&sa.sa_mask);
-	/*
-	 * No SA_RESTART: a signal must wake ppoll().  SIGCHLD for stopped
-	 * children is noise.
-	 */
-	sa.sa_flags = signo == SIGCHLD ? SA_NOCLDSTOP : 0;
-	return sigaction(signo, &sa, NULL);
+	return sigprocmask(SIG_SETMASK, keep_term ? &sig_child_term :
+	    &sig_child_none, NULL);
 }
 
 int
-sig_setup(sigset_t *wait_mask)
+sig_setup(void)
 {
 	struct sigaction ign = { .sa_handler = SIG_IGN };
 	sigset_t block;
 
-	sigemptyset(&block);
-	sigaddset(&block, SIGHUP);
-	sigaddset(&block, SIGTERM);
-	sigaddset(&block, SIGINT);
-	sigaddset(&block, SIGCHLD);
-	/* Block first: a pending HUP must wait for its handler. */
-	if (sigprocmask(SIG_SETMASK, &block, NULL) == -1 || sig_defaults() == -1)
-		return -1;
-	sigemptyset(wait_mask);
-	sigemptyset(&ign.sa_mask);
+	sig_watched(&block);
 	/*
 	 * The parent has no use for SIGALRM (children arm alarm() for their
-	 * deadlines, after sig_reset()): a stray one must not end it.
+	 * deadlines, after sig_reset()): a stray one must not end it, so it
+	 * stays blocked too, at its default action, which its children want.
 	 */
-	if (sigaction(SIGPIPE, &ign, NULL) == -1 ||
-	    sigaction(SIGALRM, &ign, NULL) == -1 ||
-	    sig_install(SIGHUP, sig_on_hup) == -1 ||
-	    sig_install(SIGTERM, sig_on_term) == -1 ||
-	    sig_install(SIGINT, sig_on_term) == -1 ||
-	    sig_install(SIGCHLD, sig_on_chld) == -1)
+	sigaddset(&block, SIGALRM);
+	/* Block first: a HUP pending since a reload's exec waits for sig_fd. */
+	if (sigprocmask(SIG_SETMASK, &block, NULL) == -1 || sig_defaults() == -1)
+		return -1;
+	sigemptyset(&sig_child_none);
+	sigemptyset(&sig_child_term);
+	sigaddset(&sig_child_term, SIGTERM);
+	sigemptyset(&ign.sa_mask);
+	return sigaction(SIGPIPE, &ign, NULL);
+}
+
+int
+sig_open(void)
+{
+	sigset_t watched;
+
+	sig_watched(&watched);
+	if (sig_fd == -1 &&
+	    (sig_fd = signalfd(-1, &watched, SFD_CLOEXEC | SFD_NONBLOCK)) == -1)
 		return -1;
 	return 0;
 }
 
-void
-sig_deliver_pending(const sigset_t *wait_mask)
+unsigned
+sig_take(void)
 {
-	static const struct timespec zero = { 0, 0 };
-	sigset_t pending;
+	struct signalfd_siginfo si;
+	unsigned got = 0;
 
-	if (sigpending(&pending) == -1)
-		return;
-	if (sigismember(&pending, SIGCHLD) || sigismember(&pending, SIGHUP) ||
-	    sigismember(&pending, SIGTERM) || sigismember(&pending, SIGINT))
-		(void)ppoll(NULL, 0, &zero, wait_mask);
+	/* Signals of one kind merge while pending: a few reads at most. */
+	while (read(sig_fd, &si, sizeof(si)) == (ssize_t)sizeof(si)) {
+		switch (si.ssi_signo) {
+		case SIGHUP:
+			got |= SIG_GOT_HUP;
+			break;
+		case SIGTERM:
+		case SIGINT:
+			got |= SIG_GOT_TERM;
+			break;
+		case SIGCHLD:
+			got |= SIG_GOT_CHLD;
+			break;
+		}
+	}
+	return got;
 }

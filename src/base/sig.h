@@ -1,16 +1,23 @@
 /*
- * Signals.  The handlers only set the flags below; the main loop blocks
- * the signals everywhere except inside ppoll(), so every signal is seen
- * at one known point and no wake-up is lost.
+ * Signals.  The parent keeps HUP, TERM, INT and CHLD blocked from start
+ * to exit and reads them from sig_fd, which the loop polls with the
+ * listeners: sig_take() says which came, the loop acts on them at one
+ * known point, and no wake-up is lost.  No handler is installed, and no
+ * flag lives in memory a child shares (each write there after a fork
+ * would cost the parent a page copy).
  */
 #ifndef SPAWND_BASE_SIG_H
 #define SPAWND_BASE_SIG_H
 
 #include <signal.h>
 
-extern volatile sig_atomic_t sig_got_hup;
-extern volatile sig_atomic_t sig_got_term;	/* SIGTERM or SIGINT */
-extern volatile sig_atomic_t sig_got_chld;
+/* What sig_take() found, as bits. */
+#define SIG_GOT_HUP	0x1
+#define SIG_GOT_TERM	0x2		/* SIGTERM or SIGINT */
+#define SIG_GOT_CHLD	0x4
+
+/* The signalfd of those signals (sig_open()); -1: not open yet. */
+extern int sig_fd;
 
 /*
  * For a new child of a parent set up by sig_setup(): every default
@@ -33,21 +40,21 @@ int sig_defaults(void);
 
 /*
  * For the parent, first thing at start: restore default dispositions,
- * replace whatever mask exec handed us by exactly HUP, TERM, INT and
- * CHLD blocked (a signal that arrived during a reload's exec stays
- * pending and is handled by the loop, not by a default action), ignore
- * SIGPIPE and SIGALRM and install the flag-setting handlers.
- * *wait_mask receives the mask to use inside ppoll(): nothing blocked.
+ * replace whatever mask exec handed us by exactly HUP, TERM, INT, CHLD
+ * and ALRM blocked (a signal that arrived during a reload's exec stays
+ * pending until sig_fd reads it, never meets a default action; a stray
+ * SIGALRM stays pending for good), ignore SIGPIPE.  Returns 0 or -1 with
+ * errno.
  */
-int sig_setup(sigset_t *wait_mask);
+int sig_setup(void);
 
 /*
- * ppoll() runs the handler of a pending signal only when it returns
- * EINTR: while a listener is always ready it returns the fd instead, and
- * reaping, reload and shutdown would wait for a quiet moment.  Called
- * after each busy ppoll(), this lets pending signals in (one sigpending()
- * when there are none).
+ * Open sig_fd (close-on-exec, non-blocking) for the blocked signals;
+ * after the start-up's fd clean-up, so that it survives.  0 or -1.
  */
-void sig_deliver_pending(const sigset_t *wait_mask);
+int sig_open(void);
+
+/* sig_fd is readable: drain it; the SIG_GOT_* bits of what it held. */
+unsigned sig_take(void);
 
 #endif

@@ -17,6 +17,7 @@
 #include "base/log.h"
 #include "base/netio.h"
 #include "base/sig.h"
+#include "base/strput.h"
 #include "child/child.h"
 #include "child/privileges.h"
 #include "child/proxied.h"
@@ -77,6 +78,17 @@ child_close_inherited(const struct svc_conf *sc, int fd, int report)
 		child_fail(sc, "close_range");
 }
 
+/* A name into cl_name: no stdio on the way to the first byte (strput.h). */
+static void
+child_copy(char *buf, size_t cap, const char *s)
+{
+	struct strput sp;
+
+	strput_init(&sp, buf, cap);
+	strput_str(&sp, s);
+	(void)strput_end(&sp);
+}
+
 /* The client's address and name, then the connection line. */
 static void
 child_identify(struct svc_client *cl, int fd)
@@ -85,14 +97,14 @@ child_identify(struct svc_client *cl, int fd)
 	struct sockaddr *sa = (struct sockaddr *)&cl->cl_peer;
 
 	if (sa->sa_family == AF_UNIX)
-		snprintf(cl->cl_name, sizeof(cl->cl_name), "localhost");
+		child_copy(cl->cl_name, sizeof(cl->cl_name), "localhost");
 	else {
 		peer_unmap(&cl->cl_peer, &cl->cl_peerlen);
 		cl->cl_port = peer_format(sa, cl->cl_peerlen, cl->cl_addr,
 		    sizeof(cl->cl_addr));
 		if (!cf->cf_resolve_names || resolve_name(sa, cl->cl_peerlen,
 		    cf->cf_dns_timeout, cl->cl_name, sizeof(cl->cl_name)) == -1)
-			snprintf(cl->cl_name, sizeof(cl->cl_name), "%s",
+			child_copy(cl->cl_name, sizeof(cl->cl_name),
 			    cl->cl_addr);
 	}
 	if (cl->cl_svc->sc_log_connections)
@@ -132,10 +144,10 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
 	if (sig_reset_keep_term(sc->sc_type->sv_one_reply) == -1)
 		child_fail(sc, "resetting signals");
-	child_close_inherited(sc, fd, report);
-	/* No child may write the parent's board; only its readers see it. */
+	/* Its readers map the board (read-only) while they have its fd. */
 	if (stats_child_prepare(sc->sc_type->sv_board) == -1)
 		child_fail(sc, "the status board");
+	child_close_inherited(sc, fd, report);
 	/* Never serve with privileges we meant to give up. */
 	/* Limits first: as root, a hard limit may be raised too. */
 	if (rlimits_apply(sc, &what) == -1 || privileges_drop(sc, &what) == -1)
@@ -152,12 +164,19 @@ void
 child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
     int report, const struct sockaddr_storage *peer, socklen_t peerlen)
 {
-	struct svc_client cl = { 0 };
+	struct svc_client cl;
 
+	/*
+	 * Field by field, not "= { 0 }" and memcpy(): a fork-per-client
+	 * child pays a page fault for each libc page it runs, and these
+	 * would be its only calls of memset() and memmove().
+	 */
 	cl.cl_conf = cf;
 	cl.cl_svc = sc;
-	memcpy(&cl.cl_peer, peer, peerlen);
+	cl.cl_peer = *peer;
 	cl.cl_peerlen = peerlen;
+	cl.cl_addr[0] = cl.cl_name[0] = cl.cl_via[0] = cl.cl_unique_id[0] = '\0';
+	cl.cl_port = 0;
 	child_prepare(sc, fd, report);
 	if (sc->sc_proxy != 0)
 		proxied_read(&cl, CHILD_CLIENT_FD,

@@ -31,9 +31,9 @@ void program_env_minimal(char *envp[PROGRAM_ENV_MAX]);
 
 /*
  * Just before execve(2): every signal at its default action (ours
- * ignores SIGPIPE and SIGALRM, and ignored dispositions survive an
- * exec) and none blocked.  A pending alarm stays: it is the child's
- * deadline.  Returns 0 or -1 with errno.
+ * ignores SIGPIPE, and ignored dispositions survive an exec) and none
+ * blocked.  A pending alarm stays: it is the child's deadline.  Returns
+ * 0 or -1 with errno.
  */
 int program_signals(void);
 

@@ -13,7 +13,27 @@
 #include <sys/socket.h>
 
 #include "base/log.h"
+#include "base/strput.h"
 #include "net/peer.h"
+
+/*
+ * Dotted quad, by hand: every forked child formats its client, and
+ * inet_ntop() runs through sprintf() (strput.h says why that matters).
+ */
+static void
+peer_format_v4(const unsigned char *a, char *buf, size_t buflen)
+{
+	struct strput sp;
+	int i;
+
+	strput_init(&sp, buf, buflen);
+	for (i = 0; i < 4; i++) {
+		if (i > 0)
+			strput_str(&sp, ".");
+		strput_uint(&sp, a[i], 0, '0');
+	}
+	(void)strput_end(&sp);
+}
 
 unsigned
 peer_format(const struct sockaddr *sa, socklen_t salen, char *buf,
@@ -28,17 +48,15 @@ peer_format(const struct sockaddr *sa, socklen_t salen, char *buf,
 	if (sa == NULL)
 		return 0;
 	if (sa->sa_family == AF_INET && salen >= sizeof(*sin)) {
-		if (inet_ntop(AF_INET, &sin->sin_addr, buf, buflen) == NULL)
-			buf[0] = '\0';
+		peer_format_v4((const unsigned char *)&sin->sin_addr, buf,
+		    buflen);
 		return ntohs(sin->sin_port);
 	}
 	if (sa->sa_family != AF_INET6 || salen < sizeof(*sin6))
 		return 0;
-	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr)) {
-		if (inet_ntop(AF_INET, sin6->sin6_addr.s6_addr + 12, buf,
-		    buflen) == NULL)
-			buf[0] = '\0';
-	} else if (getnameinfo(sa, sizeof(*sin6), buf, buflen, NULL, 0,
+	if (IN6_IS_ADDR_V4MAPPED(&sin6->sin6_addr))
+		peer_format_v4(sin6->sin6_addr.s6_addr + 12, buf, buflen);
+	else if (getnameinfo(sa, sizeof(*sin6), buf, buflen, NULL, 0,
 	    NI_NUMERICHOST) != 0)
 		buf[0] = '\0';
 	return ntohs(sin6->sin6_port);

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/fd.h"
+#include "base/nofork.h"
 #include "base/log.h"
 #include "config/config.h"
 #include "net/addr.h"
@@ -64,9 +65,12 @@ listeners_open(struct server *srv, struct handover *ho, char *err,
 	size_t total = conf_count_listeners(cf), i, j;
 	int status;
 
-	srv->srv_listeners = calloc(total ? total : 1, sizeof(struct listener));
-	/* After the listeners, room for the reports of proxied children. */
-	srv->srv_pollfds = calloc(total + srv->srv_reports_max + 1,
+	srv->srv_listeners = nofork_calloc(total, sizeof(struct listener));
+	/*
+	 * After the listeners, sig_fd, the refusals channel and room for the
+	 * reports of proxied children.
+	 */
+	srv->srv_pollfds = nofork_calloc(total + 2 + srv->srv_reports_max,
 	    sizeof(struct pollfd));
 	if (srv->srv_listeners == NULL || srv->srv_pollfds == NULL) {
 		snprintf(err, errlen, "allocating listeners: %s",

@@ -1,11 +1,14 @@
 /*
  * The parent's event loop.
  *
- * Signals stay blocked except inside ppoll(), so a signal either arrives
- * before ppoll() (and makes it return at once) or wakes it: the flags
- * are then handled at the top of the loop, at one known point.
+ * Signals stay blocked and come in through sig_fd, polled right after
+ * the listeners: a signal wakes poll() like a client does, and its flag
+ * is handled at the top of the loop, at one known point.  A child's
+ * exit is reaped before the next burst of accepts, so that zombies
+ * never wait behind a busy listener.
  */
 #include <errno.h>
+#include <poll.h>
 #include <signal.h>
 #include <sys/socket.h>
 #include <sysexits.h>
@@ -83,23 +86,27 @@ loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 enum server_exit
 server_loop(struct server *srv)
 {
+	struct pollfd *sigpfd = &srv->srv_pollfds[srv->srv_nlisteners];
 	struct timespec ts;
 	size_t i;
 	int n, status_ms;
 
+	sigpfd->fd = sig_fd;
+	sigpfd->events = POLLIN;
+	sigpfd->revents = 0;
 	for (;;) {
-		if (sig_got_chld) {
-			sig_got_chld = 0;
+		if (srv->srv_signals & SIG_GOT_CHLD) {
+			srv->srv_signals &= ~SIG_GOT_CHLD;
 			server_reap(srv);
 			sdstatus_touch(srv);
 		}
-		if (sig_got_term)
+		if (srv->srv_signals & SIG_GOT_TERM)
 			return SERVER_STOP;
 		/* A verdict first: a SIGHUP after it is a reload of its own. */
 		if (srv->srv_check.rc_done)
 			return SERVER_CHECKED;
-		if (sig_got_hup) {
-			sig_got_hup = 0;
+		if (srv->srv_signals & SIG_GOT_HUP) {
+			srv->srv_signals &= ~SIG_GOT_HUP;
 			return SERVER_RELOAD;
 		}
 		if (srv->srv_refusals_unlogged)
@@ -109,8 +116,7 @@ server_loop(struct server *srv)
 		if (srv->srv_paused != 0 && time(NULL) != srv->srv_paused)
 			listeners_unpause(srv, 0);
 		n = ppoll(srv->srv_pollfds, proxied_base(srv) +
-		    srv->srv_nreports, loop_timeout(srv, &ts, status_ms),
-		    &srv->srv_wait_mask);
+		    srv->srv_nreports, loop_timeout(srv, &ts, status_ms), NULL);
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal(EX_OSERR, "ppoll");
@@ -118,6 +124,15 @@ server_loop(struct server *srv)
 		}
 		if (n > 0)
 			sdstatus_touch(srv);
+		if (sigpfd->revents != 0) {
+			n--;
+			srv->srv_signals |= sig_take();
+			/* Reaped now: the slots are free for this burst. */
+			if (srv->srv_signals & SIG_GOT_CHLD) {
+				srv->srv_signals &= ~SIG_GOT_CHLD;
+				server_reap(srv);
+			}
+		}
 		/* Reports first: answering one never adds one. */
 		loop_reports(srv);
 		for (i = 0; i < srv->srv_nlisteners && n > 0; i++) {
@@ -126,6 +141,5 @@ server_loop(struct server *srv)
 			n--;
 			loop_serve(srv, i);
 		}
-		sig_deliver_pending(&srv->srv_wait_mask);
 	}
 }

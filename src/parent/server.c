@@ -10,6 +10,8 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/nofork.h"
+#include "base/sig.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "parent/listeners.h"
@@ -18,26 +20,29 @@
 #include "parent/server.h"
 
 int
-server_init(struct server *srv, struct config *cf, const sigset_t *wait_mask)
+server_init(struct server *srv, struct config *cf)
 {
 	memset(srv, 0, sizeof(*srv));
 	srv->srv_check.rc_out = srv->srv_check.rc_err = -1;
+	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
+	/* After main()'s fd clean-up, which would close it. */
+	if (sig_open() == -1)
+		return -1;
 	srv->srv_conf = cf;
 	srv->srv_nslots = cf->cf_max_children;
-	srv->srv_children = calloc(srv->srv_nslots, sizeof(struct child));
-	srv->srv_counts = calloc(cf->cf_nservices ? cf->cf_nservices : 1,
+	/* The parent's own: no child inherits them (base/nofork.h). */
+	srv->srv_children = nofork_calloc(srv->srv_nslots, sizeof(struct child));
+	srv->srv_counts = nofork_calloc(cf->cf_nservices,
 	    sizeof(struct svc_count));
 	srv->srv_reports_max = proxied_capacity(cf);
-	srv->srv_reports = calloc(srv->srv_reports_max ?
-	    srv->srv_reports_max : 1, sizeof(struct child *));
+	srv->srv_reports = nofork_calloc(srv->srv_reports_max,
+	    sizeof(struct child *));
 	if (srv->srv_children == NULL || srv->srv_counts == NULL ||
 	    srv->srv_reports == NULL) {
 		server_free(srv);
 		return -1;
 	}
-	srv->srv_wait_mask = *wait_mask;
 	srv->srv_sdstatus_due = 1;	/* the first line, once started */
-	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
 	return 0;
 }
 
@@ -122,11 +127,11 @@ server_free(struct server *srv)
 		proxied_forget(srv, srv->srv_reports[0]);
 	proxied_channel_close(srv);
 	listeners_close(srv, 0);
-	free(srv->srv_listeners);
-	free(srv->srv_pollfds);
-	free(srv->srv_children);
-	free(srv->srv_counts);
-	free(srv->srv_reports);
+	nofork_free(srv->srv_listeners);
+	nofork_free(srv->srv_pollfds);
+	nofork_free(srv->srv_children);
+	nofork_free(srv->srv_counts);
+	nofork_free(srv->srv_reports);
 	srv->srv_reports = NULL;
 	srv->srv_listeners = NULL;
 	srv->srv_pollfds = NULL;

@@ -72,7 +72,8 @@ struct server {
 	struct config		*srv_conf;
 	struct listener		*srv_listeners;
 	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners, then
-						   srv_nreports more */
+						   sig_fd, the refusals channel
+						   and srv_nreports more */
 	size_t			 srv_nlisteners;
 	int			 srv_refusals_rd; /* the proxied children's refusals
 						   channel (parent/proxied.h),
@@ -89,22 +90,20 @@ struct server {
 						   reload that lowered it */
 	unsigned		 srv_live;	/* children alive, all services */
 	struct svc_count	*srv_counts;
-	sigset_t		 srv_wait_mask;	/* mask inside ppoll() */
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
 	unsigned		 srv_held;	/* listeners with li_held set */
 	time_t			 srv_paused;	/* the second a listener was last
 						   paused; 0: none is */
+	unsigned		 srv_signals;	/* SIG_GOT_* still to act on */
 	int			 srv_refusals_unlogged; /* some service has some */
 	int			 srv_sdstatus_due; /* STATUS= is out of date */
 	int64_t			 srv_sdstatus_sent; /* when, netio_now_ms() */
 };
 
 /*
- * Prepare srv for cf (which it borrows); wait_mask is the signal mask
- * for ppoll().  Returns 0 or -1 with errno.
+ * Prepare srv for cf (which it borrows).  Returns 0 or -1 with errno.
  */
-int server_init(struct server *srv, struct config *cf,
-    const sigset_t *wait_mask);
+int server_init(struct server *srv, struct config *cf);
 
 /* Log "server started on ..." for each listener. */
 void server_announce(const struct server *srv);

@@ -64,7 +64,9 @@ static void
 spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
     int fd, const struct sockaddr_storage *peer, socklen_t peerlen)
 {
-	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	/* The child cannot see srv (base/nofork.h): all it needs, first. */
+	const struct config *cf = srv->srv_conf;
+	const struct svc_conf *sc = &cf->cf_services[li->li_svc];
 	int report = -1, parent_end = -1;
 	pid_t pid;
 
@@ -78,7 +80,7 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 		report = srv->srv_refusals_wr;
 	pid = fork();
 	if (pid == 0)
-		child_serve(srv->srv_conf, sc, fd, report, peer, peerlen);
+		child_serve(cf, sc, fd, report, peer, peerlen);
 	if (pid == -1)
 		log_warn("%s: fork", sc->sc_name);
 	if (parent_end != -1 && close(report) == -1)
@@ -176,6 +178,7 @@ spawn_wait(struct server *srv, size_t i)
 {
 	struct listener *li = &srv->srv_listeners[i];
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	int listen_fd = li->li_fd;	/* the child cannot see li */
 	struct child *ch = NULL;
 	pid_t pid = -1;
 
@@ -186,7 +189,7 @@ spawn_wait(struct server *srv, size_t i)
 	    (ch = spawn_free_slot(srv)) != NULL)
 		pid = fork();
 	if (pid == 0)
-		child_serve_wait(sc, li->li_fd);
+		child_serve_wait(sc, listen_fd);
 	if (pid == -1) {
 		if (!li->li_told)
 			log_warnx("%s: no child for %s (%s); trying again "

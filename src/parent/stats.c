@@ -1,11 +1,14 @@
 /*
- * The board (see stats.h): one anonymous shared mapping, laid out as
- * the header, the services, then the children's table.
+ * The board (see stats.h): a sealed memfd laid out as the header, the
+ * services, then the children's table.
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "parent/stats.h"
@@ -14,6 +17,7 @@ static struct stats_board stats_geometry;
 static struct stats_board *stats_the;	/* &stats_geometry once open */
 static void *stats_map;
 static size_t stats_size;
+static int stats_fd = -1;
 
 /* The reason label of each enum stats_reason, in order. */
 static const char *const stats_reason_words[STATS_NREASONS] = {
@@ -22,31 +26,63 @@ static const char *const stats_reason_words[STATS_NREASONS] = {
 
 static struct stats_service *stats_service(size_t svc);
 
+/* Where the parts are in the mapping at map. */
+static void
+stats_place(char *map, size_t nservices, size_t nslots)
+{
+	size_t head = (sizeof(struct stats_head) + 63) & ~(size_t)63;
+
+	stats_geometry.sb_head = (struct stats_head *)(void *)map;
+	stats_geometry.sb_services = (struct stats_service *)(void *)(map + head);
+	stats_geometry.sb_children = (struct stats_child *)(void *)(map + head +
+	    nservices * sizeof(struct stats_service));
+	stats_geometry.sb_nservices = nservices;
+	stats_geometry.sb_nslots = nslots;
+	stats_map = map;
+}
+
 int
 stats_open(const struct config *cf, unsigned nslots)
 {
 	size_t head = (sizeof(struct stats_head) + 63) & ~(size_t)63;
-	size_t svcs = cf->cf_nservices * sizeof(struct stats_service);
-	size_t size = head + svcs + nslots * sizeof(struct stats_child);
+	size_t size = head + cf->cf_nservices * sizeof(struct stats_service) +
+	    nslots * sizeof(struct stats_child);
 	char *map;
+	int fd, saved;
 
-	map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-	    -1, 0);
-	if (map == MAP_FAILED)
+	fd = memfd_create("spawnd-board", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd == -1)
 		return -1;
+	/*
+	 * Writable here only: the seals come after the parent's mapping,
+	 * and every mapping made later (the readers') is read-only for good.
+	 */
+	if (ftruncate(fd, (off_t)size) == -1 ||
+	    (map = mmap(NULL, size, PROT_READ | PROT_WRITE, MAP_SHARED, fd,
+	    0)) == MAP_FAILED)
+		goto fail;
+	if (madvise(map, size, MADV_DONTFORK) == -1 ||
+	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW |
+	    F_SEAL_FUTURE_WRITE | F_SEAL_SEAL) == -1) {
+		saved = errno;
+		(void)munmap(map, size);
+		errno = saved;
+		goto fail;
+	}
 	stats_close();
-	/* The mapping comes zeroed: every counter starts at 0. */
-	stats_geometry.sb_head = (struct stats_head *)(void *)map;
-	stats_geometry.sb_services = (struct stats_service *)(void *)(map + head);
-	stats_geometry.sb_children =
-	    (struct stats_child *)(void *)(map + head + svcs);
-	stats_geometry.sb_nservices = cf->cf_nservices;
-	stats_geometry.sb_nslots = nslots;
+	/* A new memfd is zeroed: every counter starts at 0. */
+	stats_fd = fd;
+	stats_place(map, cf->cf_nservices, nslots);
 	stats_geometry.sb_head->sh_started = time(NULL);
-	stats_map = map;
 	stats_size = size;
 	stats_the = &stats_geometry;
 	return 0;
+
+fail:
+	saved = errno;
+	(void)close(fd);
+	errno = saved;
+	return -1;
 }
 
 const struct stats_board *
@@ -58,15 +94,19 @@ stats_board(void)
 int
 stats_child_prepare(int reader)
 {
-	void *map = stats_map;
+	char *map;
 
-	if (map == NULL)
-		return 0;
-	if (reader)
-		return mprotect(map, stats_size, PROT_READ);
+	/* The parent's mapping did not come along (MADV_DONTFORK). */
 	stats_the = NULL;
 	stats_map = NULL;
-	return munmap(map, stats_size);
+	if (!reader || stats_fd == -1)
+		return 0;
+	map = mmap(NULL, stats_size, PROT_READ, MAP_SHARED, stats_fd, 0);
+	if (map == MAP_FAILED)
+		return -1;
+	stats_place(map, stats_geometry.sb_nservices, stats_geometry.sb_nslots);
+	stats_the = &stats_geometry;
+	return 0;
 }
 
 void
@@ -74,6 +114,9 @@ stats_close(void)
 {
 	if (stats_map != NULL)
 		(void)munmap(stats_map, stats_size);
+	if (stats_fd != -1)
+		(void)close(stats_fd);
+	stats_fd = -1;
 	stats_map = NULL;
 	stats_the = NULL;
 }

@@ -1,16 +1,19 @@
 /*
  * The board: counters and the table of live children that the parent
  * publishes for the status and metrics services (DESIGN section 11).
- * One MAP_SHARED mapping, made at start and inherited by every child;
- * only the parent writes it, with plain stores where it already does
- * the work (no system call of its own), and the services read it.  The
- * counters travel in the reload hand-over, so they survive a reload.
+ * A sealed memfd, made at start: the parent alone maps it writable and
+ * writes it, with plain stores where it already does the work (no
+ * system call of its own); the status and metrics children map it
+ * read-only, and no other child ever sees it.  The counters travel in
+ * the reload hand-over, so they survive a reload.
  *
- * The mapping holds numbers only.  Where things are in it and how many
- * there are lives in the parent's own memory (struct stats_board), so
- * that nothing a child writes there can steer the parent's stores; a
- * child that is not a reader unmaps it, a reader keeps it read-only
- * (stats_child_prepare).
+ * The parent's mapping is MADV_DONTFORK: a fork copies nothing of it
+ * and most children (hello, fortune, ...) pay nothing for the board.
+ * F_SEAL_FUTURE_WRITE keeps every later mapping read-only for good, so
+ * even a compromised reader cannot mprotect() its view writable.  The
+ * board holds numbers only; where things are in it and how many lives
+ * in the parent's own memory (struct stats_board), so that nothing in
+ * it can steer the parent's stores.
  */
 #ifndef SPAWND_PARENT_STATS_H
 #define SPAWND_PARENT_STATS_H
@@ -84,9 +87,9 @@ int stats_open(const struct config *cf, unsigned nslots);
 const struct stats_board *stats_board(void);
 
 /*
- * In a new child, before it drops privileges: a reader (status,
- * metrics) keeps the mapping read-only, any other child unmaps it.
- * Returns 0 or -1 with errno.
+ * In a new child, before its fds are closed: a reader (status, metrics)
+ * maps the board read-only; any other child just forgets it (it never
+ * had the mapping).  Returns 0 or -1 with errno.
  */
 int stats_child_prepare(int reader);
 

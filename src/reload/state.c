@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "base/nofork.h"
 #include "base/sig.h"
 #include "config/config.h"
 #include "net/addr.h"
@@ -34,13 +35,13 @@ state_adopt_children(struct server *srv, const struct handover *ho)
 	size_t i;
 
 	if (ho->ho_nchildren > srv->srv_nslots) {
-		struct child *more = reallocarray(srv->srv_children,
-		    ho->ho_nchildren, sizeof(struct child));
+		struct child *more = nofork_calloc(ho->ho_nchildren,
+		    sizeof(struct child));
 
 		if (more == NULL)
 			return -1;
-		memset(more + srv->srv_nslots, 0, (ho->ho_nchildren -
-		    srv->srv_nslots) * sizeof(struct child));
+		/* Nothing to copy yet: the slots are filled below. */
+		nofork_free(srv->srv_children);
 		srv->srv_children = more;
 		srv->srv_nslots = (unsigned)ho->ho_nchildren;
 	}
@@ -61,7 +62,7 @@ state_adopt_children(struct server *srv, const struct handover *ho)
 	 * that resetting its action to SIG_DFL discarded: look once.
 	 */
 	if (ho->ho_nchildren > 0)
-		sig_got_chld = 1;
+		srv->srv_signals |= SIG_GOT_CHLD;
 	return 0;
 }
 

@@ -3,10 +3,10 @@
  * "Hello there, NAME, it's now DATE\r\n", then close.  NAME was resolved
  * (or not) by the core before the handler runs.
  */
-#include <stdio.h>
 #include <time.h>
 
 #include "base/netio.h"
+#include "base/strput.h"
 #include "services/hello.h"
 #include "services/service.h"
 #include "services/timefmt.h"
@@ -15,14 +15,18 @@ size_t
 svc_hello_line(char *buf, size_t cap, const char *name)
 {
 	char date[TIMEFMT_DATE_LEN + 1];
-	int n;
+	struct strput sp;
 
 	if (timefmt_date(date, sizeof(date), time(NULL)) == 0)
 		return 0;
-	n = snprintf(buf, cap, "Hello there, %s, it's now %s\r\n", name, date);
-	if (n < 0 || (size_t)n >= cap)
-		return 0;
-	return (size_t)n;
+	/* Not snprintf(): the child's first byte comes sooner (strput.h). */
+	strput_init(&sp, buf, cap);
+	strput_str(&sp, "Hello there, ");
+	strput_str(&sp, name);
+	strput_str(&sp, ", it's now ");
+	strput_str(&sp, date);
+	strput_str(&sp, "\r\n");
+	return strput_end(&sp);
 }
 
 static int

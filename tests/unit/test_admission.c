@@ -70,7 +70,6 @@ struct fixture {
 static void
 fixture_init(struct fixture *fx, unsigned max_children)
 {
-	sigset_t mask;
 	char err[128];
 
 	memset(fx, 0, sizeof(*fx));
@@ -83,8 +82,7 @@ fixture_init(struct fixture *fx, unsigned max_children)
 	    cidr_parse("10.6.6.0/24", &fx->deny[0], err, sizeof(err)) == -1 ||
 	    cidr_parse("192.0.2.5", &fx->proxies[0], err, sizeof(err)) == -1)
 		abort();
-	sigemptyset(&mask);
-	if (server_init(&fx->srv, &fx->cf, &mask) == -1)
+	if (server_init(&fx->srv, &fx->cf) == -1)
 		abort();
 }
 

@@ -4,15 +4,58 @@
  * the hand-over's numbers, refusal words.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include "config/config.h"
 #include "parent/sdstatus.h"
 #include "parent/stats.h"
 #include "tap.h"
+
+/*
+ * What a child of the parent sees: run in a fork, the exit status says.
+ * 0: as expected; 1-4: which check failed.
+ */
+static int
+child_view(int reader, const struct stats_board *parent)
+{
+	void *page = (void *)parent->sb_head;
+	const struct stats_board *sb;
+	unsigned char in;
+
+	/* Never the parent's mapping: it did not come along. */
+	if (mincore(page, 1, &in) != -1 || errno != ENOMEM)
+		return 1;
+	if (stats_child_prepare(reader) == -1)
+		return 2;
+	sb = stats_board();
+	if (!reader)
+		return sb == NULL ? 0 : 3;
+	if (sb == NULL || sb->sb_services[0].ss_connections != 1)
+		return 3;
+	/* The seal: the reader's view cannot be made writable again. */
+	if (mprotect((void *)sb->sb_head, 1, PROT_READ | PROT_WRITE) != -1)
+		return 4;
+	return 0;
+}
+
+static int
+child_view_status(int reader, const struct stats_board *parent)
+{
+	int status;
+	pid_t pid;
+
+	if ((pid = fork()) == 0)
+		_exit(child_view(reader, parent));
+	if (pid == -1 || waitpid(pid, &status, 0) != pid || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
 
 static void
 test_board(void)
@@ -28,6 +71,13 @@ test_board(void)
 	stats_connection(0);	/* a no-op, not a crash */
 	ok(stats_open(&cf, 4) == 0, "stats_open");
 	sb = stats_board();
+	stats_connection(0);
+	n = (size_t)child_view_status(1, sb);
+	ok(n == 0, "a reader child maps a read-only, sealed view of the "
+	    "numbers, never the parent's mapping (%zu)", n);
+	n = (size_t)child_view_status(0, sb);
+	ok(n == 0, "any other child has no board (%zu)", n);
+	sb->sb_services[0].ss_connections = 0;
 	ok(sb != NULL && sb->sb_nservices == 2 && sb->sb_nslots == 4,
 	    "two services, four slots");
 	inet_pton(AF_INET, "192.0.2.7", &peer.sin_addr);
