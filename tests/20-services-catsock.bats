@@ -108,3 +108,60 @@ open(sys.argv[2], "w").close(); time.sleep(60)' "$port" "$BATS_TEST_TMPDIR/held"
 	kill "$holder"
 	wait "$holder" || true
 }
+
+# big_fortunes FILE N: N cookies of about 200 bytes each.
+big_fortunes() {
+	python3 - "$1" "$2" <<'PY'
+import sys
+with open(sys.argv[1], 'w') as f:
+    for i in range(int(sys.argv[2])):
+        f.write('cookie %d: %s\n%s\n%%\n' % (i, 'x' * 90, 'y' * 90))
+PY
+}
+
+# traced_bytes TRACE: bytes the children read (read and pread64) per the
+# strace output TRACE, whose first column is the PID (the parent's lines,
+# with SPAWND_PID, are left out).
+traced_bytes() {
+	awk -v parent="$SPAWND_PID" '$1 != parent && $2 ~ /^(read|pread64)\(/ &&
+	    $NF ~ /^[0-9]+$/ { n += $NF } END { print n + 0 }' "$1"
+}
+
+@test "a cookie of a 1 MB file costs its child one pread, not a scan: the offsets found at load (and a scan once the file changed)" {
+	command -v strace >/dev/null || skip "strace is not installed"
+	local big=$SVC_DIR/big.fortunes trace=$BATS_TEST_TMPDIR/trace
+	local size i bytes tracer
+	big_fortunes "$big" 5000
+	chmod 644 "$big"
+	size=$(stat -c %s "$big")
+	{ svc_globals "$big"; printf 'service catsock {\n\ttype = "catsock"\n'
+	  printf '\tlisten_stream = {"%s"}\n}\n' "$SOCK"; } | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_unix "$SOCK"
+	strace -f -qq -e trace=read,pread64 -e signal=none -o "$trace" \
+	    -p "$SPAWND_PID" &
+	tracer=$!
+	wait_until 5 grep -q "^TracerPid:[[:space:]]*$tracer\$" \
+	    "/proc/$SPAWND_PID/status" || fail "strace did not attach"
+	for i in 1 2 3; do
+		fetch_unix "$SOCK" "$BATS_TEST_TMPDIR/reply$i"
+		assert_cookie "$big" "$BATS_TEST_TMPDIR/reply$i" lf \
+		    "$(head -n 1 "$BATS_TEST_TMPDIR/reply$i" | wc -c)"
+	done
+	grep -q 'pread64(' "$trace" || fail "no pread64 in the children:" "$(head -n 20 "$trace")"
+	bytes=$(traced_bytes "$trace")
+	# Three cookies of about 200 bytes, against 3 x 2 x 1 MB for a scan.
+	(( bytes < 3 * 4096 )) ||
+	    fail "the children read $bytes bytes of a $size-byte file for 3 cookies"
+	# Changed after the load: the offsets are not trusted, the scan reads.
+	printf 'changed 1\n%%\nchanged 2\n' >>"$big"
+	: >"$trace"
+	fetch_unix "$SOCK" "$BATS_TEST_TMPDIR/reply4"
+	assert_cookie "$big" "$BATS_TEST_TMPDIR/reply4" lf \
+	    "$(head -n 1 "$BATS_TEST_TMPDIR/reply4" | wc -c)"
+	bytes=$(traced_bytes "$trace")
+	(( bytes >= size )) ||
+	    fail "a changed file was not scanned: $bytes bytes read of $size"
+	kill "$tracer"
+	wait "$tracer" 2>/dev/null || true
+}

@@ -155,7 +155,7 @@ netio_read_max(int fd, char *buf, size_t max)
 }
 
 int
-netio_open_regular(const char *path)
+netio_open_regular(const char *path, struct stat *stp)
 {
 	struct stat st;
 	int fd, saved;
@@ -170,6 +170,8 @@ netio_open_regular(const char *path)
 		errno = S_ISDIR(st.st_mode) ? EISDIR : EINVAL;
 		goto fail;
 	}
+	if (stp != NULL)
+		*stp = st;
 	return fd;
 fail:
 	saved = errno;
@@ -186,10 +188,8 @@ netio_read_file(const char *path, size_t max, size_t *lenp)
 	ssize_t n;
 	int fd, saved;
 
-	if ((fd = netio_open_regular(path)) == -1)
+	if ((fd = netio_open_regular(path, &st)) == -1)
 		return NULL;
-	if (fstat(fd, &st) == -1)
-		goto fail;
 	if (st.st_size >= 0 && (size_t)st.st_size < max)
 		max = (size_t)st.st_size;
 	if ((buf = malloc(max + 1)) == NULL)

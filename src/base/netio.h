@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 /* Line-end conventions: TCP services speak CRLF, Unix sockets LF. */
 enum netio_eol { NETIO_LF, NETIO_CRLF };
@@ -42,9 +43,9 @@ size_t netio_convert_eol(const char *in, size_t inlen, char *out, size_t cap,
  * Open the regular file at path for reading (close-on-exec, and
  * non-blocking so that opening a FIFO cannot hang).  Anything but a
  * regular file fails: EISDIR for a directory, EINVAL otherwise.
- * Returns the fd, or -1 with errno.
+ * Returns the fd, or -1 with errno; *st (when not NULL) gets its fstat.
  */
-int netio_open_regular(const char *path);
+int netio_open_regular(const char *path, struct stat *st);
 
 /*
  * Read at most max bytes of the file at path into a malloc'd buffer

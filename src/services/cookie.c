@@ -17,6 +17,8 @@
 #include "services/cookie.h"
 #include "services/cookie_command.h"
 #include "services/fortune_file.h"
+#include "services/fortune_index.h"
+#include "services/fortune_offsets.h"
 #include "services/fortune_random.h"
 
 static int
@@ -47,14 +49,34 @@ cookie_check_command(const struct svc_conf *sc, char *err, size_t errlen)
 	return rc;
 }
 
+/*
+ * What cookie_check leaves in sc_data: the cookies a datagram may get,
+ * and where the stream children find theirs.
+ */
+struct cookie_store {
+	struct fortune_set	 cs_dgram;	/* empty without datagrams */
+	struct fortune_offsets	 cs_offsets;	/* empty with a fortune_command */
+};
+
+static void
+cookie_store_free(struct cookie_store *cs)
+{
+	fortune_set_free(&cs->cs_dgram);
+	fortune_offsets_free(&cs->cs_offsets);
+	free(cs);
+}
+
 int
 cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 {
-	struct fortune_set *fs = NULL;
+	struct cookie_store *cs;
+	int command;
 	long n;
 
 	sc->sc_data = NULL;
-	if (sc->sc_fortune_command != NULL && sc->sc_fortune_command[0] != '\0') {
+	command = sc->sc_fortune_command != NULL &&
+	    sc->sc_fortune_command[0] != '\0';
+	if (command) {
 		if (cookie_check_command(sc, err, errlen) == -1)
 			return -1;
 		if (!dgram)
@@ -65,51 +87,52 @@ cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 		    "is empty)");
 		return -1;
 	}
-	if (dgram && (fs = malloc(sizeof(*fs))) == NULL) {
+	if ((cs = calloc(1, sizeof(*cs))) == NULL) {
 		snprintf(err, errlen, "loading fortunes: %s", strerror(errno));
 		return -1;
 	}
-	n = fortune_load(sc->sc_fortune_file, FORTUNE_DGRAM_MAX, fs, err,
-	    errlen);
+	/*
+	 * Streams read the file in the child: only where each cookie is,
+	 * unless a strfile index is there to say how the file reads.
+	 */
+	n = fortune_load(sc->sc_fortune_file, FORTUNE_DGRAM_MAX,
+	    dgram ? &cs->cs_dgram : NULL, command ||
+	    fortune_index_present(sc->sc_fortune_file) ? NULL :
+	    &cs->cs_offsets, err, errlen);
 	if (n == 0)
 		snprintf(err, errlen, "fortune file %s holds no cookie",
 		    sc->sc_fortune_file);
-	else if (n > 0 && fs != NULL && fs->fs_count == 0)
+	else if (n > 0 && dgram && cs->cs_dgram.fs_count == 0)
 		snprintf(err, errlen, "fortune file %s holds no cookie of at "
 		    "most %d bytes for datagram replies", sc->sc_fortune_file,
 		    FORTUNE_DGRAM_MAX);
 	else if (n > 0 && privileges_check_access(sc, "fortune file",
 	    sc->sc_fortune_file, R_OK, err, errlen) == 0) {
-		sc->sc_data = fs;
+		sc->sc_data = cs;
 		return 0;
 	}
-	if (fs != NULL) {
-		fortune_set_free(fs);
-		free(fs);
-	}
+	cookie_store_free(cs);
 	return -1;
 }
 
 void
 cookie_release(struct svc_conf *sc)
 {
-	struct fortune_set *fs = sc->sc_data;
-
-	if (fs != NULL) {
-		fortune_set_free(fs);
-		free(fs);
-		sc->sc_data = NULL;
-	}
+	if (sc->sc_data != NULL)
+		cookie_store_free(sc->sc_data);
+	sc->sc_data = NULL;
 }
 
 size_t
 cookie_dgram(const struct svc_conf *sc, char *buf, size_t cap)
 {
-	const struct fortune_set *fs = sc->sc_data;
+	const struct cookie_store *cs = sc->sc_data;
+	const struct fortune_set *fs;
 	size_t k;
 
-	if (fs == NULL || fs->fs_count == 0)
+	if (cs == NULL || cs->cs_dgram.fs_count == 0)
 		return 0;
+	fs = &cs->cs_dgram;
 	k = fortune_random(fs->fs_count);
 	if (fs->fs_len[k] > cap)
 		return 0;
@@ -123,7 +146,10 @@ cookie_get(const struct svc_conf *sc, size_t *lenp, char *err, size_t errlen)
 	if (sc->sc_fortune_command != NULL && sc->sc_fortune_command[0] != '\0')
 		return cookie_command_run(sc->sc_fortune_command, lenp, err,
 		    errlen);
-	return fortune_pick(sc->sc_fortune_file, lenp, err, errlen);
+	const struct cookie_store *cs = sc->sc_data;
+
+	return fortune_pick(sc->sc_fortune_file, cs != NULL ? &cs->cs_offsets :
+	    NULL, lenp, err, errlen);
 }
 
 int

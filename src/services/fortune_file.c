@@ -8,12 +8,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/fd.h"
 #include "base/netio.h"
 #include "services/fortune_file.h"
 #include "services/fortune_index.h"
+#include "services/fortune_offsets.h"
 #include "services/fortune_random.h"
 #include "services/fortune_reader.h"
 
@@ -37,12 +39,12 @@ fortune_error(char *err, size_t errlen, const char *path)
  * would feed getline() without end.  So regular files only.
  */
 static FILE *
-fortune_open(const char *path)
+fortune_open(const char *path, struct stat *st)
 {
 	FILE *fp;
 	int fd;
 
-	if ((fd = netio_open_regular(path)) == -1)
+	if ((fd = netio_open_regular(path, st)) == -1)
 		return NULL;
 	if ((fp = fdopen(fd, "r")) == NULL)
 		(void)fd_close_failed(fd);
@@ -80,13 +82,27 @@ pick_scan(FILE *fp, const char *path, size_t *lenp, char *err, size_t errlen)
 }
 
 char *
-fortune_pick(const char *path, size_t *lenp, char *err, size_t errlen)
+fortune_pick(const char *path, const struct fortune_offsets *fo,
+    size_t *lenp, char *err, size_t errlen)
 {
+	struct stat st;
 	char *text;
 	FILE *fp;
+	int fd;
 
-	if ((fp = fortune_open(path)) == NULL) {
+	if ((fd = netio_open_regular(path, &st)) == -1) {
 		fortune_error(err, errlen, path);
+		return NULL;
+	}
+	/* The usual case: the file scanned at load, one pread() away. */
+	if (fo != NULL &&
+	    (text = fortune_offsets_pick(fo, fd, &st, lenp)) != NULL) {
+		(void)close(fd);
+		return text;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
+		fortune_error(err, errlen, path);
+		(void)close(fd);
 		return NULL;
 	}
 	text = fortune_index_pick(fp, path, lenp);
@@ -126,28 +142,49 @@ set_add(struct fortune_set *fs, const char *text, size_t len)
 	return 0;
 }
 
+/* freader_next(), telling where the cookie starts (*at). */
+static int
+load_next(struct freader *fr, int keep, off_t *at)
+{
+	int r;
+
+	do {
+		if ((*at = ftello(fr->fr_fp)) == -1)
+			return -1;
+		r = freader_cookie(fr, keep);
+	} while (r == 1 && !fr->fr_nonblank);
+	return r;
+}
+
 long
 fortune_load(const char *path, size_t maxlen, struct fortune_set *fs,
-    char *err, size_t errlen)
+    struct fortune_offsets *fo, char *err, size_t errlen)
 {
 	struct freader fr;
 	char crlf[FORTUNE_DGRAM_MAX];
 	size_t len, n;
 	long count = 0;
+	off_t at;
 	FILE *fp;
 	int r;
 
 	if (fs != NULL)
 		memset(fs, 0, sizeof(*fs));
-	if ((fp = fortune_open(path)) == NULL) {
+	if (fo != NULL)
+		memset(fo, 0, sizeof(*fo));
+	if ((fp = fortune_open(path, fo != NULL ? &fo->fo_file : NULL)) ==
+	    NULL) {
 		fortune_error(err, errlen, path);
 		return -1;
 	}
 	if (maxlen > sizeof(crlf))
 		maxlen = sizeof(crlf);
 	freader_init(&fr, fp, '%', 0);
-	while ((r = freader_next(&fr, fs != NULL)) == 1) {
+	while ((r = load_next(&fr, fs != NULL || fo != NULL, &at)) == 1) {
 		count++;
+		/* What the scan of fortune_pick would keep: a prefix. */
+		if (fo != NULL && fortune_offsets_add(fo, at, fr.fr_len) == -1)
+			break;
 		if (fs == NULL)
 			continue;
 		n = netio_convert_eol(fr.fr_text, fr.fr_len, crlf, maxlen,
@@ -167,6 +204,8 @@ fortune_load(const char *path, size_t maxlen, struct fortune_set *fs,
 		count = -1;
 		if (fs != NULL)
 			fortune_set_free(fs);
+		if (fo != NULL)
+			fortune_offsets_free(fo);
 	}
 	freader_free(&fr);
 	fclose(fp);

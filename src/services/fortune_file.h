@@ -13,6 +13,8 @@
 
 #include <stddef.h>
 
+struct fortune_offsets;
+
 /* Longer cookies are cut here (at a line end when possible). */
 #define FORTUNE_MAX_COOKIE	(64 * 1024)
 
@@ -24,9 +26,12 @@
  * cookies.  Returns it malloc'd and NUL-terminated, with "\n" line ends
  * as they are in the file and a final line end guaranteed; *lenp gets
  * its length.  NULL with a message in err if the file cannot be read or
- * holds no cookie.
+ * holds no cookie.  With fo (the file's offsets, found by fortune_load)
+ * and the file unchanged since, that is one pread(); else the strfile
+ * index or a scan.
  */
-char *fortune_pick(const char *path, size_t *lenp, char *err, size_t errlen);
+char *fortune_pick(const char *path, const struct fortune_offsets *fo,
+    size_t *lenp, char *err, size_t errlen);
 
 /* Cookies kept in memory for the parent's datagram replies. */
 struct fortune_set {
@@ -39,10 +44,11 @@ struct fortune_set {
  * Scan the file at path.  With fs non-NULL, keep in it every cookie
  * whose CRLF form is at most maxlen bytes.  Returns the number of
  * cookies in the file (kept or not), or -1 with a message in err (then
- * fs is left empty).
+ * fs is left empty).  With fo non-NULL, note where each cookie is, for
+ * fortune_pick.
  */
 long fortune_load(const char *path, size_t maxlen, struct fortune_set *fs,
-    char *err, size_t errlen);
+    struct fortune_offsets *fo, char *err, size_t errlen);
 
 void fortune_set_free(struct fortune_set *fs);
 

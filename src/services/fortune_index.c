@@ -175,3 +175,14 @@ fortune_index_pick(FILE *fp, const char *path, size_t *lenp)
 	return text;
 }
 
+
+int
+fortune_index_present(const char *path)
+{
+	char datpath[PATH_MAX];
+
+	if ((size_t)snprintf(datpath, sizeof(datpath), "%s.dat", path) >=
+	    sizeof(datpath))
+		return 0;
+	return access(datpath, F_OK) == 0;
+}

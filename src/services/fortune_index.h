@@ -20,4 +20,10 @@
  */
 char *fortune_index_pick(FILE *fp, const char *path, size_t *lenp);
 
+/*
+ * Is there a PATH.dat?  Then it decides how the file reads (delimiter,
+ * comments, rot13), and the offsets of a plain scan must not be used.
+ */
+int fortune_index_present(const char *path);
+
 #endif

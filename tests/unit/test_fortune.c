@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "services/fortune_file.h"
+#include "services/fortune_offsets.h"
 #include "services/fortune_random.h"
 #include "base/netio.h"
 #include "tap.h"
@@ -56,6 +57,27 @@ tpath(const char *name)
 	i = (i + 1) % 4;
 	snprintf(path[i], sizeof(path[i]), "%s/%s", tmpdir, name);
 	return path[i];
+}
+
+/*
+ * fortune_pick as a child calls it: through the offsets fortune_load
+ * found (with_offsets, the way a service reads its file), or without.
+ */
+static int with_offsets;
+
+static char *
+pick(const char *path, size_t *lenp, char *err, size_t errlen)
+{
+	struct fortune_offsets fo;
+	char *c;
+
+	if (!with_offsets)
+		return fortune_pick(path, NULL, lenp, err, errlen);
+	if (fortune_load(path, 0, NULL, &fo, err, errlen) < 0)
+		return NULL;
+	c = fortune_pick(path, &fo, lenp, err, errlen);
+	fortune_offsets_free(&fo);
+	return c;
 }
 
 /* Set a file's mtime to the start time + delta seconds, exactly. */
@@ -128,7 +150,7 @@ tally(const char *name, int n, int *count)
 
 	memset(count, 0, NCOOKIES * sizeof(*count));
 	for (i = 0; i < n; i++) {
-		if ((c = fortune_pick(tpath(name), &len, err, sizeof(err))) == NULL) {
+		if ((c = pick(tpath(name), &len, err, sizeof(err))) == NULL) {
 			printf("#   pick failed: %s\n", err);
 			return -1;
 		}
@@ -263,7 +285,7 @@ test_index_special(void)
 	put_file("rot", rot, strlen(rot));
 	put_dat("rot.dat", 2, offs, 3, 0x4, 4);
 	set_age("rot", -10);
-	c = fortune_pick(tpath("rot"), &len, err, sizeof(err));
+	c = fortune_pick(tpath("rot"), NULL, &len, err, sizeof(err));
 	ok(c != NULL && (strcmp(c, "one\n") == 0 ||
 	    strcmp(c, "abcdefghijklmnopqrstuvwxyz\n") == 0),
 	    "rotated index: the cookie is decoded (%s)", c ? c : err);
@@ -280,7 +302,7 @@ test_index_special(void)
 	put_dat("rot.dat", 2, offs, 3, 0x5, 4);
 	set_age("rot", -10);
 	for (i = 0; i < 400; i++) {
-		c = fortune_pick(tpath("rot"), &len, err, sizeof(err));
+		c = fortune_pick(tpath("rot"), NULL, &len, err, sizeof(err));
 		if (c != NULL && strcmp(c, "one\n") == 0)
 			seen_one++;
 		else if (c != NULL && strcmp(c, "abcdefghijklmnopqrstuvwxyz\n") == 0)
@@ -303,7 +325,7 @@ test_index_special(void)
 	put_dat("blank.dat", 2, blank, 4, 0, 4);
 	set_age("blank", -10);
 	for (i = 0; i < 200; i++) {
-		c = fortune_pick(tpath("blank"), &len, err, sizeof(err));
+		c = fortune_pick(tpath("blank"), NULL, &len, err, sizeof(err));
 		if (c != NULL && strcmp(c, "one\n") == 0)
 			seen_one++;
 		else if (c != NULL && strcmp(c, "two\n") == 0)
@@ -383,7 +405,7 @@ expect_pick(const char *name, const char *text, const char *want,
 	size_t len = 0;
 
 	put_file(name, text, strlen(text));
-	c = fortune_pick(tpath(name), &len, err, sizeof(err));
+	c = pick(tpath(name), &len, err, sizeof(err));
 	if (want == NULL) {
 		ok(c == NULL, "%s: fails (%s)", desc, c == NULL ? err : c);
 	} else {
@@ -412,7 +434,7 @@ test_edges(void)
 	expect_pick("e7", "50%\n%%\n% \n%\n", "50%\n%%\n% \n",
 	    "lines that only start with % are text");
 
-	c = fortune_pick(tpath("nonexistent"), &len, err, sizeof(err));
+	c = fortune_pick(tpath("nonexistent"), NULL, &len, err, sizeof(err));
 	ok(c == NULL && strstr(err, "missing fortune file") != NULL,
 	    "missing file: %s", err);
 
@@ -421,7 +443,7 @@ test_edges(void)
 		big[i] = (i % 100 == 99) ? '\n' : 'x';
 	put_file("big", big, 70000);
 	free(big);
-	c = fortune_pick(tpath("big"), &len, err, sizeof(err));
+	c = pick(tpath("big"), &len, err, sizeof(err));
 	ok(c != NULL && len <= FORTUNE_MAX_COOKIE && len % 100 == 0 &&
 	    c[len - 1] == '\n', "a cookie over 64 KiB is cut at a line end (%zu)",
 	    len);
@@ -462,7 +484,8 @@ test_load(void)
 	len += 511;
 	len += (size_t)snprintf(text + len, sizeof(text) - len, "\n%%\nend");
 	put_file("load", text, len);
-	n = fortune_load(tpath("load"), FORTUNE_DGRAM_MAX, &fs, err, sizeof(err));
+	n = fortune_load(tpath("load"), FORTUNE_DGRAM_MAX, &fs, NULL, err,
+	    sizeof(err));
 	ok(n == 4, "load counts every cookie (%ld)", n);
 	ok(fs.fs_count == 3, "keeps the three that fit 512 bytes (%zu)",
 	    fs.fs_count);
@@ -472,13 +495,60 @@ test_load(void)
 	ok(fs.fs_count == 3 && strcmp(fs.fs_text[2], "end\r\n") == 0,
 	    "a final line end is added");
 	fortune_set_free(&fs);
-	ok(fortune_load(tpath("load"), 0, NULL, err, sizeof(err)) == 4,
+	ok(fortune_load(tpath("load"), 0, NULL, NULL, err, sizeof(err)) == 4,
 	    "counting only");
-	ok(fortune_load(tpath("e1"), 512, &fs, err, sizeof(err)) == 0 &&
+	ok(fortune_load(tpath("e1"), 512, &fs, NULL, err, sizeof(err)) == 0 &&
 	    fs.fs_count == 0, "empty file: no cookies");
-	ok(fortune_load(tpath("nonexistent"), 512, &fs, err, sizeof(err)) == -1 &&
+	ok(fortune_load(tpath("nonexistent"), 512, &fs, NULL, err,
+	    sizeof(err)) == -1 &&
 	    strstr(err, "missing fortune file") != NULL, "missing file: %s",
 	    err);
+}
+
+/*
+ * The scan and edge tests again, through offsets found at load: the same
+ * cookies, the same bytes.  Then the file changes under them.
+ */
+static void
+test_offsets(void)
+{
+	struct fortune_offsets fo;
+	uint64_t offs[NCOOKIES + 1];
+	char err[256], *c;
+	size_t len;
+	int count[NCOOKIES], r;
+	struct stat st;
+	int fd;
+
+	with_offsets = 1;
+	put_five("plain", offs);
+	r = tally("plain", DRAWS, count);
+	ok(r == 0 && uniform(count, 5, DRAWS),
+	    "offsets: 5 cookies x %d draws, each near %d (%d %d %d %d %d)",
+	    DRAWS, DRAWS / 5, count[0], count[1], count[2], count[3], count[4]);
+	test_edges();
+	with_offsets = 0;
+
+	r = (int)fortune_load(tpath("plain"), 0, NULL, &fo, err, sizeof(err));
+	ok(r == 5 && fo.fo_count == 5 && fo.fo_at[1] == (off_t)offs[1] &&
+	    fo.fo_len[1] == strlen(cookies[1]), "offsets: where cookie 2 is "
+	    "(%lld, %zu bytes)", fo.fo_count == 5 ? (long long)fo.fo_at[1] :
+	    -1LL, fo.fo_count == 5 ? fo.fo_len[1] : 0);
+	fd = netio_open_regular(tpath("plain"), &st);
+	c = fd == -1 ? NULL : fortune_offsets_pick(&fo, fd, &st, &len);
+	ok(c != NULL, "offsets: a pick of the file as scanned");
+	free(c);
+	st.st_mtim.tv_nsec ^= 1;
+	ok(fd != -1 && fortune_offsets_pick(&fo, fd, &st, &len) == NULL,
+	    "offsets: not trusted once the file changed");
+	if (fd != -1)
+		close(fd);
+	/* A new text of another length: the scan takes over, exactly. */
+	put_file("plain", "changed\n%\n", 10);
+	c = fortune_pick(tpath("plain"), &fo, &len, err, sizeof(err));
+	is_str(c, "changed\n", "offsets: a changed file is scanned instead");
+	free(c);
+	fortune_offsets_free(&fo);
 }
 
 static void
@@ -525,6 +595,7 @@ main(void)
 	test_edges();
 	test_eol();
 	test_load();
+	test_offsets();
 	test_random();
 	cleanup();
 	return tap_done();
