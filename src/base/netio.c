@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -117,9 +118,23 @@ netio_convert_eol(const char *in, size_t inlen, char *out, size_t cap,
 int
 netio_write_text(int fd, const char *text, size_t len, enum netio_eol eol)
 {
+	return netio_write_head_text(fd, NULL, 0, text, len, eol);
+}
+
+int
+netio_write_head_text(int fd, const char *head, size_t headlen,
+    const char *text, size_t len, enum netio_eol eol)
+{
 	char out[NETIO_CHUNK];
 	size_t i = 0, olen = 0;
 
+	if (headlen + 2 > sizeof(out)) {
+		if (netio_write_all(fd, head, headlen) == -1)
+			return -1;
+	} else if (headlen > 0) {
+		memcpy(out, head, headlen);
+		olen = headlen;
+	}
 	while (i < len) {
 		olen += netio_eol_step(text, len, &i, out + olen, eol);
 		if (olen + 2 > sizeof(out)) {

@@ -32,6 +32,13 @@ int netio_write_all(int fd, const void *buf, size_t len);
 int netio_write_text(int fd, const char *text, size_t len, enum netio_eol eol);
 
 /*
+ * The same after head (written as it is): a hello line and a short
+ * cookie leave in one write(2), so the client is woken once.
+ */
+int netio_write_head_text(int fd, const char *head, size_t headlen,
+    const char *text, size_t len, enum netio_eol eol);
+
+/*
  * Convert the line ends of in (inlen bytes) to eol into out.  Returns
  * the length written, or (size_t)-1 if it would not fit cap bytes.  out
  * is not NUL-terminated.

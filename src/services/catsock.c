@@ -6,13 +6,13 @@
  * read in the child.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/strput.h"
 #include "config/config.h"
 #include "services/cookie.h"
 #include "services/service.h"
@@ -23,8 +23,9 @@ catsock_stream(int fd, const struct svc_client *cl)
 {
 	const struct svc_conf *sc = cl->cl_svc;
 	char date[TIMEFMT_DATE_LEN + 1], hello[128], err[512], *cookie;
-	size_t clen = 0;
-	int hlen, rc = 0;
+	size_t hlen, clen = 0;
+	struct strput sp;
+	int rc = 0;
 
 	cookie = cookie_get(sc, &clen, err, sizeof(err));
 	if (cookie == NULL) {
@@ -33,11 +34,13 @@ catsock_stream(int fd, const struct svc_client *cl)
 	}
 	if (timefmt_date(date, sizeof(date), time(NULL)) == 0)
 		date[0] = '\0';
-	hlen = snprintf(hello, sizeof(hello), "Hello there, it's now %s\n",
-	    date);
-	if (netio_write_all(fd, hello, (size_t)hlen) == -1 ||
-	    (cookie != NULL &&
-	    netio_write_text(fd, cookie, clen, NETIO_LF) == -1)) {
+	strput_init(&sp, hello, sizeof(hello));
+	strput_str(&sp, "Hello there, it's now ");
+	strput_str(&sp, date);
+	strput_str(&sp, "\n");
+	hlen = strput_end(&sp);
+	if (netio_write_head_text(fd, hello, hlen, cookie, cookie != NULL ?
+	    clen : 0, NETIO_LF) == -1) {
 		log_debug("%s: writing to the client: %s", sc->sc_name,
 		    strerror(errno));
 		rc = 1;

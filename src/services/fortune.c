@@ -40,9 +40,8 @@ fortune_stream(int fd, const struct svc_client *cl)
 	if (hlen == 0) {
 		log_warnx("%s: the hello line does not fit", sc->sc_name);
 		rc = 1;
-	} else if (netio_write_all(fd, hello, hlen) == -1 ||
-	    (cookie != NULL &&
-	    netio_write_text(fd, cookie, clen, NETIO_CRLF) == -1)) {
+	} else if (netio_write_head_text(fd, hello, hlen, cookie,
+	    cookie != NULL ? clen : 0, NETIO_CRLF) == -1) {
 		log_debug("%s: writing to %s: %s", sc->sc_name, cl->cl_name,
 		    strerror(errno));
 		rc = 1;
