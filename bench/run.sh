@@ -4,18 +4,20 @@
 #
 #   bench/run.sh [BUILD_DIR]        (make bench runs it with the build dir)
 #
-# Rows: hello (forked) vs forkserver, time and daytime over TCP (inline)
-# vs loopserver, time over UDP vs loopserver -U, catsock over a Unix
-# socket vs forkserver -u, exec of a tiny program (bench/ref/tinyhello)
-# vs tcpserver running the same program, and hello behind HAProxy with
-# send-proxy-v2 (proxy_protocol = v2) vs hello behind the same HAProxy
-# without it: what reading the PROXY header costs.  A service this spawnd does not
-# know (spawnd -t rejects it), or a peer that is not installed, is
-# skipped, and the table says so.  See bench/README.md.
+# Rows: hello (forked) vs forkserver, and the same with one client at a
+# time (latency), time and daytime over TCP (inline) vs loopserver, time
+# over UDP vs loopserver -U, catsock over a Unix socket vs forkserver -u,
+# exec of a tiny program (bench/ref/tinyhello) vs tcpserver running the
+# same program, hello behind HAProxy with send-proxy-v2 (proxy_protocol =
+# v2) vs hello behind the same HAProxy without it (what reading the PROXY
+# header costs), and, as context, the peers xinetd and tcpserver running
+# tinyhello vs forkserver.  A service this spawnd does not know (spawnd -t
+# rejects it), or a peer that is not installed, is skipped, and the
+# table says so.  See bench/README.md.
 #
 # Environment (defaults in brackets):
 #   SPAWND LOADGEN FORKSERVER LOOPSERVER TINYHELLO   the programs
-#                     [from BUILD_DIR]; TCPSERVER [tcpserver from PATH]
+#                     [from BUILD_DIR]; TCPSERVER, XINETD, HAPROXY [from PATH]
 #   BENCH_SECONDS     seconds per run, decimals allowed [5]
 #   BENCH_ROUNDS      runs of each server per row [3]
 #   BENCH_CONC        concurrent clients [32]
@@ -45,8 +47,9 @@ rounds=${BENCH_ROUNDS:-3}
 conc=${BENCH_CONC:-32}
 rss_conns=${BENCH_RSS_CONNS:-100000}
 rss_secs=${BENCH_RSS_SECONDS:-120}
-want_rows=${BENCH_ROWS:-hello time daytime timeudp catsock exec proxy}
+want_rows=${BENCH_ROWS:-hello hello1 time daytime timeudp catsock exec proxy xinetd tcpserver}
 HAPROXY=${HAPROXY:-$(command -v haproxy || true)}
+XINETD=${XINETD:-$(command -v xinetd || PATH=$PATH:/usr/sbin command -v xinetd || true)}
 
 # How long start-up and shut-down may take, seconds.
 WAIT_LIMIT=10
@@ -194,6 +197,8 @@ conf_service() {
 	# The plain side of this row is the hello row's service.
 	proxy)   printf 'service hellopp {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port_pp"
 		 printf '\tproxy_protocol = "v2"\n\tproxy_from = {"127.0.0.1"}\n' ;;
+	# hello1 uses the hello service; the peers are not spawnd's.
+	*)	 return 0 ;;
 	esac
 	printf '\tlog_connections = false\n}\n'
 }
@@ -205,12 +210,17 @@ check_rows() {
 	rows=()
 	for row in $want_rows; do
 		{ conf_globals; conf_service "$row"; } >"$dir/check-$row.conf"
-		if [[ $row == exec && ! -x $TCPSERVER ]]; then
+		if [[ ($row == exec || $row == tcpserver) && ! -x $TCPSERVER ]]; then
 			skipped[$row]="no peer: tcpserver (ucspi-tcp) is not installed"
+			say "$row: skipped: ${skipped[$row]}"
+		elif [[ $row == xinetd && ! -x $XINETD ]]; then
+			skipped[$row]="no peer: xinetd is not installed"
 			say "$row: skipped: ${skipped[$row]}"
 		elif [[ $row == proxy && ! -x $HAPROXY ]]; then
 			skipped[$row]="no load balancer: haproxy is not installed"
 			say "$row: skipped: ${skipped[$row]}"
+		elif [[ $row == hello1 ]] || row_peer "$row"; then
+			rows+=("$row")	# hello's service, or not spawnd's at all
 		elif out=$("$SPAWND" -t -c "$dir/check-$row.conf" 2>&1); then
 			rows+=("$row")
 		else
@@ -229,8 +239,8 @@ start_spawnd() {
 		for row in "${rows[@]}"; do
 			conf_service "$row"
 		done
-		# The proxy row's plain side is the hello service.
-		[[ " ${rows[*]} " == *" proxy "* && " ${rows[*]} " != *" hello "* ]] &&
+		# The proxy and hello1 rows use the hello service too.
+		need_hello && [[ " ${rows[*]} " != *" hello "* ]] &&
 			conf_service hello
 	} >"$dir/spawnd.conf"
 	"$SPAWND" -f -c "$dir/spawnd.conf" </dev/null >"$dir/spawnd.out" \
@@ -241,6 +251,10 @@ start_spawnd() {
 	cat "$dir/spawnd.log" >&2
 	die "spawnd did not start"
 }
+
+# Rows that talk to the hello service or to the fork ceiling on its port.
+need_hello() { (( rss_conns > 0 )) || [[ " ${rows[*]} " == *" "@(proxy|hello1)" "* ]]; }
+need_forkserver() { [[ " ${rows[*]} " == *" "@(hello|hello1|xinetd|tcpserver)" "* ]]; }
 
 spawnd_ready() {
 	[[ -s $dir/spawnd.pid && $(<"$dir/spawnd.pid") == "$spawnd_pid" ]] ||
@@ -261,6 +275,9 @@ row_label() {
 	catsock) echo "catsock Unix vs forkserver -u" ;;
 	exec)    echo "exec tinyhello vs tcpserver" ;;
 	proxy)   echo "hello via HAProxy: send-proxy-v2 vs none" ;;
+	hello1)  echo "hello, one client at a time, vs forkserver" ;;
+	xinetd)  echo "peer: xinetd fork+exec tinyhello vs forkserver" ;;
+	tcpserver) echo "peer: tcpserver fork+exec tinyhello vs forkserver" ;;
 	esac
 }
 
@@ -274,10 +291,46 @@ row_args() {	# row_args ROW spawnd|ref
 	catsock) [[ $s == spawnd ]] && echo "-u $dir/catsock -e 20" || echo "-u $dir/ref.sock -e 20" ;;
 	exec)    [[ $s == spawnd ]] && echo "-p $port_exec -e 27" || echo "-p $ref_exec -e 27" ;;
 	proxy)   [[ $s == spawnd ]] && echo "-p $front_pp -e 40" || echo "-p $front_plain -e 40" ;;
+	hello1)  [[ $s == spawnd ]] && echo "-c 1 -p $port_hello -e 40" || echo "-c 1 -p $ref_hello -e 40" ;;
+	xinetd)  [[ $s == spawnd ]] && echo "-p $port_xinetd -e 27" || echo "-p $ref_hello -e 40" ;;
+	tcpserver) [[ $s == spawnd ]] && echo "-p $port_tcppeer -e 27" || echo "-p $ref_hello -e 40" ;;
 	esac
 }
 
-row_forks() { [[ $1 == hello || $1 == catsock || $1 == exec || $1 == proxy ]]; }
+row_forks() { [[ $1 != time && $1 != daytime && $1 != timeudp ]]; }
+
+# Peer rows: the first side is the peer, not spawnd.
+row_peer() { [[ $1 == xinetd || $1 == tcpserver ]]; }
+
+# start_xinetd: tinyhello as an xinetd service, without xinetd's own
+# limits (cps is 50 a second by default, then 10 s off), logging to a file.
+start_xinetd() {
+	local user=
+	(( EUID == 0 )) && user="user = nobody"
+	cat >"$dir/xinetd.conf" <<-CFG
+	defaults
+	{
+	    log_type = FILE $dir/xinetd.log
+	    instances = UNLIMITED
+	    per_source = UNLIMITED
+	    cps = 1000000 1
+	}
+	service tinyhello
+	{
+	    type = UNLISTED
+	    socket_type = stream
+	    protocol = tcp
+	    wait = no
+	    $user
+	    server = $dir/pub/tinyhello
+	    port = $port_xinetd
+	    bind = 127.0.0.1
+	    flags = REUSE
+	}
+	CFG
+	start_ref xinetd tcp "$port_xinetd" "$XINETD" -dontfork -stayalive \
+	    -pidfile "$dir/xinetd.pid" -f "$dir/xinetd.conf"
+}
 
 # start_haproxy: two frontends, one to the proxied hello, one to the
 # plain one; the same process, settings and path for both sides.
@@ -303,26 +356,49 @@ start_haproxy() {
 		die "haproxy is not listening on $front_plain"
 }
 
+# sample_zombies PID: the zombies of PID, one count a line, every 0.1 s
+# until killed.
+sample_zombies() {
+	while :; do
+		zombies_of "$1"
+		sleep 0.1
+	done
+}
+
 # run_load ROW SIDE: one loadgen run; appends its line to $dir/ROW.SIDE.
-# For spawnd's forking rows, the zombies halfway through are noted too.
+# For forking rows the server's zombies are sampled all along
+# ($dir/ROW.SIDE.z); spawnd's most at once goes to peak_zombies.
 run_load() {
-	local row=$1 side=$2 line lg z
+	local row=$1 side=$2 line lg sampler='' z
 	# shellcheck disable=SC2046
 	"$LOADGEN" --quiet -c "$conc" -d "$secs" $(row_args "$row" "$side") \
 	    >"$dir/last.out" 2>"$dir/last.err" &
 	lg=$!
-	if [[ $side == spawnd ]] && row_forks "$row"; then
-		sleep "$(awk -v s="$secs" 'BEGIN { print s / 2 }')"
-		z=$(zombies_of "$spawnd_pid")
-		(( z > peak_zombies )) && peak_zombies=$z
+	if row_forks "$row" && [[ -n ${server_pid[$row.$side]:-} ]]; then
+		sample_zombies "${server_pid[$row.$side]}" >>"$dir/$row.$side.z" &
+		sampler=$!
 	fi
 	if ! wait "$lg"; then
 		cat "$dir/last.err" >&2
 		die "loadgen failed on $row ($side)"
 	fi
+	if [[ -n $sampler ]]; then
+		kill "$sampler" 2>/dev/null
+		wait "$sampler" 2>/dev/null
+		if [[ $side == spawnd ]] && ! row_peer "$row"; then
+			z=$(sort -n "$dir/$row.$side.z" | tail -n 1)
+			(( ${z:-0} > peak_zombies )) && peak_zombies=$z
+		fi
+	fi
 	line=$(<"$dir/last.out")
 	echo "$line" >>"$dir/$row.$side"
 	say "$row $side: $line"
+}
+
+# zombies_mean ROW SIDE: the mean of the samples, "-" without any.
+zombies_mean() {
+	[[ -s $dir/$1.$2.z ]] || { echo "-"; return; }
+	awk '{ s += $1; n++ } END { printf "%.1f\n", s / n }' "$dir/$1.$2.z"
 }
 
 # field KEY LINE: the number after KEY= in a loadgen line ("-" if none).
@@ -364,16 +440,35 @@ ratio() {
 at_least() { awk -v x="$1" -v m="$2" 'BEGIN { exit !(x != "-" && x + 0 >= m) }'; }
 at_most() { awk -v x="$1" -v m="$2" 'BEGIN { exit !(x != "-" && x + 0 <= m) }'; }
 
-# row_target ROW RATE_RATIO P99_RATIO ERRORS: the target column of a row
-# into $target; misses go to $misses (no subshell, or they would be lost).
+# row_target ROW RATE_RATIO P50_RATIO P99_RATIO ERRORS: the target column
+# of a row into $target; misses go to $misses (no subshell, or they would
+# be lost).
 row_target() {
-	local row=$1 rr=$2 pr=$3 errs=$4
+	local row=$1 rr=$2 mr=$3 pr=$4 errs=$5
 	case $row in
 	hello)
-		target="rate>=0.90x p99<=1.25x"
-		if ! at_least "$rr" 0.9 || ! at_most "$pr" 1.25; then
+		target="rate>=0.95x p99<=1.10x"
+		if ! at_least "$rr" 0.95 || ! at_most "$pr" 1.10; then
 			target+=" MISSED"
 			misses+=("$row ratios")
+		fi ;;
+	hello1)
+		target="p50<=1.15x"
+		if ! at_most "$mr" 1.15; then
+			target+=" MISSED"
+			misses+=("$row p50 ratio")
+		fi ;;
+	catsock)
+		target="rate>=0.90x"
+		if ! at_least "$rr" 0.9; then
+			target+=" MISSED"
+			misses+=("$row ratio")
+		fi ;;
+	timeudp)
+		target="rate>=1.00x"
+		if ! at_least "$rr" 1.0; then
+			target+=" MISSED"
+			misses+=("$row ratio")
 		fi ;;
 	proxy)
 		target="rate>=0.95x"
@@ -387,13 +482,21 @@ row_target() {
 			target+=" MISSED"
 			misses+=("$row ratio")
 		fi ;;
-	time|daytime)
+	daytime)
 		target="rate>=0.70x"
 		if ! at_least "$rr" 0.7; then
 			target+=" MISSED"
 			misses+=("$row ratio")
 		fi ;;
-	*)	target="(none)" ;;
+	time)
+		# The 4-byte answer may cost no more than the date line does.
+		target="rate>=0.70x, >= daytime's"
+		if ! at_least "$rr" 0.7 || { [[ -n ${daytime_ratio:-} ]] &&
+		    ! at_least "$rr" "$daytime_ratio"; }; then
+			target+=" MISSED"
+			misses+=("$row ratio")
+		fi ;;
+	*)	target="(context)" ;;
 	esac
 	if (( errs > 0 )); then
 		target+=" errors!"
@@ -402,14 +505,20 @@ row_target() {
 }
 
 print_table() {
-	local row sr sp50 sp99 rr rp50 rp99 se re rrat prat target
-	printf '\n%s rounds x %s s, %s concurrent clients, medians over rounds; %s\n\n' \
+	local row sr sp50 sp99 rr rp50 rp99 se re rrat mrat prat target
+	printf '\n%s rounds x %s s, %s concurrent clients (hello1: 1), medians over rounds; %s\n\n' \
 	    "$rounds" "$secs" "$conc" "$("$SPAWND" -V 2>/dev/null | head -n 1)"
-	printf '| row | spawnd rate/s | p50 ms | p99 ms | ref rate/s | p50 ms | p99 ms | rate ratio | p99 ratio | errors spawnd/ref | target |\n'
-	printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+	printf '| row | server rate/s | p50 ms | p99 ms | ref rate/s | p50 ms | p99 ms | rate ratio | p50 ratio | p99 ratio | zombies mean server/ref | errors server/ref | target |\n'
+	printf '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|\n'
+	# time is held to daytime's ratio (row_target).
+	daytime_ratio=
+	[[ -s $dir/daytime.spawnd && -s $dir/daytime.ref ]] &&
+		daytime_ratio=$(ratio "$(median rate "$dir/daytime.spawnd")" \
+		    "$(median rate "$dir/daytime.ref")")
 	for row in $want_rows; do
 		if [[ -n ${skipped[$row]:-} ]]; then
-			printf '| %s | skipped: service not available |||||||||\n' "$(row_label "$row")"
+			printf '| %s | skipped: %s ||||||||||||\n' "$(row_label "$row")" \
+			    "${skipped[$row]}"
 			continue
 		fi
 		sr=$(median rate "$dir/$row.spawnd");  rr=$(median rate "$dir/$row.ref")
@@ -417,25 +526,27 @@ print_table() {
 		sp99=$(median p99 "$dir/$row.spawnd"); rp99=$(median p99 "$dir/$row.ref")
 		se=$(total errors "$dir/$row.spawnd"); re=$(total errors "$dir/$row.ref")
 		rrat=$(ratio "$sr" "$rr"); prat=$(ratio "$sp99" "$rp99")
-		row_target "$row" "$rrat" "$prat" "$se"
-		printf '| %s | %s | %s | %s | %s | %s | %s | %sx | %sx | %s/%s | %s |\n' \
+		mrat=$(ratio "$sp50" "$rp50")
+		row_target "$row" "$rrat" "$mrat" "$prat" "$se"
+		printf '| %s | %s | %s | %s | %s | %s | %s | %sx | %sx | %sx | %s/%s | %s/%s | %s |\n' \
 		    "$(row_label "$row")" "$(num %.0f "$sr")" "$(num %.2f "$sp50")" \
 		    "$(num %.2f "$sp99")" "$(num %.0f "$rr")" "$(num %.2f "$rp50")" \
 		    "$(num %.2f "$rp99")" \
-		    "$rrat" "$prat" "$se" "$re" "$target"
+		    "$rrat" "$mrat" "$prat" "$(zombies_mean "$row" spawnd)" \
+		    "$(zombies_mean "$row" ref)" "$se" "$re" "$target"
 	done
 }
 
 # ---- main
 
-declare -A skipped=()
+declare -A skipped=() server_pid=()
 rows=()
 misses=()
 peak_zombies=0
 read -r port_hello port_time port_daytime port_timeudp port_exec ref_hello \
     ref_time ref_daytime ref_timeudp ref_exec port_pp front_pp front_plain \
-    <<<"$(free_ports 13)" || die "no free ports"
-[[ -n $front_plain ]] || die "no free ports"
+    port_xinetd port_tcppeer <<<"$(free_ports 15)" || die "no free ports"
+[[ -n $port_tcppeer ]] || die "no free ports"
 # The exec row's program, where the service's user (nobody, as root) and
 # tcpserver's (the same) can run it.
 mkdir -p "$dir/pub" && chmod 755 "$dir" "$dir/pub" &&
@@ -450,18 +561,34 @@ fi
 check_rows
 start_spawnd
 rss_start=$(rss_kib "$spawnd_pid")
+if need_forkserver; then
+	start_ref forkserver tcp "$ref_hello" "$FORKSERVER" -p "$ref_hello"
+	forkserver_pid=$REF_PID
+fi
 for row in "${rows[@]}"; do
+	# Whose zombies run_load samples: the first side's and the reference's.
+	row_peer "$row" || server_pid[$row.spawnd]=$spawnd_pid
 	case $row in
-	hello)   start_ref forkserver tcp "$ref_hello" "$FORKSERVER" -p "$ref_hello" ;;
+	hello|hello1|xinetd|tcpserver) server_pid[$row.ref]=$forkserver_pid ;;
+	esac
+	case $row in
 	time)    start_ref loop-time tcp "$ref_time" "$LOOPSERVER" -m time -p "$ref_time" ;;
 	daytime) start_ref loop-daytime tcp "$ref_daytime" "$LOOPSERVER" -m daytime -p "$ref_daytime" ;;
 	timeudp) start_ref loop-udp udp "$ref_timeudp" "$LOOPSERVER" -U -m time -p "$ref_timeudp" ;;
-	catsock) start_ref forkserver-unix unix "$dir/ref.sock" "$FORKSERVER" -u "$dir/ref.sock" ;;
+	catsock) start_ref forkserver-unix unix "$dir/ref.sock" "$FORKSERVER" -u "$dir/ref.sock"
+	         server_pid[$row.ref]=$REF_PID ;;
 	# -H -R -l 0: no DNS, no ident, as spawnd's resolve_names = false;
 	# -c: the same concurrency as spawnd's max_instances.
 	exec)    start_ref tcpserver tcp "$ref_exec" "$TCPSERVER" -H -R -l 0 \
-	             -c 64 "${tcpserver_ids[@]}" 127.0.0.1 "$ref_exec" "$dir/pub/tinyhello" ;;
+	             -c 64 "${tcpserver_ids[@]}" 127.0.0.1 "$ref_exec" "$dir/pub/tinyhello"
+	         server_pid[$row.ref]=$REF_PID ;;
 	proxy)   start_haproxy ;;
+	xinetd)  start_xinetd
+	         server_pid[$row.spawnd]=$REF_PID ;;
+	tcpserver) start_ref tcpserver-peer tcp "$port_tcppeer" "$TCPSERVER" -H -R \
+	             -l 0 -c 64 "${tcpserver_ids[@]}" 127.0.0.1 "$port_tcppeer" \
+	             "$dir/pub/tinyhello"
+	         server_pid[$row.spawnd]=$REF_PID ;;
 	esac
 done
 # The pidfile already says every listener is bound; this names a missing one.
@@ -474,16 +601,24 @@ for row in "${rows[@]}"; do
 	catsock) set -- unix "$dir/catsock" ;;
 	exec)    set -- tcp "$port_exec" ;;
 	proxy)   set -- tcp "$port_pp" ;;
+	*)	 continue ;;	# hello1 is hello's; the peers are not spawnd
 	esac
 	wait_until "$WAIT_LIMIT" listening "$1" "$2" "$spawnd_pid" ||
 		die "spawnd is not listening on $1 $2 for $row"
 done
 
 say "spawnd PID $spawnd_pid, rows: ${rows[*]}; $rounds rounds x $secs s x 2 per row"
+# A B, then B A: a machine that slows down or speeds up during a round
+# favours neither side.
 for (( r = 1; r <= rounds; r++ )); do
 	for row in "${rows[@]}"; do
-		run_load "$row" spawnd
-		run_load "$row" ref
+		if (( r % 2 )); then
+			run_load "$row" spawnd
+			run_load "$row" ref
+		else
+			run_load "$row" ref
+			run_load "$row" spawnd
+		fi
 	done
 	alive "$spawnd_pid" || die "spawnd exited during the load; log: $(tail -n 20 "$dir/spawnd.log")"
 done
@@ -515,7 +650,7 @@ fi
 
 print_table
 echo
-echo "zombies: $zombies_after left 2 s after the load (target 0); $peak_zombies at most halfway through a forking run"
+echo "zombies: $zombies_after left 2 s after the load (target 0); $peak_zombies at most at once during a forking run (sampled every 0.1 s)"
 echo "$rss_line (target < 4096 KiB, no growth)"
 echo "binding: spawnd $(bind_now "$SPAWND"), forkserver $(bind_now "$FORKSERVER") (lazy binding costs a forked child ~10%)"
 echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n 1), Linux $(uname -r)"

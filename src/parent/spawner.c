@@ -28,6 +28,13 @@
 /* Bounded so one busy listener cannot starve the others. */
 #define SPAWN_ACCEPT_BURST 64
 
+/*
+ * Within a burst, reap every so many connections: children of a hello
+ * live well under a millisecond, and without this each burst's would
+ * wait, zombies, for the next turn of the loop.
+ */
+#define SPAWN_REAP_EVERY 8
+
 /* time/daytime without fork: one non-blocking send, then close. */
 static void
 spawn_inline(const struct svc_conf *sc, size_t li_svc, int fd,
@@ -164,6 +171,8 @@ spawn_accept(struct server *srv, const struct listener *li)
 		spawn_one(srv, li, fd, &peer, peerlen);
 		if (close(fd) == -1)
 			log_warn("%s: close", li->li_addr->la_text);
+		if (n % SPAWN_REAP_EVERY == SPAWN_REAP_EVERY - 1 && srv->srv_live > 0)
+			server_reap(srv);
 	}
 }
 
