@@ -53,7 +53,7 @@ loop_reports(struct server *srv)
 	size_t base = proxied_base(srv);
 
 	if (srv->srv_refusals_rd != -1 &&
-	    srv->srv_pollfds[srv->srv_nlisteners].revents != 0)
+	    srv->srv_pollfds[SERVER_CHANNEL_SLOT(srv)].revents != 0)
 		proxied_channel_read(srv);
 	while (i-- > 0)
 		if (srv->srv_pollfds[base + i].revents != 0)
@@ -86,7 +86,7 @@ loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 enum server_exit
 server_loop(struct server *srv)
 {
-	struct pollfd *sigpfd = &srv->srv_pollfds[srv->srv_nlisteners];
+	struct pollfd *sigpfd = &srv->srv_pollfds[SERVER_SIGFD_SLOT(srv)];
 	struct timespec ts;
 	size_t i;
 	int n, status_ms;

@@ -24,7 +24,7 @@
 size_t
 proxied_base(const struct server *srv)
 {
-	return srv->srv_nlisteners + 1 + (srv->srv_refusals_rd != -1);
+	return SERVER_CHANNEL_SLOT(srv) + (srv->srv_refusals_rd != -1);
 }
 
 unsigned
@@ -195,7 +195,7 @@ proxied_channel_open(struct server *srv)
 	}
 	srv->srv_refusals_rd = sv[0];
 	srv->srv_refusals_wr = sv[1];
-	pfd = &srv->srv_pollfds[srv->srv_nlisteners + 1];
+	pfd = &srv->srv_pollfds[SERVER_CHANNEL_SLOT(srv)];
 	pfd->fd = sv[0];
 	pfd->events = POLLIN;
 	pfd->revents = 0;

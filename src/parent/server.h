@@ -101,6 +101,13 @@ struct server {
 };
 
 /*
+ * Where things are in srv_pollfds after the listeners: sig_fd, then the
+ * refusals channel (parent/proxied.h), then the reports.
+ */
+#define SERVER_SIGFD_SLOT(srv)		((srv)->srv_nlisteners)
+#define SERVER_CHANNEL_SLOT(srv)	((srv)->srv_nlisteners + 1)
+
+/*
  * Prepare srv for cf (which it borrows).  Returns 0 or -1 with errno.
  */
 int server_init(struct server *srv, struct config *cf);

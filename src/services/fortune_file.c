@@ -94,8 +94,11 @@ fortune_pick(const char *path, const struct fortune_offsets *fo,
 		fortune_error(err, errlen, path);
 		return NULL;
 	}
-	/* The usual case: the file scanned at load, one pread() away. */
-	if (fo != NULL &&
+	/*
+	 * The usual case: the file scanned at load, one pread() away.  A
+	 * strfile index made since decides how the file reads (rot13, ...).
+	 */
+	if (fo != NULL && fo->fo_count > 0 && !fortune_index_present(path) &&
 	    (text = fortune_offsets_pick(fo, fd, &st, lenp)) != NULL) {
 		(void)close(fd);
 		return text;

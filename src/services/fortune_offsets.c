@@ -33,10 +33,13 @@ fortune_offsets_add(struct fortune_offsets *fo, off_t at, size_t len)
 static int
 fortune_offsets_same(const struct stat *a, const struct stat *b)
 {
+	/* ctime too: touch -r and cp -p can put an old mtime back. */
 	return a->st_dev == b->st_dev && a->st_ino == b->st_ino &&
 	    a->st_size == b->st_size &&
 	    a->st_mtim.tv_sec == b->st_mtim.tv_sec &&
-	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec;
+	    a->st_mtim.tv_nsec == b->st_mtim.tv_nsec &&
+	    a->st_ctim.tv_sec == b->st_ctim.tv_sec &&
+	    a->st_ctim.tv_nsec == b->st_ctim.tv_nsec;
 }
 
 char *

@@ -7,8 +7,9 @@
  * the new image loads the configuration again.
  *
  * It is trusted only while the file is the one that was scanned: same
- * device, inode, size and modification time.  Otherwise the child falls
- * back to the strfile index or the scan (fortune_file.h).
+ * device, inode, size, modification and change times, and no strfile
+ * index has appeared next to it.  Otherwise the child falls back to the
+ * strfile index or the scan (fortune_file.h).
  */
 #ifndef SPAWND_SERVICES_FORTUNE_OFFSETS_H
 #define SPAWND_SERVICES_FORTUNE_OFFSETS_H

@@ -512,10 +512,10 @@ test_load(void)
 static void
 test_offsets(void)
 {
-	struct fortune_offsets fo;
+	struct fortune_offsets fo, fo2;
 	uint64_t offs[NCOOKIES + 1];
 	char err[256], *c;
-	size_t len;
+	size_t len, k;
 	int count[NCOOKIES], r;
 	struct stat st;
 	int fd;
@@ -543,6 +543,19 @@ test_offsets(void)
 	    "offsets: not trusted once the file changed");
 	if (fd != -1)
 		close(fd);
+	/* A strfile index made since decides: the offsets are left alone. */
+	put_five("plain2", offs);
+	r = (int)fortune_load(tpath("plain2"), 0, NULL, &fo2, err, sizeof(err));
+	for (k = 0; r == 5 && k < fo2.fo_count; k++)
+		fo2.fo_at[k] = 1;	/* wrong: they would say "ne\n" */
+	put_file("plain2.dat", "junk", 4);
+	c = fortune_pick(tpath("plain2"), &fo2, &len, err, sizeof(err));
+	for (k = 0; c != NULL && k < NCOOKIES && strcmp(c, cookies[k]) != 0; k++)
+		;
+	ok(r == 5 && c != NULL && k < NCOOKIES, "offsets: not used once a "
+	    ".dat is next to the file (%s)", c != NULL ? c : err);
+	free(c);
+	fortune_offsets_free(&fo2);
 	/* A new text of another length: the scan takes over, exactly. */
 	put_file("plain", "changed\n%\n", 10);
 	c = fortune_pick(tpath("plain"), &fo, &len, err, sizeof(err));
@@ -571,7 +584,7 @@ cleanup(void)
 {
 	static const char *names[] = { "plain", "idx", "idx.dat", "rot",
 	    "rot.dat", "blank", "blank.dat", "sf", "sf.dat", "e1", "e2", "e3",
-	    "e4", "e5", "e6", "e7", "big", "load" };
+	    "e4", "e5", "e6", "e7", "big", "load", "plain2", "plain2.dat" };
 	size_t i;
 
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
