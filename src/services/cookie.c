@@ -17,7 +17,6 @@
 #include "services/cookie.h"
 #include "services/cookie_command.h"
 #include "services/fortune_file.h"
-#include "services/fortune_index.h"
 #include "services/fortune_offsets.h"
 #include "services/fortune_random.h"
 
@@ -92,13 +91,13 @@ cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 		return -1;
 	}
 	/*
-	 * Streams read the file in the child: only where each cookie is,
-	 * unless a strfile index is there to say how the file reads.
+	 * Streams read the file in the child: only where each cookie is
+	 * (fortune_pick decides, per connection, whether a strfile index
+	 * says otherwise).
 	 */
 	n = fortune_load(sc->sc_fortune_file, FORTUNE_DGRAM_MAX,
-	    dgram ? &cs->cs_dgram : NULL, command ||
-	    fortune_index_present(sc->sc_fortune_file) ? NULL :
-	    &cs->cs_offsets, err, errlen);
+	    dgram ? &cs->cs_dgram : NULL, command ? NULL : &cs->cs_offsets,
+	    err, errlen);
 	if (n == 0)
 		snprintf(err, errlen, "fortune file %s holds no cookie",
 		    sc->sc_fortune_file);

@@ -65,22 +65,44 @@ metrics_per_service(struct textbuf *tb, const struct stats_board *sb,
 	}
 }
 
+/*
+ * A counter family with a second label: for each service, one line per
+ * word, the values an array of nwords uint64_t at offset in struct
+ * stats_service.
+ */
+static void
+metrics_by_word(struct textbuf *tb, const struct stats_board *sb,
+    const struct config *cf, const char *name, const char *key,
+    const char *const *words, size_t nwords, size_t offset)
+{
+	char label[512];
+	size_t i, w;
+
+	for (i = 0; i < sb->sb_nservices; i++) {
+		const uint64_t *v = (const uint64_t *)(const void *)
+		    ((const char *)&sb->sb_services[i] + offset);
+
+		for (w = 0; w < nwords; w++)
+			textbuf_printf(tb, "%s{service=\"%s\",%s=\"%s\"} %"
+			    PRIu64 "\n", name, metrics_label(
+			    cf->cf_services[i].sc_name, label, sizeof(label)),
+			    key, words[w], v[w]);
+	}
+}
+
 static void
 metrics_refusals(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
 {
-	char label[512];
-	size_t i, r;
+	const char *reasons[STATS_NREASONS];
+	size_t r;
 
+	for (r = 0; r < STATS_NREASONS; r++)
+		reasons[r] = stats_reason_name((enum stats_reason)r);
 	metrics_family(tb, "spawnd_refused_total", "counter",
 	    "Connections refused, by the limit or check that refused them.");
-	for (i = 0; i < sb->sb_nservices; i++)
-		for (r = 0; r < STATS_NREASONS; r++)
-			textbuf_printf(tb, "spawnd_refused_total{service=\"%s\","
-			    "reason=\"%s\"} %" PRIu64 "\n",
-			    metrics_label(cf->cf_services[i].sc_name, label,
-			    sizeof(label)), stats_reason_name((enum stats_reason)r),
-			    sb->sb_services[i].ss_refused[r]);
+	metrics_by_word(tb, sb, cf, "spawnd_refused_total", "reason", reasons,
+	    STATS_NREASONS, offsetof(struct stats_service, ss_refused));
 }
 
 static void
@@ -88,17 +110,11 @@ metrics_exits(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
 {
 	static const char *const how[STATS_NEXITS] = { "ok", "error", "signal" };
-	char label[512];
-	size_t i, h;
 
 	metrics_family(tb, "spawnd_child_exits_total", "counter",
 	    "Children reaped: exit 0, another exit status, or a signal.");
-	for (i = 0; i < sb->sb_nservices; i++)
-		for (h = 0; h < STATS_NEXITS; h++)
-			textbuf_printf(tb, "spawnd_child_exits_total{service=\"%s\","
-			    "how=\"%s\"} %" PRIu64 "\n",
-			    metrics_label(cf->cf_services[i].sc_name, label,
-			    sizeof(label)), how[h], sb->sb_services[i].ss_exits[h]);
+	metrics_by_word(tb, sb, cf, "spawnd_child_exits_total", "how", how,
+	    STATS_NEXITS, offsetof(struct stats_service, ss_exits));
 }
 
 static void
@@ -106,18 +122,12 @@ metrics_drops(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
 {
 	static const char *const why[STATS_NDROPS] = { "source", "rate", "acl" };
-	char label[512];
-	size_t i, d;
 
 	metrics_family(tb, "spawnd_datagrams_dropped_total", "counter",
 	    "Datagrams not answered: a source that could loop or reflect, "
 	    "datagram_rate, allow/deny.");
-	for (i = 0; i < sb->sb_nservices; i++)
-		for (d = 0; d < STATS_NDROPS; d++)
-			textbuf_printf(tb, "spawnd_datagrams_dropped_total{"
-			    "service=\"%s\",reason=\"%s\"} %" PRIu64 "\n",
-			    metrics_label(cf->cf_services[i].sc_name, label,
-			    sizeof(label)), why[d], sb->sb_services[i].ss_dropped[d]);
+	metrics_by_word(tb, sb, cf, "spawnd_datagrams_dropped_total", "reason",
+	    why, STATS_NDROPS, offsetof(struct stats_service, ss_dropped));
 }
 
 void
