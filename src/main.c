@@ -23,6 +23,7 @@
 #include "base/version.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
+#include "daemon/fdlimit.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "parent/fdstore.h"
@@ -106,6 +107,33 @@ parse_options(int argc, char **argv, struct options *op)
 }
 
 /*
+ * The fds cf needs against RLIMIT_NOFILE: at -t a warning on stderr; at
+ * start the soft limit raised to fit, and a warning if it cannot be.
+ */
+static void
+check_fd_limit(const struct config *cf, int raise)
+{
+	size_t nlisteners = conf_count_listeners(cf);
+	unsigned nreports = proxied_capacity(cf);
+	unsigned long need = fdlimit_need(nlisteners, nreports), limit;
+	char why[256];
+
+	if (fdlimit_fit(need, raise, &limit) == 0)
+		return;
+	snprintf(why, sizeof(why), "%zu listeners%s need about %lu file "
+	    "descriptors, and RLIMIT_NOFILE allows %lu: raise it "
+	    "(LimitNOFILE= in the unit, ulimit -n)%s", nlisteners,
+	    nreports > 0 ? " and max_children PROXY reports (per_source)" :
+	    "", need, limit, nreports > 0 ? " or lower max_children" : "");
+	if (raise)
+		log_warnx("%s%s%s", cf->cf_file ? cf->cf_file : "",
+		    cf->cf_file ? ": " : "", why);
+	else
+		fprintf(stderr, "%s: warning: %s\n", cf->cf_file ?
+		    cf->cf_file : "spawnd", why);
+}
+
+/*
  * Start-up before the loop; returns the server, *pidfdp the locked
  * pidfile's fd.
  */
@@ -141,6 +169,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 		daemon_fail(EX_OSERR, "allocating the server: %s",
 		    strerror(errno));
 	}
+	check_fd_limit(cf, 1);
 	if (server_init(srv, cf) == -1 ||
 	    state_adopt_children(srv, ho) == -1) {
 		snprintf(err, sizeof(err), "setting up: %s", strerror(errno));
@@ -258,6 +287,7 @@ main(int argc, char **argv)
 		return EX_CONFIG;
 	}
 	if (op.op_test) {
+		check_fd_limit(&cf, 0);
 		printf("configuration OK\n");
 		conf_free(&cf);
 		return EX_OK;

@@ -91,3 +91,51 @@ _readies() { (( $(grep -c ' READY=1' "$1") >= $2 )); }
 	(( $(log_count 'reaped [0-9]+$') == 0 )) || fail "children reaped as strangers (not handed over)"
 	[[ -z $(ps -o pid= --ppid "$SPAWND_PID") ]] || fail "children left: $(ps -o pid,stat,comm --ppid "$SPAWND_PID")"
 }
+
+# _swapped N: the Nth "reloaded" line, or a refusal.
+_swapped() {
+	(( $(log_count "$(reloaded_re)") >= $1 )) || (( $(log_count 'reload refused') > 0 ))
+}
+
+@test "issue 23: 127.0.0.1:PORT and PORT swapped 3 rounds under 32 clients, 3 HUPs a round: none refused, the port never lost, resets counted" {
+	local port d=$BATS_TEST_TMPDIR round hups=0 spec load summary
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	echo 0 >"$d/progress"
+	timeout 120 python3 "$TESTS_LIB/client-load.py" -c 32 -s "$d/stop" -m 90 \
+	    -t 10 -N '127\.0\.0\.1' -p "$d/progress" \
+	    127.0.0.1 "$port" </dev/null >"$d/load.out" 2>"$d/load.err" 3>&- &
+	load=$!
+	wait_until 60 _progress_over "$d/progress" 32 ||
+	    fail "the load never got going: $(cat "$d/load.err")"
+	for round in 1 2 3; do
+		# Wide, then narrow again, then the same once more: the
+		# children of the drain hold the old socket as the new binds.
+		for spec in "$port" "127.0.0.1:$port" "127.0.0.1:$port"; do
+			hello_config "$spec" | write_config
+			kill -HUP "$SPAWND_PID"
+			hups=$((hups + 1))
+			wait_until "$SPAWND_TEST_TIMEOUT" _swapped "$hups" ||
+			    fail "HUP $hups ($spec) did not finish"
+			(( $(log_count 'reload refused') == 0 )) ||
+			    fail "HUP $hups ($spec) was refused:" "$(grep refused "$SPAWND_LOG")"
+			# Clients must get through between two HUPs.
+			wait_until 10 _progress_over "$d/progress" $(( $(cut -d' ' -f1 "$d/progress") + 32 )) ||
+			    fail "no clients served after HUP $hups"
+		done
+	done
+	touch "$d/stop"
+	wait "$load" || true
+	summary=$(head -n 1 "$d/load.out")
+	echo "# $hups HUPs swapping 127.0.0.1:$port and $port: $summary $(tail -n +2 "$d/load.out" | tr '\n' ' ')" >&3
+	(( $(log_count 'lost') == 0 )) || fail "a listener was lost:" "$(grep lost "$SPAWND_LOG")"
+	# No client may find the port closed.  One whose handshake ends in
+	# the microseconds between the old socket's last accept() and its
+	# close is reset by the kernel: at most one such a swap to "PORT".
+	! grep -q '^refused' "$d/load.out" ||
+	    fail "clients were refused during the swaps: $(cat "$d/load.out")"
+	! tail -n +2 "$d/load.out" | grep -vqE '^reset x[1-3]$' ||
+	    fail "clients were cut during the swaps: $(cat "$d/load.out")"
+	hello_answers "$port"
+}

@@ -236,7 +236,7 @@ report_has() {
 	    'rlimit_as = 4096|at least 1048576|option' \
 	    'rlimit_nofile = 3|0 or at least 8|option' \
 	    'listen_datagram = {"127.0.0.1:9"}|needs wait = true|option' \
-	    'wait = true allow = {"127.0.0.1"}|wait = true: allow, deny, per_source and rate|option'; do
+	    'wait = true allow = {"127.0.0.1"}|wait = true: allow, deny and per_source|option'; do
 		{
 			svc_globals
 			printf 'service x {\n\ttype = "exec"\n'

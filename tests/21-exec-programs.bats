@@ -173,27 +173,84 @@ one_service() {
 	    fail "children:" "$(grep begat "$SPAWND_LOG")"
 }
 
-@test "a wait child that fails without taking its datagram is not forked again and again: paused, retried each second" {
+# _begat SERVICE: how many children SERVICE got so far.
+_begat() { log_count "begat [0-9]+ for $1\$"; }
+
+@test "issue 23: wait children that fail, or exit without taking their datagram or connection (/bin/true), are paced: <= 10 forks in 5 s, logged once; in.tftpd beside them still serves" {
+	local d=$BATS_TEST_TMPDIR p_fails p_truedg p_truest p_tftp s holder
+	p_fails=$PORT
+	read -r p_truedg p_truest p_tftp < <(python3 "$TESTS_LIB/free-ports.py" "${TMPDIR:-/tmp}" 3 "${BUILTIN_TCP_PORTS[@]}")
 	printf '#!/bin/sh\nexit 3\n' >"$SVC_DIR/fails"
 	chmod 755 "$SVC_DIR/fails"
-	one_service fails 'wait = true' "exec = \"$SVC_DIR/fails\"" \
-	    "listen_datagram = {\"127.0.0.1:$PORT\"}"
+	{
+		svc_globals
+		printf 'service fails {\n\ttype = "exec"\n\twait = true\n\texec = "%s"\n\tlisten_datagram = {"127.0.0.1:%s"}\n}\n' "$SVC_DIR/fails" "$p_fails"
+		printf 'service truedg {\n\ttype = "exec"\n\twait = true\n\texec = "/bin/true"\n\tlisten_datagram = {"127.0.0.1:%s"}\n}\n' "$p_truedg"
+		printf 'service truest {\n\ttype = "exec"\n\twait = true\n\texec = "/bin/true"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$p_truest"
+		if (( EUID == 0 )) && command -v in.tftpd >/dev/null; then
+			mkdir -p "$SVC_DIR/tftp"
+			head -c 100000 /dev/urandom >"$SVC_DIR/tftp/blob"
+			chmod -R a+rX "$SVC_DIR/tftp"
+			printf 'service tftp {\n\ttype = "exec"\n\tuser = "root"\n\tgroup = "root"\n\twait = true\n\texec = "%s -s -t 1 %s"\n\tlisten_datagram = {"127.0.0.1:%s"}\n}\n' "$(command -v in.tftpd)" "$SVC_DIR/tftp" "$p_tftp"
+		fi
+	} | write_config
 	start_spawnd -c "$SPAWND_CONF"
-	# The datagram stays queued: every child finds it and fails.
-	python3 -c 'import socket,sys; socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", int(sys.argv[1])))' "$PORT"
-	wait_for_log "reaped [0-9]+ \(fails\) with exit 3$" 3
-	wait_for_log "its wait child failed; watching it again in a second$"
-	# Three more children take at least two seconds (one a second); a
-	# tight loop would fork them within milliseconds.  A slow machine
-	# only makes it longer.
-	local t0 start took
-	t0=$(log_count "begat [0-9]+ for fails$")
-	start=${EPOCHREALTIME/./}
-	wait_for_log "begat [0-9]+ for fails$" $((t0 + 3)) 20
-	took=$(( (${EPOCHREALTIME/./} - start) / 1000 ))
-	(( took >= 1900 )) || fail "3 children in $took ms: not paused"
-	# Said once, not once per child.
-	(( $(log_count "its wait child failed") == 1 )) ||
-	    fail "the pause was logged $(log_count "its wait child failed") times"
+	# One datagram each, left queued: every child finds it again.
+	python3 -c 'import socket,sys
+for p in sys.argv[1:]:
+    socket.socket(socket.AF_INET, socket.SOCK_DGRAM).sendto(b"x", ("127.0.0.1", int(p)))' "$p_fails" "$p_truedg"
+	# One connection that nobody accepts, held open for 6 s.
+	timeout 10 python3 -c 'import socket,sys,time
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); time.sleep(6)' "$p_truest" </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	sleep 5	# pacing is what is measured: the 5 s are the test
+	for s in fails truedg truest; do
+		(( $(_begat "$s") >= 2 && $(_begat "$s") <= 10 )) ||
+		    fail "$s: $(_begat "$s") children in 5 s (want 2 to 10)" "$(grep -v 'connection from' "$SPAWND_LOG" | tail -n 30)"
+	done
+	# Each series said once, not once per child.
+	(( $(log_count "fails: its wait child [0-9]+ failed; watching 127\.0\.0\.1:$p_fails again in 1 s") == 1 )) ||
+	    fail "fails: the pause was not logged exactly once" "$(cat "$SPAWND_LOG")"
+	(( $(log_count "truedg: its wait child [0-9]+ left its datagram unread; watching") == 1 )) ||
+	    fail "truedg: the pause was not logged exactly once" "$(cat "$SPAWND_LOG")"
+	(( $(log_count "truest: its wait child [0-9]+ exited at once, leaving its connection; watching") == 1 )) ||
+	    fail "truest: the pause was not logged exactly once" "$(cat "$SPAWND_LOG")"
+	wait "$holder" || true
 	kill -0 "$SPAWND_PID" || fail "spawnd died"
+	if (( EUID == 0 )) && command -v in.tftpd >/dev/null && command -v tftp >/dev/null; then
+		(cd "$d" && timeout 30 tftp -m binary 127.0.0.1 "$p_tftp" -c get blob got) ||
+		    fail "tftp get failed" "$(cat "$SPAWND_LOG")"
+		cmp "$SVC_DIR/tftp/blob" "$d/got" || fail "tftp: the file differs"
+		(( $(log_count "tftp: its wait child") == 0 )) ||
+		    fail "in.tftpd was taken for a looping program" "$(cat "$SPAWND_LOG")"
+	fi
+}
+
+@test "issue 23: rate on a wait service is its children started per second" {
+	# A program that takes its datagram and answers it: never paced as
+	# a looping one, only by rate.
+	cat >"$SVC_DIR/udpone" <<-'EOF'
+	#!/usr/bin/python3
+	import socket
+	s = socket.socket(fileno=0)
+	data, peer = s.recvfrom(512)
+	s.sendto(b"ok", peer)
+	EOF
+	chmod 755 "$SVC_DIR/udpone"
+	one_service udpone 'wait = true' 'rate = 2' "exec = \"$SVC_DIR/udpone\"" \
+	    "listen_datagram = {\"127.0.0.1:$PORT\"}"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	start_spawnd -c "$SPAWND_CONF"
+	# 12 datagrams at once: at 2 children a second, 6 s of work; after
+	# 2.5 s at most 6 children (2 in each of 3 seconds begun).
+	python3 -c 'import socket,sys
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+for i in range(12): s.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))' "$PORT"
+	wait_for_log "begat [0-9]+ for udpone$" 2
+	sleep 2.5	# the pace is what is measured
+	(( $(_begat udpone) <= 6 )) || fail "$(_begat udpone) children in 2.5 s at rate = 2"
+	wait_for_log "begat [0-9]+ for udpone$" 12 20
+	(( $(log_count "udpone: its wait child") == 0 )) ||
+	    fail "a child that took its datagram was taken for a looping one" "$(cat "$SPAWND_LOG")"
 }

@@ -136,10 +136,10 @@ conf_exec_wait(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 		    sc->sc_line), "%slisten_datagram needs wait = true: the "
 		    "program reads the datagrams itself", who);
 	if (sc->sc_wait && (sc->sc_nallow > 0 || sc->sc_ndeny > 0 ||
-	    sc->sc_per_source > 0 || sc->sc_rate > 0))
+	    sc->sc_per_source > 0))
 		conf_error(cx, conf_line(cx, sec, "wait", 0, sc->sc_line),
-		    "%swait = true: allow, deny, per_source and rate cannot "
-		    "apply, the program receives its clients itself", who);
+		    "%swait = true: allow, deny and per_source cannot apply, "
+		    "the program receives its clients itself", who);
 }
 
 /* An option only type exec takes, set on another type. */

@@ -65,7 +65,8 @@ set_int(int fd, int level, int name, int value)
  * alone is the one dual-stack socket for both families.
  */
 static int
-ip_open(const struct listen_addr *la, int socktype, char *err, size_t errlen)
+ip_open(const struct listen_addr *la, int socktype, int beside, char *err,
+    size_t errlen)
 {
 	const struct sockaddr *sa = (const struct sockaddr *)&la->la_sa;
 	socklen_t salen = la->la_salen;
@@ -94,6 +95,9 @@ ip_open(const struct listen_addr *la, int socktype, char *err, size_t errlen)
 	if (family == AF_INET6 && set_int(fd, IPPROTO_IPV6, IPV6_V6ONLY,
 	    la->la_family == AF_INET6) == -1)
 		return fail(fd, la->la_text, "setsockopt IPV6_V6ONLY", err,
+		    errlen);
+	if (beside != -1 && set_int(fd, SOL_SOCKET, SO_REUSEPORT, 1) == -1)
+		return fail(fd, la->la_text, "setsockopt SO_REUSEPORT", err,
 		    errlen);
 	if (bind(fd, sa, salen) == -1)
 		return fail(fd, la->la_text, "bind", err, errlen);
@@ -250,7 +254,56 @@ listen_open(const struct listen_addr *la, int socktype, mode_t unix_mode,
 {
 	if (la->la_family == AF_UNIX)
 		return unix_open(la, socktype, unix_mode, err, errlen);
-	return ip_open(la, socktype, err, errlen);
+	return ip_open(la, socktype, -1, err, errlen);
+}
+
+int
+listen_open_beside(const struct listen_addr *la, int socktype, int beside,
+    char *err, size_t errlen)
+{
+	int fd, saved;
+
+	if (la->la_family == AF_UNIX) {
+		errno = EAFNOSUPPORT;
+		listen_err(err, errlen, "%s: a Unix socket has no neighbours",
+		    la->la_text);
+		return -1;
+	}
+	/*
+	 * Both sockets have SO_REUSEPORT while the new one binds; the
+	 * kernel gives each connection to the more specific of the two.
+	 * Taken back at once from the old one, and from the new one by
+	 * listen_settle(): an ordinary bind (no SO_REUSEPORT, another
+	 * spawnd) is refused as before.
+	 */
+	if (set_int(beside, SOL_SOCKET, SO_REUSEPORT, 1) == -1)
+		return fail(-1, la->la_text, "setsockopt SO_REUSEPORT", err,
+		    errlen);
+	fd = ip_open(la, socktype, beside, err, errlen);
+	saved = errno;
+	(void)set_int(beside, SOL_SOCKET, SO_REUSEPORT, 0);
+	errno = saved;
+	return fd;
+}
+
+void
+listen_settle(int fd)
+{
+	(void)set_int(fd, SOL_SOCKET, SO_REUSEPORT, 0);
+}
+
+int
+listen_retire(int fd, int socktype)
+{
+	/*
+	 * Linux: shutdown(SHUT_RD) of a listening socket takes it out of
+	 * LISTEN in every process that holds it; bound but closed, it no
+	 * longer stands in the way of an SO_REUSEADDR bind.  It can only
+	 * fail for a socket that is not listening, which changes nothing.
+	 */
+	if (socktype == SOCK_STREAM)
+		(void)shutdown(fd, SHUT_RD);
+	return close(fd);
 }
 
 /*

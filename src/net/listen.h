@@ -24,6 +24,26 @@ int listen_open(const struct listen_addr *la, int socktype, mode_t unix_mode,
     char *err, size_t errlen);
 
 /*
+ * Open la beside fd, a listener of ours on an overlapping IP address
+ * ("127.0.0.1:80" beside "80", or the other way round), while fd still
+ * listens: for that moment both carry SO_REUSEPORT.  Call listen_settle()
+ * on the new socket once fd is retired.  As listen_open() otherwise.
+ */
+int listen_open_beside(const struct listen_addr *la, int socktype, int beside,
+    char *err, size_t errlen);
+
+/* The address is the new socket's alone: SO_REUSEPORT off again. */
+void listen_settle(int fd);
+
+/*
+ * Close a listening socket for good, now: a stream socket stops
+ * listening (its queue is reset) even while a child forked a moment
+ * ago still holds a copy, so that an overlapping address can be bound
+ * at once.  Returns 0 or -1 with errno (of the close).
+ */
+int listen_retire(int fd, int socktype);
+
+/*
  * Remove the socket file of a Unix address we created (at shutdown);
  * a no-op for other families.  Returns 0 or -1 with errno.
  */

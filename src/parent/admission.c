@@ -159,3 +159,15 @@ rate_take(struct rate_window *rw, time_t now)
 	}
 	rw->rw_used++;
 }
+
+enum admit
+admit_wait(const struct server *srv, size_t svc, time_t now)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+
+	if (srv->srv_live >= srv->srv_conf->cf_max_children)
+		return ADMIT_MAX_CHILDREN;
+	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now))
+		return ADMIT_RATE;
+	return ADMIT_OK;
+}

@@ -55,6 +55,12 @@ enum admit admit_proxied(const struct server *srv, const struct child *ch,
 enum admit admit_datagram(const struct server *srv, size_t svc,
     const struct sockaddr *peer, time_t now);
 
+/*
+ * A wait service svc would start a child at second now: max_children,
+ * then its rate (starts a second).
+ */
+enum admit admit_wait(const struct server *srv, size_t svc, time_t now);
+
 /* The word logged for a refusal ("acl", "per_source", ...). */
 const char *admit_reason(enum admit verdict);
 

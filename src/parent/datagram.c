@@ -8,6 +8,7 @@
 #include <netinet/in.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -107,4 +108,68 @@ dgram_answer(struct server *srv, const struct listener *li)
 		    peerlen) == -1)
 			log_debug("%s: sendto: %s", sc->sc_name, strerror(errno));
 	}
+}
+
+/* FNV-1a, 64 bits: enough to tell one waiting datagram from the next. */
+static uint64_t
+dgram_fnv(uint64_t h, const void *p, size_t len)
+{
+	const unsigned char *c = p;
+
+	while (len-- > 0)
+		h = (h ^ *c++) * 0x100000001b3ULL;
+	return h;
+}
+
+uint64_t
+dgram_head(int fd)
+{
+	struct sockaddr_storage peer;
+	unsigned char head[256];
+	union {
+		struct cmsghdr	 align;
+		char		 buf[CMSG_SPACE(sizeof(struct timespec))];
+	} control;
+	struct iovec iov = { .iov_base = head, .iov_len = sizeof(head) };
+	struct msghdr msg = {
+		.msg_name = &peer, .msg_namelen = sizeof(peer),
+		.msg_iov = &iov, .msg_iovlen = 1,
+		.msg_control = control.buf, .msg_controllen = sizeof(control.buf),
+	};
+	struct cmsghdr *cm;
+	int stamp = 0, on = 1;
+	socklen_t len = sizeof(stamp);
+	ssize_t n;
+	uint64_t h;
+
+	/*
+	 * Two datagrams alike (a client's retransmission) are told apart by
+	 * when they came: the kernel stamps a datagram when it is first
+	 * read, a peek included, and keeps the stamp.  The option is the
+	 * program's socket's: set for the peek only, then as it was.
+	 */
+	memset(&peer, 0, sizeof(peer));
+	memset(&control, 0, sizeof(control));
+	if (getsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &stamp, &len) == -1)
+		stamp = 1;	/* leave it alone */
+	if (!stamp)
+		(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &on,
+		    sizeof(on));
+	n = recvmsg(fd, &msg, MSG_PEEK | MSG_DONTWAIT | MSG_TRUNC);
+	if (!stamp)
+		(void)setsockopt(fd, SOL_SOCKET, SO_TIMESTAMPNS, &stamp,
+		    sizeof(stamp));
+	if (n == -1)
+		return 0;
+	/* Its whole length (MSG_TRUNC), its source, first bytes, stamp. */
+	h = dgram_fnv(0xcbf29ce484222325ULL, &n, sizeof(n));
+	h = dgram_fnv(h, &peer, msg.msg_namelen < sizeof(peer) ?
+	    msg.msg_namelen : sizeof(peer));
+	h = dgram_fnv(h, head, (size_t)n < sizeof(head) ? (size_t)n :
+	    sizeof(head));
+	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
+		if (cm->cmsg_level == SOL_SOCKET &&
+		    cm->cmsg_type == SCM_TIMESTAMPNS)
+			h = dgram_fnv(h, CMSG_DATA(cm), sizeof(struct timespec));
+	return h != 0 ? h : 1;
 }

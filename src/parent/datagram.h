@@ -4,6 +4,7 @@
 #ifndef SPAWND_PARENT_DATAGRAM_H
 #define SPAWND_PARENT_DATAGRAM_H
 
+#include <stdint.h>
 #include <sys/socket.h>
 
 struct listener;
@@ -19,5 +20,11 @@ void dgram_answer(struct server *srv, const struct listener *li);
  * family but IPv4 and IPv6.  Such datagrams get no answer.
  */
 int dgram_bad_source(const struct sockaddr *sa);
+
+/*
+ * Which datagram waits first on fd, as a number that another one is
+ * very unlikely to share (peeked, left in place); 0: none waits.
+ */
+uint64_t dgram_head(int fd);
 
 #endif

@@ -16,9 +16,11 @@
 #include "base/fd.h"
 #include "base/nofork.h"
 #include "base/log.h"
+#include "base/netio.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "net/listen.h"
+#include "parent/datagram.h"
 #include "parent/listeners.h"
 #include "parent/server.h"
 #include "reload/inherited.h"
@@ -121,8 +123,65 @@ void
 listeners_hold(struct server *srv, size_t i, pid_t pid)
 {
 	srv->srv_listeners[i].li_held = pid;
+	srv->srv_listeners[i].li_held_ms = netio_now_ms();
 	srv->srv_pollfds[i].fd = -1;
 	srv->srv_held++;
+}
+
+/*
+ * A wait child left its socket as it found it: the datagram it was
+ * started for is still first in line, or (stream) a connection waits
+ * and the child lived under a second, too short to have served one.
+ */
+static int
+listeners_untaken(const struct listener *li)
+{
+	struct pollfd pfd = { .fd = li->li_fd, .events = POLLIN };
+
+	if (li->li_socktype == SOCK_DGRAM)
+		return li->li_head != 0 && dgram_head(li->li_fd) == li->li_head;
+	return netio_now_ms() - li->li_held_ms < 1000 &&
+	    poll(&pfd, 1, 0) == 1 && (pfd.revents & POLLIN);
+}
+
+/* Slowest pace of a wait service whose children take nothing. */
+#define LISTENER_UNTAKEN_FIRST_MS	1000
+#define LISTENER_UNTAKEN_MAX_MS		60000
+
+static void
+listeners_release_one(struct server *srv, size_t i, pid_t pid, int status)
+{
+	struct listener *li = &srv->srv_listeners[i];
+	const char *name = srv->srv_conf->cf_services[li->li_svc].sc_name;
+	unsigned ms;
+
+	/* The child made the shared socket blocking for its program. */
+	if (fd_set_nonblock(li->li_fd) == -1)
+		log_warn("%s: making the socket non-blocking again",
+		    li->li_addr->la_text);
+	if (status == 0 && !listeners_untaken(li)) {
+		li->li_backoff_ms = 0;	/* it worked: a new series */
+		li->li_pauses = 0;
+		li->li_told_ms = 0;
+		if (!li->li_paused)
+			srv->srv_pollfds[i].fd = li->li_fd;
+		return;
+	}
+	/*
+	 * One that dies without taking what waits (its program missing,
+	 * /bin/true) would otherwise be forked again and again: inetd's
+	 * loop guard, as a pause that doubles while it lasts.
+	 */
+	ms = listeners_backoff(li, LISTENER_UNTAKEN_FIRST_MS,
+	    LISTENER_UNTAKEN_MAX_MS);
+	if (li->li_pauses == 1)
+		log_warnx("%s: its wait child %ld %s; watching %s again in "
+		    "%u s, later each time this goes on", name, (long)pid,
+		    status != 0 ? "failed" : li->li_socktype == SOCK_DGRAM ?
+		    "left its datagram unread" :
+		    "exited at once, leaving its connection", li->li_addr->la_text,
+		    ms / 1000);
+	listeners_pause(srv, i, LISTENER_UNTAKEN, ms);
 }
 
 void
@@ -137,54 +196,55 @@ listeners_release(struct server *srv, pid_t pid, int status)
 			continue;
 		li->li_held = 0;
 		srv->srv_held--;
-		if (li->li_fd == -1)
-			continue;
-		/* The child made the shared socket blocking for its program. */
-		if (fd_set_nonblock(li->li_fd) == -1)
-			log_warn("%s: making the socket non-blocking again",
-			    li->li_addr->la_text);
-		if (status != 0) {
-			if (!li->li_told)
-				log_warnx("%s: its wait child failed; "
-				    "watching it again in a second",
-				    li->li_addr->la_text);
-			li->li_told = 1;
-			listeners_pause(srv, i, LISTENER_CHILD_FAILED);
-		} else {
-			li->li_told = 0;	/* it worked: say it again */
-			if (!li->li_paused)
-				srv->srv_pollfds[i].fd = li->li_fd;
-		}
+		if (li->li_fd != -1)
+			listeners_release_one(srv, i, pid, status);
 	}
 }
 
-void
-listeners_pause(struct server *srv, size_t i, int why)
+unsigned
+listeners_backoff(struct listener *li, unsigned first_ms, unsigned max_ms)
 {
-	srv->srv_listeners[i].li_paused = why;
+	if (li->li_backoff_ms == 0)
+		li->li_backoff_ms = first_ms;
+	else if (li->li_backoff_ms < max_ms / 2)
+		li->li_backoff_ms *= 2;
+	else
+		li->li_backoff_ms = max_ms;
+	li->li_pauses++;
+	return li->li_backoff_ms;
+}
+
+void
+listeners_pause(struct server *srv, size_t i, int why, unsigned ms)
+{
+	struct listener *li = &srv->srv_listeners[i];
+
+	li->li_paused = why;
+	li->li_resume_ms = netio_now_ms() + ms;
 	srv->srv_pollfds[i].fd = -1;
-	srv->srv_paused = time(NULL);
+	if (srv->srv_resume_ms == 0 || li->li_resume_ms < srv->srv_resume_ms)
+		srv->srv_resume_ms = li->li_resume_ms;
 }
 
 void
 listeners_unpause(struct server *srv, int why)
 {
+	int64_t now = netio_now_ms(), next = 0;
 	size_t i;
-	int left = 0;
 
 	for (i = 0; i < srv->srv_nlisteners; i++) {
 		struct listener *li = &srv->srv_listeners[i];
 
 		if (li->li_paused == 0)
 			continue;
-		if (why != 0 && li->li_paused != why) {
-			left = 1;
+		if (why != 0 ? li->li_paused != why : li->li_resume_ms > now) {
+			if (next == 0 || li->li_resume_ms < next)
+				next = li->li_resume_ms;
 			continue;
 		}
 		li->li_paused = 0;
 		if (li->li_held == 0)
 			srv->srv_pollfds[i].fd = li->li_fd;
 	}
-	if (!left)
-		srv->srv_paused = 0;
+	srv->srv_resume_ms = next;
 }

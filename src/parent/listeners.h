@@ -9,6 +9,7 @@
 #include <sys/types.h>
 
 struct handover;
+struct listener;
 struct server;
 
 /*
@@ -34,22 +35,26 @@ void listeners_hold(struct server *srv, size_t i, pid_t pid);
 
 /*
  * The reaper: child pid is gone (with wait status); watch again what it
- * held -- at once if it exited 0, else after the pause of a listener
- * whose child failed: one that dies without taking what waits (its
- * program missing, say) would otherwise be forked again and again.
+ * held -- at once if it took what it was started for, else after a
+ * pause that doubles while its children go on failing or leaving their
+ * datagram or connection untaken (1 s to a minute), logged once.
  */
 void listeners_release(struct server *srv, pid_t pid, int status);
 
 /*
- * Stop watching listener i for a while; why is LISTENER_NO_CHILD or
- * LISTENER_CHILD_FAILED.
+ * The next pause of listener li's series: first_ms, then twice the
+ * last, max_ms at most; li_pauses counts them.
  */
-void listeners_pause(struct server *srv, size_t i, int why);
+unsigned listeners_backoff(struct listener *li, unsigned first_ms,
+    unsigned max_ms);
+
+/* Stop watching listener i for ms milliseconds; why is a LISTENER_*. */
+void listeners_pause(struct server *srv, size_t i, int why, unsigned ms);
 
 /*
  * Watch paused listeners again: those paused for why (a reap freed a
- * child slot: LISTENER_NO_CHILD), or with why 0 all of them (a second
- * has passed).
+ * child slot: LISTENER_NO_CHILD), or with why 0 those whose pause is
+ * over.
  */
 void listeners_unpause(struct server *srv, int why);
 

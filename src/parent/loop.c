@@ -15,6 +15,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/netio.h"
 #include "base/sig.h"
 #include "config/config.h"
 #include "parent/datagram.h"
@@ -32,12 +33,12 @@
 static void
 loop_serve(struct server *srv, size_t i)
 {
-	const struct listener *li = &srv->srv_listeners[i];
+	struct listener *li = &srv->srv_listeners[i];
 
 	if (srv->srv_conf->cf_services[li->li_svc].sc_wait)
 		spawn_wait(srv, i);
 	else if (li->li_socktype == SOCK_STREAM)
-		spawn_accept(srv, li);
+		(void)spawn_accept(srv, li);
 	else
 		dgram_answer(srv, li);
 }
@@ -60,20 +61,28 @@ loop_reports(struct server *srv)
 			proxied_answer(srv, i, 0);
 }
 
+/* The shorter of two timeouts in ms, -1 meaning none. */
+static int
+loop_sooner(int a, int b)
+{
+	return a < 0 || (b >= 0 && b < a) ? b : a;
+}
+
 /*
  * How long ppoll() may sleep (NULL: until an event): until a running
- * check's deadline and, while refusals wait to be summed up or a wait
- * service is paused, a second; until a STATUS= due (status_ms, -1:
- * none) may go.
+ * check's deadline, the end of a listener's pause, a STATUS= due
+ * (status_ms, -1: none) and, while refusals wait to be summed up, a
+ * second.
  */
 static struct timespec *
 loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 {
 	int ms = reload_check_poll_ms(&srv->srv_check);
 
-	if ((srv->srv_refusals_unlogged || srv->srv_paused) &&
-	    (ms < 0 || ms > 1000))
-		ms = 1000;
+	if (srv->srv_refusals_unlogged)
+		ms = loop_sooner(ms, 1000);
+	if (srv->srv_resume_ms != 0)
+		ms = loop_sooner(ms, netio_left_ms(srv->srv_resume_ms));
 	if (status_ms >= 0 && (ms < 0 || ms > status_ms))
 		ms = status_ms;
 	if (ms < 0)
@@ -112,8 +121,9 @@ server_loop(struct server *srv)
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
 		status_ms = sdstatus_tick(srv);
-		/* Paused wait services: each second, or when a child exits. */
-		if (srv->srv_paused != 0 && time(NULL) != srv->srv_paused)
+		/* Paused listeners whose pause is over (or a child exits). */
+		if (srv->srv_resume_ms != 0 &&
+		    netio_left_ms(srv->srv_resume_ms) == 0)
 			listeners_unpause(srv, 0);
 		n = ppoll(srv->srv_pollfds, proxied_base(srv) +
 		    srv->srv_nreports, loop_timeout(srv, &ts, status_ms), NULL);

@@ -78,6 +78,6 @@ server_reap(struct server *srv)
 	if (pid == -1 && errno != ECHILD)
 		log_warn("waitpid");
 	/* A child slot may be free now: paused wait services try again. */
-	if (srv->srv_paused)
+	if (srv->srv_resume_ms != 0)
 		listeners_unpause(srv, LISTENER_NO_CHILD);
 }

@@ -32,18 +32,32 @@ struct listener {
 	const struct listen_addr *li_addr;	/* points into the config */
 	pid_t			 li_held;	/* wait service: the child that has
 						   the socket now; 0: none */
-	int			 li_paused;	/* wait service, not watched for a
-						   while: LISTENER_NO_CHILD or
-						   LISTENER_CHILD_FAILED; 0: no */
-	int			 li_told;	/* its pause is logged */
+	int			 li_paused;	/* not watched for a while:
+						   LISTENER_*; 0: watched */
+	int64_t			 li_resume_ms;	/* when it is watched again
+						   (netio_now_ms()) */
+	unsigned		 li_backoff_ms;	/* the last of a growing series
+						   of pauses; 0: none */
+	unsigned		 li_pauses;	/* pauses in that series */
+	int64_t			 li_told_ms;	/* its series was last logged */
+	int64_t			 li_held_ms;	/* wait: when its child got it */
+	uint64_t		 li_head;	/* wait, datagrams: the one its
+						   child was started for
+						   (dgram_head()); 0: none */
 	int			 li_stored;	/* in systemd's fd store: its
 						   file outlives us */
 };
 
-/* Why a wait service's listener is paused (li_paused). */
-#define LISTENER_NO_CHILD	1	/* max_children or fork(): tried
-					   again at a reap or in a second */
-#define LISTENER_CHILD_FAILED	2	/* its child failed: in a second */
+/* Why a listener is paused (li_paused). */
+#define LISTENER_NO_CHILD	1	/* wait: max_children or fork():
+					   tried again at a reap or in a
+					   second */
+#define LISTENER_UNTAKEN	2	/* wait: its child failed, or left
+					   what it was started for: a
+					   growing pause, 1 s to a minute */
+#define LISTENER_RATE		3	/* wait: rate starts this second */
+#define LISTENER_ACCEPT		4	/* accept() failed (no fd, no
+					   memory): 10 ms to a second */
 
 /* A live child; ch_pid 0 marks a free slot. */
 struct child {
@@ -92,8 +106,8 @@ struct server {
 	struct svc_count	*srv_counts;
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
 	unsigned		 srv_held;	/* listeners with li_held set */
-	time_t			 srv_paused;	/* the second a listener was last
-						   paused; 0: none is */
+	int64_t			 srv_resume_ms;	/* the next paused listener is due
+						   (netio_now_ms()); 0: none */
 	unsigned		 srv_signals;	/* SIG_GOT_* still to act on */
 	int			 srv_refusals_unlogged; /* some service has some */
 	int			 srv_sdstatus_due; /* STATUS= is out of date */

@@ -11,11 +11,13 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "base/netio.h"
 #include "child/child.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "net/peer.h"
 #include "parent/admission.h"
+#include "parent/datagram.h"
 #include "parent/listeners.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
@@ -150,8 +152,62 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		spawn_inline(sc, li->li_svc, fd, sa, peerlen);
 }
 
-void
-spawn_accept(struct server *srv, const struct listener *li)
+/* accept() failed for want of something (fds, memory): a pause. */
+#define SPAWN_ACCEPT_FIRST_MS	10
+#define SPAWN_ACCEPT_MAX_MS	1000
+/* While a pause series goes on, it is logged again this often. */
+#define SPAWN_ACCEPT_TELL_MS	60000
+
+/*
+ * Errors accept(2) passes on from a connection that failed on its way
+ * in: that one is lost, the next may be fine.
+ */
+static int
+spawn_accept_transient(int err)
+{
+	return err == EINTR || err == ECONNABORTED || err == EPROTO ||
+	    err == ENETDOWN || err == ENOPROTOOPT || err == EHOSTDOWN ||
+	    err == ENONET || err == EHOSTUNREACH || err == ENETUNREACH ||
+	    err == EPERM;
+}
+
+/*
+ * No fd or no memory for the next connection: polling again at once
+ * would find the same and spin.  The listener rests, a little longer
+ * each time; the clients wait in its queue.
+ */
+static void
+spawn_accept_pause(struct server *srv, struct listener *li, int err)
+{
+	size_t i = (size_t)(li - srv->srv_listeners);
+	int64_t now = netio_now_ms();
+	unsigned ms;
+
+	ms = listeners_backoff(li, SPAWN_ACCEPT_FIRST_MS, SPAWN_ACCEPT_MAX_MS);
+	if (li->li_pauses == 1 || now - li->li_told_ms >= SPAWN_ACCEPT_TELL_MS) {
+		log_warnx("%s: accept: %s; pausing %s for %u ms%s",
+		    li->li_addr->la_text, strerror(err),
+		    srv->srv_conf->cf_services[li->li_svc].sc_name, ms,
+		    li->li_pauses > 1 ? " (it goes on)" : "");
+		li->li_told_ms = now;
+	}
+	listeners_pause(srv, i, LISTENER_ACCEPT, ms);
+}
+
+/* Serve one accepted connection and close the parent's copy. */
+static void
+spawn_serve(struct server *srv, const struct listener *li, int fd,
+    const struct sockaddr_storage *peer, socklen_t peerlen, int n)
+{
+	spawn_one(srv, li, fd, peer, peerlen);
+	if (close(fd) == -1)
+		log_warn("%s: close", li->li_addr->la_text);
+	if (n % SPAWN_REAP_EVERY == SPAWN_REAP_EVERY - 1 && srv->srv_live > 0)
+		server_reap(srv);
+}
+
+int
+spawn_accept(struct server *srv, struct listener *li)
 {
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
@@ -162,53 +218,110 @@ spawn_accept(struct server *srv, const struct listener *li)
 		fd = accept4(li->li_fd, (struct sockaddr *)&peer, &peerlen,
 		    SOCK_CLOEXEC);
 		if (fd == -1) {
-			if (errno == EINTR || errno == ECONNABORTED)
+			if (spawn_accept_transient(errno))
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_warn("%s: accept", li->li_addr->la_text);
-			return;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 1;
+			spawn_accept_pause(srv, li, errno);
+			return -1;
 		}
-		spawn_one(srv, li, fd, &peer, peerlen);
-		if (close(fd) == -1)
-			log_warn("%s: close", li->li_addr->la_text);
-		if (n % SPAWN_REAP_EVERY == SPAWN_REAP_EVERY - 1 && srv->srv_live > 0)
-			server_reap(srv);
+		if (li->li_backoff_ms != 0) {
+			log_info("%s: accepting again after %u pauses",
+			    li->li_addr->la_text, li->li_pauses);
+			li->li_backoff_ms = 0;
+			li->li_pauses = 0;
+		}
+		spawn_serve(srv, li, fd, &peer, peerlen, n);
 	}
+	return 0;
+}
+
+size_t
+spawn_take(const struct listener *li, struct spawn_taken *taken, size_t max)
+{
+	size_t n = 0;
+	int fd;
+
+	while (n < max) {
+		taken[n].st_peerlen = sizeof(taken[n].st_peer);
+		fd = accept4(li->li_fd, (struct sockaddr *)&taken[n].st_peer,
+		    &taken[n].st_peerlen, SOCK_CLOEXEC);
+		if (fd == -1 && spawn_accept_transient(errno))
+			continue;
+		if (fd == -1)
+			break;	/* empty, or no fd left: the rest is lost */
+		taken[n++].st_fd = fd;
+	}
+	return n;
+}
+
+void
+spawn_serve_taken(struct server *srv, const struct listener *li,
+    const struct spawn_taken *taken, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		spawn_serve(srv, li, taken[i].st_fd, &taken[i].st_peer,
+		    taken[i].st_peerlen, (int)i);
+}
+
+/* The wait service's listener i may not start a child now: rest it. */
+static void
+spawn_wait_later(struct server *srv, size_t i, int why, const char *because)
+{
+	struct listener *li = &srv->srv_listeners[i];
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+
+	if (why == LISTENER_NO_CHILD && li->li_told_ms == 0 &&
+	    (li->li_told_ms = netio_now_ms()) != 0)
+		log_warnx("%s: no child for %s (%s); trying again when a "
+		    "child exits, or in a second", sc->sc_name,
+		    li->li_addr->la_text, because);
+	listeners_pause(srv, i, why, why == LISTENER_RATE ?
+	    (unsigned)(1000 - netio_now_ms() % 1000) : 1000);
 }
 
 /*
  * A wait service's socket is readable: one child gets the socket, and
- * the loop leaves it alone until that child is gone.  Only max_children
- * applies (allow, deny, per_source and rate need a client the parent
- * never sees); at it, or when fork fails, the socket waits a while.
+ * the loop leaves it alone until that child is gone.  max_children and
+ * rate (starts a second) apply; allow, deny and per_source need a client
+ * the parent never sees.  At a limit, or when fork fails, the socket
+ * waits a while.
  */
 void
 spawn_wait(struct server *srv, size_t i)
 {
 	struct listener *li = &srv->srv_listeners[i];
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	struct rate_window *rw = &srv->srv_counts[li->li_svc].sn_rate;
 	int listen_fd = li->li_fd;	/* the child cannot see li */
+	time_t now = time(NULL);
 	struct child *ch = NULL;
-	pid_t pid = -1;
+	enum admit verdict;
+	pid_t pid;
 
-	if (srv->srv_live >= srv->srv_conf->cf_max_children)
+	verdict = admit_wait(srv, li->li_svc, now);
+	if (admit_children_limit(verdict)) {
 		server_reap(srv);
-	errno = 0;	/* stays 0 unless fork() fails */
-	if (srv->srv_live < srv->srv_conf->cf_max_children &&
-	    (ch = spawn_free_slot(srv)) != NULL)
-		pid = fork();
+		verdict = admit_wait(srv, li->li_svc, now);
+	}
+	if (verdict == ADMIT_OK && (ch = spawn_free_slot(srv)) == NULL)
+		verdict = ADMIT_MAX_CHILDREN;
+	if (verdict != ADMIT_OK) {
+		spawn_wait_later(srv, i, verdict == ADMIT_RATE ? LISTENER_RATE :
+		    LISTENER_NO_CHILD, admit_reason(verdict));
+		return;
+	}
+	li->li_head = li->li_socktype == SOCK_DGRAM ? dgram_head(listen_fd) : 0;
+	pid = fork();
 	if (pid == 0)
 		child_serve_wait(sc, listen_fd);
 	if (pid == -1) {
-		if (!li->li_told)
-			log_warnx("%s: no child for %s (%s); trying again "
-			    "when a child exits, or in a second", sc->sc_name,
-			    li->li_addr->la_text,
-			    errno != 0 ? strerror(errno) : "max_children");
-		li->li_told = 1;
-		listeners_pause(srv, i, LISTENER_NO_CHILD);
+		spawn_wait_later(srv, i, LISTENER_NO_CHILD, strerror(errno));
 		return;
 	}
+	rate_take(rw, now);
 	memset(ch, 0, sizeof(*ch));
 	ch->ch_pid = pid;
 	ch->ch_svc = li->li_svc;

@@ -7,9 +7,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
+#include <netinet/in.h>
 
 #include "base/log.h"
+#include "base/netio.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "net/listen.h"
@@ -108,6 +111,73 @@ prebind_one(const struct server *srv, const struct config *next,
 	return 0;
 }
 
+/*
+ * How long an address given up a moment ago may stay taken: a datagram
+ * socket stays bound while a child forked just before holds a copy,
+ * until that child's first steps close it (microseconds, unless the
+ * machine is starved).  Stream sockets are free at once (listen_retire).
+ */
+#define PREBIND_REBIND_MS	250
+
+/* listen_open(), waiting out a copy that a fresh child still holds. */
+static int
+prebind_rebind(const struct listen_addr *la, int socktype, char *err,
+    size_t errlen)
+{
+	const struct timespec pause = { .tv_nsec = 1000000 };
+	int64_t deadline = netio_now_ms() + PREBIND_REBIND_MS;
+	int fd;
+
+	/* Only IP addresses change hands: no file mode to give. */
+	while ((fd = listen_open(la, socktype, 0, err, errlen)) == -1 &&
+	    errno == EADDRINUSE && netio_left_ms(deadline) > 0)
+		(void)nanosleep(&pause, NULL);
+	return fd;
+}
+
+/* Clients of a listener given up that are taken along: its backlog. */
+#define PREBIND_TAKE_MAX	SOMAXCONN
+
+/*
+ * Listener li gives its address to pb's: bound beside it while it still
+ * listens, so that no client finds the port closed; li's queue is taken
+ * (accepted, not served yet, so that served clients cannot queue on it
+ * again), li retired, and what was taken served.  If pb's address cannot
+ * be bound, li stays as it was.
+ */
+static int
+prebind_trade(struct server *srv, struct listener *li, struct prebound *pb,
+    char *err, size_t errlen)
+{
+	/* A wait service's clients are its program's. */
+	int wait = srv->srv_conf->cf_services[li->li_svc].sc_wait;
+	struct spawn_taken *taken = NULL;
+	size_t n = 0;
+
+	if (li->li_fd == -1) {	/* gone to an earlier address already */
+		pb->pb_fd = prebind_rebind(pb->pb_addr, pb->pb_socktype, err,
+		    errlen);
+		return pb->pb_fd == -1 ? -1 : 0;
+	}
+	pb->pb_fd = listen_open_beside(pb->pb_addr, pb->pb_socktype, li->li_fd,
+	    err, errlen);
+	if (pb->pb_fd == -1)
+		return -1;
+	if (!wait && li->li_socktype == SOCK_DGRAM)
+		dgram_answer(srv, li);
+	else if (!wait && (taken = calloc(PREBIND_TAKE_MAX,
+	    sizeof(*taken))) != NULL)
+		n = spawn_take(li, taken, PREBIND_TAKE_MAX);
+	else if (!wait)
+		(void)spawn_accept(srv, li);	/* no memory: what we can */
+	(void)listen_retire(li->li_fd, li->li_socktype);
+	li->li_fd = -1;
+	listen_settle(pb->pb_fd);
+	spawn_serve_taken(srv, li, taken, n);
+	free(taken);
+	return 0;
+}
+
 int
 prebind_swap(struct server *srv, struct prebound *pb, size_t n,
     char *err, size_t errlen)
@@ -115,29 +185,10 @@ prebind_swap(struct server *srv, struct prebound *pb, size_t n,
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		struct listener *li;
-		int wait;
-
 		if (pb[i].pb_replaces == SIZE_MAX)
 			continue;
-		li = &srv->srv_listeners[pb[i].pb_replaces];
-		wait = srv->srv_conf->cf_services[li->li_svc].sc_wait;
-		if (li->li_fd != -1) {
-			/*
-			 * Who is queued already is served, not reset; a
-			 * wait service's clients are its program's.
-			 */
-			if (!wait && li->li_socktype == SOCK_STREAM)
-				spawn_accept(srv, li);
-			else if (!wait)
-				dgram_answer(srv, li);
-			(void)close(li->li_fd);
-			li->li_fd = -1;
-		}
-		/* Only IP addresses change hands: no file mode to give. */
-		pb[i].pb_fd = listen_open(pb[i].pb_addr, pb[i].pb_socktype,
-		    0, err, errlen);
-		if (pb[i].pb_fd == -1) {
+		if (prebind_trade(srv, &srv->srv_listeners[pb[i].pb_replaces],
+		    &pb[i], err, errlen) == -1) {
 			prebind_unswap(srv, pb, n);
 			return -1;
 		}
@@ -151,10 +202,24 @@ prebind_unswap(struct server *srv, struct prebound *pb, size_t n)
 	char err[256];
 	size_t i;
 
-	/* Every new socket goes first: two of them may overlap one old. */
+	/*
+	 * Each old address bound again beside the new socket that took it,
+	 * then the new ones go; what cannot be bound beside one (two new
+	 * sockets overlapping one old) is bound once they are gone.
+	 */
+	for (i = 0; i < n; i++) {
+		struct listener *li;
+
+		if (pb[i].pb_replaces == SIZE_MAX || pb[i].pb_fd == -1)
+			continue;
+		li = &srv->srv_listeners[pb[i].pb_replaces];
+		if (li->li_fd == -1)
+			li->li_fd = listen_open_beside(li->li_addr,
+			    li->li_socktype, pb[i].pb_fd, err, sizeof(err));
+	}
 	for (i = 0; i < n; i++)
 		if (pb[i].pb_replaces != SIZE_MAX && pb[i].pb_fd != -1) {
-			(void)close(pb[i].pb_fd);
+			(void)listen_retire(pb[i].pb_fd, pb[i].pb_socktype);
 			pb[i].pb_fd = -1;
 		}
 	for (i = 0; i < n; i++) {
@@ -163,12 +228,14 @@ prebind_unswap(struct server *srv, struct prebound *pb, size_t n)
 		if (pb[i].pb_replaces == SIZE_MAX)
 			continue;
 		li = &srv->srv_listeners[pb[i].pb_replaces];
-		if (li->li_fd != -1)
-			continue;
-		li->li_fd = listen_open(li->li_addr, li->li_socktype, 0, err,
-		    sizeof(err));
+		if (li->li_fd == -1)
+			li->li_fd = prebind_rebind(li->li_addr, li->li_socktype,
+			    err, sizeof(err));
+		else
+			listen_settle(li->li_fd);
 		srv->srv_pollfds[pb[i].pb_replaces].fd = li->li_paused ? -1 :
 		    li->li_fd;
+		/* Only another program could have taken it meanwhile. */
 		if (li->li_fd == -1)
 			log_warnx("%s: lost after a failed reload", err);
 	}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bats
+# Exhaustion never spins the parent nor escapes a limit (issue 23): with
+# no fd left, accept() fails, and the listener rests a little longer each
+# time (logged once) until fds are free again, when the waiting client is
+# served.  The parent's fd limit is lowered from outside with prlimit(1),
+# as an admin's LimitNOFILE or a flood of fds would.
+
+load helpers
+
+# _lowest_free PID: the lowest fd number PID has not open: a limit of
+# that many leaves it no fd to open.
+_lowest_free() {
+	local i=0
+	while [[ -e /proc/$1/fd/$i ]]; do i=$((i + 1)); done
+	echo "$i"
+}
+
+# _cpu_ticks PID: user + system clock ticks PID has used.
+_cpu_ticks() {
+	local stat
+	stat=$(<"/proc/$1/stat")
+	stat=${stat##*) }
+	# shellcheck disable=SC2086 # fields on purpose
+	set -- $stat
+	echo $(( ${12} + ${13} ))
+}
+
+@test "issue 23: no fd for accept(): the listener pauses (< 30 ticks, < 100 lines in 3 s), and the queued client is served once fds are free" {
+	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
+	local port d=$BATS_TEST_TMPDIR limit soft t0 t1 client
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	hello_answers_here() { fetch_tcp 127.0.0.1 "$port" "$d/reply0"; }
+	hello_answers_here || fail "no hello before the test"
+	# The soft limit only: raising a hard one back needs CAP_SYS_RESOURCE.
+	limit=$(_lowest_free "$SPAWND_PID")
+	soft=$(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings)
+	prlimit --pid "$SPAWND_PID" --nofile="$limit:"
+	t0=$(_cpu_ticks "$SPAWND_PID")
+	# One client, queued: the parent cannot take it.
+	timeout 20 python3 -c 'import socket,sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.settimeout(15)
+data = b""
+while True:
+    b = s.recv(4096)
+    if not b: break
+    data += b
+sys.stdout.buffer.write(data)' "$port" </dev/null >"$d/reply" 2>"$d/client.err" 3>&- &
+	client=$!
+	wait_for_log "127\.0\.0\.1:$port: accept: Too many open files; pausing hello for [0-9]+ ms$"
+	sleep 3	# what the parent does with these 3 s is what is measured
+	t1=$(_cpu_ticks "$SPAWND_PID")
+	echo "# 3 s without an fd: $((t1 - t0)) ticks, $(log_count 'accept: ') log lines" >&3
+	(( t1 - t0 < 30 )) || fail "the parent used $((t1 - t0)) ticks in 3 s: it spins"
+	(( $(log_count 'accept: ') < 100 )) || fail "$(log_count 'accept: ') accept lines in 3 s"
+	[[ ! -s $d/reply ]] || fail "served without an fd?"
+	prlimit --pid "$SPAWND_PID" --nofile="${soft// /}:"
+	wait "$client" || fail "the client failed: $(cat "$d/client.err")"
+	assert_hello_bytes "$d/reply" '127\.0\.0\.1'
+	assert_log "127\.0\.0\.1:$port: accepting again after [0-9]+ pauses$"
+	kill -0 "$SPAWND_PID" || fail "spawnd died"
+}
