@@ -185,6 +185,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 	}
 	if (proxied_channel_open(srv) == -1)
 		log_warn("the proxied children's refusals channel");
+	state_adopt_reports(srv, ho);
 	/* Without a board spawnd serves on; status and metrics say so. */
 	if (stats_open(cf, srv->srv_nslots) == -1)
 		log_warn("the status board");

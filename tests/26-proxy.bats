@@ -92,6 +92,14 @@ assert_closed_silently() {
 		printf '\tproxy_protocol = "v1"\n\tproxy_from = {"127.0.0.1"}\n}\n'
 	} | write_config
 	expect_error "not with wait = true" "$(line_of 'proxy_protocol')"
+	# issue 23: any local user can connect to a Unix socket and say
+	# anything; proxy_from cannot tell the load balancer from them.
+	{
+		svc_globals
+		printf 'service u {\n\ttype = "hello"\n\tlisten_stream = {"%s/u.sock"}\n' "$BATS_TEST_TMPDIR"
+		printf '\tproxy_protocol = "v1"\n\tproxy_from = {"127.0.0.1"}\n}\n'
+	} | write_config
+	expect_error "proxy_protocol: not on a Unix socket" "$(line_of 'proxy_protocol')"
 	proxied_config hello 'proxy_timeout = 60' | write_config
 	expect_ok
 }
@@ -278,4 +286,67 @@ for s in conns:
 	proxy 127.0.0.1 "$PORT" 'v2:127.0.0.5,5,127.0.0.1,80,crc' >"$BATS_TEST_TMPDIR/after"
 	assert_hello_bytes "$BATS_TEST_TMPDIR/after" '127\.0\.0\.5'
 	wait_for_log 'connection from 127\.0\.0\.5 \[127\.0\.0\.5\] at port 5 on pp via 127\.0\.0\.1$'
+}
+
+# _lowest_free PID: the lowest fd number PID has not open.
+_lowest_free() {
+	local i=0
+	while [[ -e /proc/$1/fd/$i ]]; do i=$((i + 1)); done
+	echo "$i"
+}
+
+@test "issue 23: per_source with no fd for the report pair: refused as per_source (no report channel), counted, never served unchecked" {
+	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
+	local pm soft limit out=$BATS_TEST_TMPDIR
+	pm=$(free_port)
+	{
+		proxied_config hello 'per_source = 2'
+		printf 'service metrics {\n\ttype = "metrics"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$pm"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	# One fd left: enough for accept(), not for a pair of sockets.
+	limit=$(( $(_lowest_free "$SPAWND_PID") + 1 ))
+	soft=$(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings)
+	prlimit --pid "$SPAWND_PID" --nofile="$limit:"
+	proxy_refused --hold 2 127.0.0.1 "$PORT" 'text:PROXY TCP4 127.0.0.5 127.0.0.1 5 80\r\n' >"$out/refused"
+	prlimit --pid "$SPAWND_PID" --nofile="${soft// /}:"
+	assert_closed_silently "$out/refused"
+	wait_for_log 'refused 127\.0\.0\.1 on pp: per_source \(no report channel: Too many open files\)$'
+	(( $(log_count 'begat [0-9]+ for pp$') == 0 )) || fail "a child was forked without its report pair"
+	timeout 5 curl -s "http://127.0.0.1:$pm/metrics" >"$out/m" || fail "no metrics"
+	grep -qx 'spawnd_refused_total{service="pp",reason="per_source"} 1' "$out/m" ||
+	    fail "not counted:" "$(grep refused_total "$out/m")"
+	# With fds again, the same client is served.
+	proxy 127.0.0.1 "$PORT" 'text:PROXY TCP4 127.0.0.5 127.0.0.1 6 80\r\n' >"$out/served"
+	assert_hello_bytes "$out/served" '127\.0\.0\.5'
+}
+
+@test "issue 23: connections accepted before a reload whose headers come after it are still counted by per_source" {
+	proxied_config exec 'exec = "/bin/cat"' 'per_source = 2' | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	local out=$BATS_TEST_TMPDIR holder b c served=0 f
+	# Client .5's first session, held open.
+	proxy --hold 8 127.0.0.1 "$PORT" 'text:PROXY TCP4 127.0.0.5 127.0.0.1 5 80\r\nA\n' \
+	    >"$out/a" 3>&- &
+	holder=$!
+	HOLDERS+=("$holder")
+	wait_until 5 test -s "$out/a" || fail "the first session is not served"
+	# Two more of .5 connect now and send their headers 2 s later, after
+	# the reload: the children are the old image's, the verdict the new one's.
+	proxy --gap 2 --hold 3 127.0.0.1 "$PORT" 'text:' 'text:PROXY TCP4 127.0.0.5 127.0.0.1 6 80\r\nB\n' \
+	    >"$out/b" 2>&1 3>&- &
+	b=$!
+	proxy --gap 2 --hold 3 127.0.0.1 "$PORT" 'text:' 'text:PROXY TCP4 127.0.0.5 127.0.0.1 7 80\r\nC\n' \
+	    >"$out/c" 2>&1 3>&- &
+	c=$!
+	wait_for_log 'begat [0-9]+ for pp$' 3
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	wait "$b" || true
+	wait "$c" || true
+	for f in b c; do
+		[[ $(<"$out/$f") == "${f^^}" ]] && served=$((served + 1))
+	done
+	(( served == 1 )) || fail "$served of the two later sessions served with per_source = 2 (want 1): b='$(<"$out/b")' c='$(<"$out/c")'" "$(cat "$SPAWND_LOG")"
+	assert_log "^spawnd\\[$SPAWND_PID\\]: refused 127\\.0\\.0\\.5 on pp: per_source$"
 }

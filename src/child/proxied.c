@@ -131,7 +131,10 @@ proxied_via(struct svc_client *cl, const struct sockaddr_storage *proxy,
 	*at = '\0';
 }
 
-/* proxied_ask(): the parent is gone (it re-executes) or never was. */
+/*
+ * proxied_ask(): the parent's end is closed (a new image that could not
+ * take it over, or a daemon shutting down).
+ */
 #define PROXIED_NO_PARENT	(-1)
 /* proxied_ask(): the parent is there but says nothing. */
 #define PROXIED_NO_ANSWER	(-2)
@@ -155,7 +158,7 @@ proxied_ask(int report, const struct proxied_report *pr)
 	n = recv(report, &answer, 1, MSG_DONTWAIT);
 	if (n == 1)
 		return answer;
-	/* End of file: the parent's end went with its exec. */
+	/* End of file: nobody holds the parent's end any more. */
 	return n == 0 || errno == ECONNRESET ? PROXIED_NO_PARENT :
 	    PROXIED_NO_ANSWER;
 }
@@ -228,20 +231,26 @@ proxied_read(struct svc_client *cl, int fd, int report)
 	pr.pr_svc = (size_t)(sc - cl->cl_conf->cf_services);
 	pr.pr_proxy = cl->cl_peer;
 	pr.pr_proxylen = cl->cl_peerlen;
-	/* per_source: report is this child's pair; else the channel. */
-	answer = sc->sc_per_source != 0 ? proxied_ask(report, &pr) :
-	    PROXIED_NO_PARENT;
-	if (answer == PROXIED_NO_PARENT)
-		answer = proxied_decide_alone(sc, &pr,
-		    sc->sc_per_source != 0 ? -1 : report);
-	else if (answer == PROXIED_NO_ANSWER) {
-		/* A limit nobody could check is no limit: refuse. */
-		char addr[INET6_ADDRSTRLEN];
+	/*
+	 * per_source: report is this child's pair, and only the parent can
+	 * count; else the channel, and allow/deny are decided here.
+	 */
+	if (sc->sc_per_source == 0)
+		answer = proxied_decide_alone(sc, &pr, report);
+	else if ((answer = proxied_ask(report, &pr)) == PROXIED_NO_PARENT ||
+	    answer == PROXIED_NO_ANSWER) {
+		if (!pr.pr_ok)
+			answer = proxied_refuse_alone(sc, &pr, -1);
+		else {
+			/* A limit nobody could check is no limit: refuse. */
+			char addr[INET6_ADDRSTRLEN];
 
-		proxied_format(&pr.pr_client, pr.pr_clientlen, addr,
-		    sizeof(addr));
-		log_warnx("refused %s on %s: per_source (no answer from the "
-		    "parent)", addr, sc->sc_name);
+			proxied_format(&pr.pr_client, pr.pr_clientlen, addr,
+			    sizeof(addr));
+			log_warnx("refused %s on %s: per_source (no answer "
+			    "from the parent)", addr, sc->sc_name);
+			answer = PROXIED_REFUSE;
+		}
 	}
 	/* The channel stays (close-on-exec): a close saved per child. */
 	if (report != -1 && sc->sc_per_source != 0)

@@ -5,6 +5,7 @@
  * it cannot go with datagrams or with wait = true.
  */
 #include <string.h>
+#include <sys/socket.h>
 
 #include "config/conf_diag.h"
 #include "config/conf_proxy.h"
@@ -31,6 +32,8 @@ static void
 conf_proxy_fits(struct conf_ctx *cx, cfg_t *sec, const struct svc_conf *sc,
     unsigned line, const char *who)
 {
+	size_t i;
+
 	if (sc->sc_nproxy_from == 0 && cfg_size(sec, "proxy_from") == 0)
 		conf_error(cx, line, "%sproxy_protocol = \"%s\" needs "
 		    "proxy_from, the load balancers' addresses", who,
@@ -41,6 +44,18 @@ conf_proxy_fits(struct conf_ctx *cx, cfg_t *sec, const struct svc_conf *sc,
 	if (sc->sc_wait)
 		conf_error(cx, line, "%sproxy_protocol: not with wait = true "
 		    "(the program, not spawnd, accepts the connections)", who);
+	/*
+	 * proxy_from judges IP addresses, and every peer of a Unix socket
+	 * is "local": any local user who may connect could claim any client.
+	 */
+	for (i = 0; i < sc->sc_nstream; i++)
+		if (sc->sc_stream[i].la_family == AF_UNIX) {
+			conf_error(cx, line, "%sproxy_protocol: not on a Unix "
+			    "socket (%s): proxy_from cannot tell the load "
+			    "balancer from any local user who can connect",
+			    who, sc->sc_stream[i].la_text);
+			break;
+		}
 }
 
 void

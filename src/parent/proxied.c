@@ -46,16 +46,14 @@ proxied_pair(struct server *srv, int *parent_end)
 {
 	int sv[2];
 
+	/* Unlogged: the caller's refusal says why, at the refusals' rate. */
 	if (srv->srv_nreports == srv->srv_reports_max) {
-		log_warnx("no room for another PROXY report (%u awaited)",
-		    srv->srv_nreports);
+		errno = ENOSPC;
 		return -1;
 	}
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC | SOCK_NONBLOCK,
-	    0, sv) == -1) {
-		log_warn("socketpair for a PROXY report");
+	    0, sv) == -1)
 		return -1;
-	}
 	*parent_end = sv[0];
 	return sv[1];
 }
@@ -71,6 +69,14 @@ proxied_watch(struct server *srv, struct child *ch, int parent_end)
 	pfd->revents = 0;	/* a stale one would be answered this turn */
 	srv->srv_reports[srv->srv_nreports++] = ch;
 	ch->ch_report = srv->srv_nreports;
+}
+
+int
+proxied_report_fd(const struct server *srv, const struct child *ch)
+{
+	if (ch->ch_report == 0)
+		return -1;
+	return srv->srv_pollfds[proxied_base(srv) + ch->ch_report - 1].fd;
 }
 
 void

@@ -23,13 +23,20 @@ unsigned proxied_capacity(const struct config *cf);
 
 /*
  * Before forking a child of a proxied service: make its pair.  Returns
- * the child's end (the parent's is kept for proxied_watch), or -1 when
- * there is none (logged; the child then decides alone).
+ * the child's end (the parent's is kept for proxied_watch), or -1 with
+ * errno, unlogged, when there is none: the connection is then refused,
+ * since no per_source could be counted for it.
  */
 int proxied_pair(struct server *srv, int *parent_end);
 
-/* After the fork: watch parent_end for child ch's report. */
+/*
+ * After the fork, or for a child handed over by a reload: watch
+ * parent_end for child ch's report.
+ */
 void proxied_watch(struct server *srv, struct child *ch, int parent_end);
+
+/* The fd child ch's report is awaited on; -1: none is. */
+int proxied_report_fd(const struct server *srv, const struct child *ch);
 
 /*
  * Report i (0-based, after the listeners' pollfds) is readable: answer

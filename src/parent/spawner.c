@@ -5,6 +5,7 @@
  * internal services) or forks a child that serves it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <time.h>
@@ -71,21 +72,20 @@ spawn_free_slot(struct server *srv)
 
 static void
 spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
-    int fd, const struct sockaddr_storage *peer, socklen_t peerlen)
+    int fd, const struct sockaddr_storage *peer, socklen_t peerlen,
+    int report, int parent_end)
 {
 	/* The child cannot see srv (base/nofork.h): all it needs, first. */
 	const struct config *cf = srv->srv_conf;
 	const struct svc_conf *sc = &cf->cf_services[li->li_svc];
-	int report = -1, parent_end = -1;
 	pid_t pid;
 
 	/*
-	 * Only per_source needs the parent's word on the real client; the
-	 * other proxied children just tell it what they refused.
+	 * Only per_source needs the parent's word on the real client (the
+	 * pair made by the caller); the other proxied children just tell it
+	 * what they refused.
 	 */
-	if (sc->sc_proxy != 0 && sc->sc_per_source != 0)
-		report = proxied_pair(srv, &parent_end);
-	else if (sc->sc_proxy != 0)
+	if (sc->sc_proxy != 0 && parent_end == -1)
 		report = srv->srv_refusals_wr;
 	pid = fork();
 	if (pid == 0)
@@ -124,6 +124,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	int forks = svc_forks(sc);
 	time_t now = time(NULL);
 	struct child *ch = NULL;
+	int report = -1, parent_end = -1;
 	enum admit verdict;
 
 	verdict = admit_stream(srv, li->li_svc, sa, forks, now);
@@ -145,9 +146,23 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		    admit_reason(verdict));
 		return;
 	}
+	/*
+	 * per_source behind a proxy is counted by the parent once the child
+	 * has read the header, over a pair of sockets: no pair (no fd left),
+	 * no count, so no service.
+	 */
+	if (sc->sc_proxy != 0 && sc->sc_per_source != 0 &&
+	    (report = proxied_pair(srv, &parent_end)) == -1) {
+		char why[96];
+
+		snprintf(why, sizeof(why), "per_source (no report channel: "
+		    "%s)", strerror(errno));
+		refusal_log(srv, li->li_svc, sa, peerlen, why);
+		return;
+	}
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
 	if (forks)
-		spawn_fork(srv, li, ch, fd, peer, peerlen);
+		spawn_fork(srv, li, ch, fd, peer, peerlen, report, parent_end);
 	else
 		spawn_inline(sc, li->li_svc, fd, sa, peerlen);
 }

@@ -107,6 +107,7 @@ handover_child_line(struct handover *ho, char *rest)
 	ic = &ho->ho_children[ho->ho_nchildren++];
 	memset(ic, 0, sizeof(*ic));
 	ic->ic_pid = (pid_t)pid;
+	ic->ic_report = -1;
 	snprintf(ic->ic_service, sizeof(ic->ic_service), "%s", name);
 	if (inet_pton(AF_INET, p,
 	    &((struct sockaddr_in *)&ic->ic_peer)->sin_addr) == 1)
@@ -135,6 +136,40 @@ handover_held_line(struct handover *ho, char *rest)
 	for (i = 0; i < ho->ho_nlisteners; i++)
 		if (ho->ho_listeners[i].il_fd == fd) {
 			ho->ho_listeners[i].il_held = (pid_t)pid;
+			return 0;
+		}
+	return -1;
+}
+
+/*
+ * "report FD PID": a child already described awaits its answer on FD,
+ * an fd no other record names.  A bad record fails the hand-over, and
+ * the image with it: nothing is closed here.
+ */
+static int
+handover_report_line(struct handover *ho, char *rest)
+{
+	char *p;
+	long pid;
+	size_t i;
+	int fd;
+
+	if ((fd = handover_fd(rest, &p)) == -1 || *p++ != ' ' ||
+	    fd == ho->ho_pidfd)
+		return -1;
+	pid = strtol(p, &rest, 10);
+	if (rest == p || *rest != '\0' || pid <= 0 || pid > INT_MAX)
+		return -1;
+	for (i = 0; i < ho->ho_nlisteners; i++)
+		if (ho->ho_listeners[i].il_fd == fd)
+			return -1;
+	for (i = 0; i < ho->ho_nchildren; i++)
+		if (ho->ho_children[i].ic_report == fd)
+			return -1;
+	for (i = 0; i < ho->ho_nchildren; i++)
+		if (ho->ho_children[i].ic_pid == (pid_t)pid &&
+		    ho->ho_children[i].ic_report == -1) {
+			ho->ho_children[i].ic_report = fd;
 			return 0;
 		}
 	return -1;
@@ -238,6 +273,8 @@ handover_line(struct handover *ho, char *line)
 		return handover_listen_line(ho, line + 7);
 	if (strncmp(line, "child ", 6) == 0)
 		return handover_child_line(ho, line + 6);
+	if (strncmp(line, "report ", 7) == 0)
+		return handover_report_line(ho, line + 7);
 	if (strncmp(line, "held ", 5) == 0)
 		return handover_held_line(ho, line + 5);
 	if (strncmp(line, "name ", 5) == 0)
@@ -316,7 +353,15 @@ handover_read(struct handover *ho, char *err, size_t errlen)
 void
 handover_free(struct handover *ho)
 {
+	size_t i;
+
 	inherited_close_unused(ho);
+	/* A report nobody took: its child finds the pair closed, refuses. */
+	for (i = 0; i < ho->ho_nchildren; i++)
+		if (ho->ho_children[i].ic_report != -1) {
+			(void)close(ho->ho_children[i].ic_report);
+			ho->ho_children[i].ic_report = -1;
+		}
 	free(ho->ho_counts);
 	ho->ho_counts = NULL;
 	ho->ho_ncounts = 0;

@@ -14,6 +14,8 @@
  *	held FD PID			the listener FD is wait child PID's
  *	name FD SERVICE			the listener FD is SERVICE's
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
+ *	report FD PID			child PID's PROXY report awaited on
+ *					FD (per_source; after its child)
  *	board STARTED RELOADS_OK RELOADS_REFUSED   the counters' header
  *	counts N V1 ... VN SERVICE	a service's counters (reload/state.c
  *					says which is which)
@@ -59,6 +61,9 @@ struct inherited_listener {
 
 struct inherited_child {
 	pid_t			 ic_pid;
+	int			 ic_report;	/* the parent's end of its PROXY
+						   report pair; -1: none, or
+						   adopted */
 	struct sockaddr_storage	 ic_peer;	/* family AF_UNIX for "-" */
 	char			 ic_service[128];
 };

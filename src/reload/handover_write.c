@@ -155,6 +155,14 @@ handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
 }
 
 int
+handover_add_report(int memfd, int fd, pid_t pid)
+{
+	if (fd_set_cloexec(fd, 0) == -1)
+		return -1;
+	return dprintf(memfd, "report %d %ld\n", fd, (long)pid) < 0 ? -1 : 0;
+}
+
+int
 handover_restore_cloexec(int fd)
 {
 	return fd_set_cloexec(fd, 1);

@@ -23,10 +23,12 @@ int handover_add_counts(int memfd, const uint64_t *values, size_t n,
     const char *service);
 int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service);
+/* After child pid's record: its PROXY report pair's parent end, fd. */
+int handover_add_report(int memfd, int fd, pid_t pid);
 
 /*
- * After a failed exec: mark fd close-on-exec again (the pidfile's and
- * every listener's), and close the memfd with handover_cancel().
+ * After a failed exec: mark fd close-on-exec again (the pidfile's, every
+ * listener's and report's), and close the memfd with handover_cancel().
  */
 int handover_restore_cloexec(int fd);
 void handover_cancel(int memfd);

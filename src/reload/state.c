@@ -11,6 +11,7 @@
 #include "base/sig.h"
 #include "config/config.h"
 #include "net/addr.h"
+#include "parent/proxied.h"
 #include "parent/server.h"
 #include "parent/stats.h"
 #include "reload/handover.h"
@@ -146,10 +147,16 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 
-		if (ch->ch_pid != 0 && handover_add_child(memfd, ch->ch_pid,
+		if (ch->ch_pid == 0)
+			continue;
+		if (handover_add_child(memfd, ch->ch_pid,
 		    (const struct sockaddr *)&ch->ch_peer,
 		    ch->ch_svc == SIZE_MAX ? "-" :
 		    cf->cf_services[ch->ch_svc].sc_name) == -1)
+			return -1;
+		/* Its report, still to come, goes to the next image. */
+		if (ch->ch_report != 0 && handover_add_report(memfd,
+		    proxied_report_fd(srv, ch), ch->ch_pid) == -1)
 			return -1;
 	}
 	return 0;
@@ -162,4 +169,35 @@ state_hand_over_undo(const struct server *srv)
 
 	for (i = 0; i < srv->srv_nlisteners; i++)
 		(void)handover_restore_cloexec(srv->srv_listeners[i].li_fd);
+	for (i = 0; i < srv->srv_nslots; i++)
+		if (srv->srv_children[i].ch_pid != 0 &&
+		    srv->srv_children[i].ch_report != 0)
+			(void)handover_restore_cloexec(proxied_report_fd(srv,
+			    &srv->srv_children[i]));
+}
+
+void
+state_adopt_reports(struct server *srv, struct handover *ho)
+{
+	size_t i;
+
+	for (i = 0; i < ho->ho_nchildren && i < srv->srv_nslots; i++) {
+		struct inherited_child *ic = &ho->ho_children[i];
+		struct child *ch = &srv->srv_children[i];
+		const struct svc_conf *sc;
+
+		if (ic->ic_report == -1 || ch->ch_pid != ic->ic_pid ||
+		    ch->ch_svc == SIZE_MAX)
+			continue;
+		sc = &srv->srv_conf->cf_services[ch->ch_svc];
+		/*
+		 * Not taken (per_source gone from the service, no room):
+		 * handover_free() closes it, and the child refuses its client.
+		 */
+		if (sc->sc_proxy == 0 || sc->sc_per_source == 0 ||
+		    srv->srv_nreports == srv->srv_reports_max)
+			continue;
+		proxied_watch(srv, ch, ic->ic_report);
+		ic->ic_report = -1;
+	}
 }

@@ -30,6 +30,14 @@ void state_hand_over_undo(const struct server *srv);
 int state_adopt_children(struct server *srv, const struct handover *ho);
 
 /*
+ * Once the listeners and the refusals channel are open: the PROXY
+ * reports those children still owe (per_source), awaited as if we had
+ * made their pairs; those the configuration no longer wants are left
+ * for handover_free() to close, and their children refuse.
+ */
+void state_adopt_reports(struct server *srv, struct handover *ho);
+
+/*
  * Once the board is made (parent/stats.h): the counters of the image
  * before us, by service name, and the rows of the children adopted;
  * reloaded: count this reload as done.
