@@ -352,3 +352,41 @@ _prom_has() { [[ $(prom_value "$1") == "$2" ]]; }
 	! grep -E ' r[w-]-s ' "/proc/$child/maps" ||
 	    fail "the command child still maps the board"
 }
+
+@test "issue 23: a metrics request with a NUL or another control byte gets 400 at once, not a wait for idle_timeout" {
+	board_config | sed 's/idle_timeout = 2/idle_timeout = 30/' | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	local req
+	# No blank line ever follows: only the bad byte can end these.
+	for req in 'GET /metrics\0 HTTP/1.1\r\n' 'GET /met\x01rics HTTP/1.1\r\nHost: x\r\n' \
+	    'GET /metrics HTTP/1.1\r\nHost: \x1b[2J\r\n' 'BREW /metrics HTTP/1.1\r\n'; do
+		run timeout 10 python3 -c '
+import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+s.sendall(sys.argv[2].encode().decode("unicode_escape").encode("latin-1"))
+s.settimeout(8)
+data = b""
+while True:
+    d = s.recv(4096)
+    if not d:
+        break
+    data += d
+print(data.split(b"\r\n")[0].decode())
+' "$P_METRICS" "$req"
+		[[ $status -eq 0 && $output == "HTTP/1.1 400 Bad Request" ]] ||
+		    fail "request '$req': status $status, '$output'"
+	done
+}
+
+@test "issue 23: the status table escapes a service name as the log does: a newline cannot split it" {
+	{
+		svc_globals
+		printf 'service "two\\nlines" {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P_HELLO"
+		printf 'service status {\n\ttype = "status"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P_STATUS"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	local st=$BATS_TEST_TMPDIR/st
+	status_text "$st"
+	grep -q '^two\\x0alines ' "$st" || fail "the name is not escaped:" "$(cat -A "$st")"
+	! grep -q '^lines' "$st" || fail "the name split the table:" "$(cat -A "$st")"
+}

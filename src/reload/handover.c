@@ -143,8 +143,8 @@ handover_held_line(struct handover *ho, char *rest)
 
 /*
  * "report FD PID": a child already described awaits its answer on FD,
- * an fd no other record names.  A bad record fails the hand-over, and
- * the image with it: nothing is closed here.
+ * an fd no other record names, and a SOCK_SEQPACKET socket.  A bad record
+ * fails the hand-over, and the image with it: nothing is closed here.
  */
 static int
 handover_report_line(struct handover *ho, char *rest)
@@ -154,8 +154,13 @@ handover_report_line(struct handover *ho, char *rest)
 	size_t i;
 	int fd;
 
+	int type = 0;
+	socklen_t len = sizeof(type);
+
+	/* Only a report pair's end: a socket of the kind proxied.c makes. */
 	if ((fd = handover_fd(rest, &p)) == -1 || *p++ != ' ' ||
-	    fd == ho->ho_pidfd)
+	    fd == ho->ho_pidfd || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type,
+	    &len) == -1 || type != SOCK_SEQPACKET)
 		return -1;
 	pid = strtol(p, &rest, 10);
 	if (rest == p || *rest != '\0' || pid <= 0 || pid > INT_MAX)

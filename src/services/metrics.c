@@ -4,7 +4,8 @@
  * headers read to the blank line within METRICS_REQUEST_MAX bytes (and
  * the core's idle_timeout, a total deadline); GET or HEAD of /metrics
  * gets the text exposition format 0.0.4, another path 404, anything
- * else 400.  Then the connection is closed.
+ * else 400 -- at once, as soon as a bad byte or a bad request line is
+ * read.  Then the connection is closed.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -22,33 +23,6 @@
 
 /* A request line and headers: what any scraper sends fits many times. */
 #define METRICS_REQUEST_MAX	8192
-
-/*
- * Read up to the blank line that ends the headers.  Returns the length
- * read, 0 for end of file or an error, -1 when it is too long.
- */
-static ssize_t
-metrics_read_request(int fd, char *buf, size_t cap)
-{
-	size_t have = 0, from;
-	ssize_t n;
-
-	while (have < cap - 1) {
-		n = read(fd, buf + have, cap - 1 - have);
-		if (n == -1 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return 0;
-		/* The blank line may straddle reads: look from 3 bytes back. */
-		from = have > 3 ? have - 3 : 0;
-		have += (size_t)n;
-		buf[have] = '\0';
-		if (strstr(buf + from, "\r\n\r\n") != NULL ||
-		    strstr(buf + from, "\n\n") != NULL)
-			return (ssize_t)have;
-	}
-	return -1;
-}
 
 /*
  * 200 (with the page), 404 or 400 for the request in req: exactly
@@ -76,6 +50,51 @@ metrics_route(const char *req, int *head)
 	    (t > 8 && strncmp(target, "/metrics?", 9) == 0))
 		return 200;
 	return 404;
+}
+
+/*
+ * A byte no request line or header field may hold (RFC 9112, RFC 9110
+ * section 5.5): NUL and the other controls but HTAB, CR and LF, and DEL.
+ */
+static int
+metrics_bad_byte(unsigned char c)
+{
+	return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
+}
+
+/*
+ * Read up to the blank line that ends the headers.  Returns the length
+ * read, 0 for end of file or an error, -1 for a request to answer 400
+ * at once: too long, a byte no request may hold, or a request line
+ * that is bad already (no need to wait for the headers).
+ */
+static ssize_t
+metrics_read_request(int fd, char *buf, size_t cap)
+{
+	size_t have = 0, from, i;
+	ssize_t n;
+	int head;
+
+	while (have < cap - 1) {
+		n = read(fd, buf + have, cap - 1 - have);
+		if (n == -1 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return 0;
+		for (i = have; i < have + (size_t)n; i++)
+			if (metrics_bad_byte((unsigned char)buf[i]))
+				return -1;
+		/* The blank line may straddle reads: look from 3 bytes back. */
+		from = have > 3 ? have - 3 : 0;
+		have += (size_t)n;
+		buf[have] = '\0';
+		if (strchr(buf, '\n') != NULL && metrics_route(buf, &head) == 400)
+			return -1;
+		if (strstr(buf + from, "\r\n\r\n") != NULL ||
+		    strstr(buf + from, "\n\n") != NULL)
+			return (ssize_t)have;
+	}
+	return -1;
 }
 
 static int

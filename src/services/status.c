@@ -39,10 +39,21 @@ status_client(const struct stats_child *sc, char *buf, size_t len)
 		snprintf(buf, len, "-");	/* a wait service's child */
 }
 
+/*
+ * A service name as the log writes it: a name may hold any byte but NUL,
+ * and a newline in it would split the table (as metrics escapes it).
+ */
+static const char *
+status_name(const struct config *cf, size_t svc, char *buf, size_t len)
+{
+	return log_escape(buf, len, cf->cf_services[svc].sc_name);
+}
+
 static void
 status_services(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
 {
+	char name[512];
 	size_t i, r;
 
 	textbuf_printf(tb, "%-16s %8s %12s", "service", "children",
@@ -54,7 +65,7 @@ status_services(struct textbuf *tb, const struct stats_board *sb,
 		const struct stats_service *ss = &sb->sb_services[i];
 
 		textbuf_printf(tb, "%-16s %8" PRIu32 " %12" PRIu64,
-		    cf->cf_services[i].sc_name, ss->ss_children,
+		    status_name(cf, i, name, sizeof(name)), ss->ss_children,
 		    ss->ss_connections);
 		for (r = 0; r < STATS_NREASONS; r++)
 			textbuf_printf(tb, " %*" PRIu64,
@@ -68,7 +79,7 @@ static void
 status_children(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf, time_t now)
 {
-	char client[INET6_ADDRSTRLEN + 16];
+	char client[INET6_ADDRSTRLEN + 16], name[512];
 	size_t i;
 
 	textbuf_printf(tb, "%-8s %-16s %-40s %s\r\n", "pid", "service",
@@ -81,7 +92,7 @@ status_children(struct textbuf *tb, const struct stats_board *sb,
 		status_client(sc, client, sizeof(client));
 		textbuf_printf(tb, "%-8ld %-16s %-40s %lld\r\n", (long)sc->sc_pid,
 		    sc->sc_svc < sb->sb_nservices ?
-		    cf->cf_services[sc->sc_svc].sc_name : "-", client,
+		    status_name(cf, sc->sc_svc, name, sizeof(name)) : "-", client,
 		    (long long)(now - sc->sc_started));
 	}
 }
