@@ -62,3 +62,26 @@ sys.stdout.buffer.write(data)' "$port" </dev/null >"$d/reply" 2>"$d/client.err" 
 	assert_log "127\.0\.0\.1:$port: accepting again after [0-9]+ pauses$"
 	kill -0 "$SPAWND_PID" || fail "spawnd died"
 }
+
+@test "issue 23: a SIGHUP with too few fds to spare is refused before the exec (the new image would die), and the old image serves on" {
+	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
+	local port soft limit spare
+	port=$(free_port)
+	hello_config "127.0.0.1:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	soft=$(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings)
+	# 0 to spare: the check cannot start; 6: the check runs, the exec not.
+	for spare in 0 6; do
+		limit=$(( $(_lowest_free "$SPAWND_PID") + spare ))
+		prlimit --pid "$SPAWND_PID" --nofile="$limit:"
+		kill -HUP "$SPAWND_PID"
+		wait_for_log 'reload refused: .*Too many open files.*; still running with the old configuration$' $(( spare == 0 ? 1 : 2 ))
+		prlimit --pid "$SPAWND_PID" --nofile="${soft// /}:"
+		fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply" || fail "no hello after the refused reload ($spare spare)"
+		assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '127\.0\.0\.1'
+	done
+	assert_log 'reload refused: no 8 file descriptors to spare for the new image: Too many open files'
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	kill -0 "$SPAWND_PID" || fail "spawnd died"
+}

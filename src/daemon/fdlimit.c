@@ -4,7 +4,10 @@
  * at -t and at start, and at run time accept() rests instead of failing
  * in a loop (parent/spawner.c).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include "daemon/fdlimit.h"
 
@@ -38,4 +41,26 @@ fdlimit_fit(unsigned long need, int raise, unsigned long *limit)
 		return -1;
 	}
 	return short_of ? -1 : 0;
+}
+
+int
+fdlimit_spare(unsigned n)
+{
+	int fds[FDLIMIT_OWN];
+	unsigned i, got;
+	int saved = 0;
+
+	if (n > FDLIMIT_OWN)
+		n = FDLIMIT_OWN;
+	for (got = 0; got < n; got++)
+		if ((fds[got] = fcntl(STDIN_FILENO, F_DUPFD_CLOEXEC, 0)) == -1) {
+			saved = errno;
+			break;
+		}
+	for (i = 0; i < got; i++)
+		(void)close(fds[i]);
+	if (got == n)
+		return 0;
+	errno = saved;
+	return -1;
 }

@@ -24,4 +24,11 @@ unsigned long fdlimit_need(size_t nlisteners, unsigned nreports);
  */
 int fdlimit_fit(unsigned long need, int raise, unsigned long *limit);
 
+/*
+ * Can n more fds be opened now (16 at most are tried)?  Before a reload's
+ * exec: the new image needs a few before it can say anything (signalfd,
+ * the configuration file, the board).  Returns 0 or -1 with errno.
+ */
+int fdlimit_spare(unsigned n);
+
 #endif

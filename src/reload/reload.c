@@ -1,14 +1,17 @@
 /*
  * The SIGHUP path (see reload.h).
  */
+#include <errno.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
 #include "config/config.h"
+#include "daemon/fdlimit.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
 #include "parent/refusals.h"
@@ -44,6 +47,9 @@ reload_refused(const char *reason)
 	    "configuration", reason);
 	stats_reload_refused();
 }
+
+/* What the new image opens before it serves: signalfd, config, board... */
+#define RELOAD_FDS_SPARE	8
 
 /* One reload in progress: what has to be undone if it does not happen. */
 struct attempt {
@@ -84,6 +90,17 @@ reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
 		at->at_newfd = pidfile_for_reload(at->at_pidfile, pidfile, pidfd,
 		    err, sizeof(err));
 	if (at->at_newfd == -1) {
+		reload_refused(err);
+		return -1;
+	}
+	/*
+	 * The new image must not die for want of an fd before it can even
+	 * log why: a few to spare now (the old image's close-on-exec fds
+	 * only add to them), or no reload.
+	 */
+	if (fdlimit_spare(RELOAD_FDS_SPARE) == -1) {
+		snprintf(err, sizeof(err), "no %d file descriptors to spare for "
+		    "the new image: %s", RELOAD_FDS_SPARE, strerror(errno));
 		reload_refused(err);
 		return -1;
 	}
