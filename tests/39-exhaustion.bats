@@ -85,3 +85,31 @@ sys.stdout.buffer.write(data)' "$port" </dev/null >"$d/reply" 2>"$d/client.err" 
 	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
 	kill -0 "$SPAWND_PID" || fail "spawnd died"
 }
+
+@test "issue 23: -t warns when RLIMIT_NOFILE is short of what the configuration needs; start raises the soft limit" {
+	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
+	local port
+	port=$(free_port)
+	{
+		config_globals
+		printf 'max_children = 900\n'
+		printf 'service pp {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$port"
+		printf '\tproxy_protocol = "v1"\n\tproxy_from = {"127.0.0.1"}\n\tper_source = 2\n}\n'
+	} | write_config
+	# A hard limit of 512: 900 report pairs cannot fit.
+	run prlimit --nofile=512:512 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	assert_output_has "warning: 1 listeners and max_children PROXY reports (per_source) need about 918 file descriptors, and RLIMIT_NOFILE allows 512"
+	assert_output_has "configuration OK"
+	# Soft 256 under a hard 4096: nothing to say, and the daemon raises it.
+	run prlimit --nofile=256:4096 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	[[ $output != *warning* ]] || fail "warned although the hard limit suffices: $output"
+	(
+		exec prlimit --nofile=256:4096 "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF"
+	) </dev/null >"$BATS_TEST_TMPDIR/spawnd.out" 2>>"$SPAWND_LOG" 3>&- &
+	SPAWND_PID=$!
+	spawnd_wait_ready
+	[[ $(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings | tr -d ' ') == 918 ]] ||
+	    fail "soft limit not raised: $(prlimit --pid "$SPAWND_PID" --nofile)"
+}

@@ -17,6 +17,7 @@
 #include "base/netio.h"
 #include "config/config.h"
 #include "parent/stats.h"
+#include "services/metrics_request.h"
 #include "services/metrics_text.h"
 #include "services/service.h"
 #include "services/textbuf.h"
@@ -25,76 +26,28 @@
 #define METRICS_REQUEST_MAX	8192
 
 /*
- * 200 (with the page), 404 or 400 for the request in req: exactly
- * "METHOD SP TARGET SP HTTP/1.x", as RFC 9112 writes a request line.
+ * Read until the request can be judged (metrics_request.h): its status,
+ * with *head; 0 for end of file or an error; 400 for one too long.
  */
 static int
-metrics_route(const char *req, int *head)
+metrics_read_request(int fd, char *buf, size_t cap, int *head)
 {
-	size_t line = strcspn(req, "\r\n"), m = strcspn(req, " ");
-	const char *target = req + m + 1, *version;
-	size_t t;
-
-	if (m >= line || m == 0)
-		return 400;
-	t = strcspn(target, " ");
-	version = target + t + 1;
-	if (m + 1 + t >= line || t == 0 || (size_t)(version - req) + 8 != line ||
-	    (strncmp(version, "HTTP/1.1", 8) != 0 &&
-	    strncmp(version, "HTTP/1.0", 8) != 0))
-		return 400;
-	*head = m == 4 && strncmp(req, "HEAD", 4) == 0;
-	if (!*head && !(m == 3 && strncmp(req, "GET", 3) == 0))
-		return 400;
-	if ((t == 8 && strncmp(target, "/metrics", 8) == 0) ||
-	    (t > 8 && strncmp(target, "/metrics?", 9) == 0))
-		return 200;
-	return 404;
-}
-
-/*
- * A byte no request line or header field may hold (RFC 9112, RFC 9110
- * section 5.5): NUL and the other controls but HTAB, CR and LF, and DEL.
- */
-static int
-metrics_bad_byte(unsigned char c)
-{
-	return (c < 0x20 && c != '\t' && c != '\r' && c != '\n') || c == 0x7f;
-}
-
-/*
- * Read up to the blank line that ends the headers.  Returns the length
- * read, 0 for end of file or an error, -1 for a request to answer 400
- * at once: too long, a byte no request may hold, or a request line
- * that is bad already (no need to wait for the headers).
- */
-static ssize_t
-metrics_read_request(int fd, char *buf, size_t cap)
-{
-	size_t have = 0, from, i;
+	size_t have = 0;
 	ssize_t n;
-	int head;
+	int code;
 
-	while (have < cap - 1) {
-		n = read(fd, buf + have, cap - 1 - have);
+	while (have < cap) {
+		n = read(fd, buf + have, cap - have);
 		if (n == -1 && errno == EINTR)
 			continue;
 		if (n <= 0)
 			return 0;
-		for (i = have; i < have + (size_t)n; i++)
-			if (metrics_bad_byte((unsigned char)buf[i]))
-				return -1;
-		/* The blank line may straddle reads: look from 3 bytes back. */
-		from = have > 3 ? have - 3 : 0;
 		have += (size_t)n;
-		buf[have] = '\0';
-		if (strchr(buf, '\n') != NULL && metrics_route(buf, &head) == 400)
-			return -1;
-		if (strstr(buf + from, "\r\n\r\n") != NULL ||
-		    strstr(buf + from, "\n\n") != NULL)
-			return (ssize_t)have;
+		if ((code = metrics_request_judge(buf, have, head)) !=
+		    METRICS_MORE)
+			return code;
 	}
-	return -1;
+	return 400;
 }
 
 static int
@@ -126,13 +79,11 @@ static int
 metrics_stream(int fd, const struct svc_client *cl)
 {
 	char req[METRICS_REQUEST_MAX];
-	ssize_t n;
 	int head = 0, code;
 
-	n = metrics_read_request(fd, req, sizeof(req));
-	if (n == 0)
+	code = metrics_read_request(fd, req, sizeof(req), &head);
+	if (code == 0)
 		return 0;	/* the client left before asking */
-	code = n == -1 ? 400 : metrics_route(req, &head);
 	if (metrics_respond(fd, cl->cl_conf, code, head) != 0) {
 		log_debug("%s: writing the reply: %s", cl->cl_svc->sc_name,
 		    strerror(errno));
