@@ -98,7 +98,7 @@ _swapped() {
 }
 
 @test "issue 23: 127.0.0.1:PORT and PORT swapped 3 rounds under 32 clients, 3 HUPs a round: none refused, the port never lost, resets counted" {
-	local port d=$BATS_TEST_TMPDIR round hups=0 spec load summary
+	local port d=$BATS_TEST_TMPDIR hups=0 spec load summary
 	port=$(free_port)
 	hello_config "127.0.0.1:$port" | write_config
 	start_spawnd -c "$SPAWND_CONF"
@@ -109,7 +109,7 @@ _swapped() {
 	load=$!
 	wait_until 60 _progress_over "$d/progress" 32 ||
 	    fail "the load never got going: $(cat "$d/load.err")"
-	for round in 1 2 3; do
+	for _ in 1 2 3; do
 		# Wide, then narrow again, then the same once more: the
 		# children of the drain hold the old socket as the new binds.
 		for spec in "$port" "127.0.0.1:$port" "127.0.0.1:$port"; do

@@ -42,7 +42,7 @@ san="-fsanitize=address,undefined -fno-sanitize-recover=undefined"
 cflags="-g -O1 -std=c11 -D_GNU_SOURCE -pthread -fno-omit-frame-pointer $san
 	-I$top/src $(pkg-config --cflags libconfuse)
 	-DSYSCONFDIR=\"/etc\" -DRUNSTATEDIR=\"/run\"
-	-DPKGDATADIR=\"/usr/share/spawnd\""
+	-DPKGDATADIR=\"/usr/share/spawnd\" -DPACKAGE_VERSION=\"fuzz\""
 libs="$(pkg-config --libs libconfuse)"
 
 # The daemon's code, everything but main(), instrumented for coverage.
