@@ -107,6 +107,23 @@ parse_options(int argc, char **argv, struct options *op)
 }
 
 /*
+ * The configuration: a reload's new image loads the very text the image
+ * before it checked (the file may have changed since, and this image
+ * must not die of it); otherwise -c's file, the default or the built-in.
+ */
+static int
+load_config(struct config *cf, const struct self *se)
+{
+	const struct handover *ho = &se->se_handover;
+
+	if (ho->ho_config != NULL)
+		return conf_load_text(cf, ho->ho_configfile, ho->ho_config,
+		    ho->ho_configlen, se->se_startdir, log_report_warn, NULL);
+	return conf_load_chosen(cf, se->se_config, se->se_startdir,
+	    se->se_reexec ? log_report_warn : log_report_bare, NULL);
+}
+
+/*
  * The fds cf needs against RLIMIT_NOFILE: at -t a warning on stderr; at
  * start the soft limit raised to fit, and a warning if it cannot be.
  */
@@ -282,8 +299,7 @@ main(int argc, char **argv)
 	if (!op.op_foreground && !op.op_test && !se.se_reexec &&
 	    se.se_handover.ho_nlisteners == 0)
 		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
-	if (conf_load_chosen(&cf, se.se_config, se.se_startdir, se.se_reexec ?
-	    log_report_warn : log_report_bare, NULL) != 0) {
+	if (load_config(&cf, &se) != 0) {
 		self_release(&se);
 		return EX_CONFIG;
 	}

@@ -359,7 +359,9 @@ _prom_has() { [[ $(prom_value "$1") == "$2" ]]; }
 	local req
 	# No blank line ever follows: only the bad byte can end these.
 	for req in 'GET /metrics\0 HTTP/1.1\r\n' 'GET /met\x01rics HTTP/1.1\r\nHost: x\r\n' \
-	    'GET /metrics HTTP/1.1\r\nHost: \x1b[2J\r\n' 'BREW /metrics HTTP/1.1\r\n'; do
+	    'GET /metrics HTTP/1.1\r\nHost: \x1b[2J\r\n' 'BREW /metrics HTTP/1.1\r\n' \
+	    'GET /metrics HTTP/1.1\rX' 'GET /metrics HTTP/1.1\r\r\n\r\n' \
+	    'GET /metrics HTTP/1.1\r\nX: a\rb\r\n\r\n'; do
 		run timeout 10 python3 -c '
 import socket, sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))

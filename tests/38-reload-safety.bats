@@ -173,3 +173,78 @@ _one_listener() {
 	(( $(log_count 'reload refused') == 0 )) || fail "a reload was refused:" "$(cat "$SPAWND_LOG")"
 	[[ $(<"$SPAWND_PIDFILE") == "$SPAWND_PID" ]] || fail "pidfile changed"
 }
+
+@test "issue 23: the file changed after the old image checked it (between its load and the exec): the new image loads what was checked and serves on" {
+	local swapped=$BATS_TEST_TMPDIR/swapped.conf good=$BATS_TEST_TMPDIR/good.conf
+	# The binary on disk is a script around the real one: at the exec
+	# (not at the -t check) it rewrites the file -- as an admin's editor
+	# could in that very instant -- first with an error, then with the
+	# old address back, then it is done.
+	hello_config "$PORT" >"$swapped"
+	cat >"$BIN/new" <<-EOF2
+	#!/bin/sh
+	case " \$* " in *" -t "*) exec "$ORIG" "\$@";; esac
+	if [ -e "$BATS_TEST_TMPDIR/break" ]; then
+		printf 'service broken {\n' >"$SPAWND_CONF"
+		rm "$BATS_TEST_TMPDIR/break"
+	elif [ -e "$BATS_TEST_TMPDIR/narrow" ]; then
+		cp "$BATS_TEST_TMPDIR/narrow" "$SPAWND_CONF"
+		rm "$BATS_TEST_TMPDIR/narrow"
+	fi
+	exec "$ORIG" "\$@"
+	EOF2
+	chmod 755 "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	cp "$SPAWND_CONF" "$good"
+	# 1: an error written in after the check.
+	touch "$BATS_TEST_TMPDIR/break"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	[[ ! -e $BATS_TEST_TMPDIR/break ]] || fail "the wrapper did not run at the exec"
+	kill -0 "$SPAWND_PID" || fail "spawnd died of a file changed after the check"
+	hello_answers
+	# 2: the address widened to the port alone, and narrowed back on
+	# disk after the check: the sockets were swapped for "PORT", and the
+	# new image must listen where the swap left them.
+	cp "$swapped" "$SPAWND_CONF"
+	cp "$good" "$BATS_TEST_TMPDIR/narrow"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	kill -0 "$SPAWND_PID" || fail "spawnd died of a file changed after the check"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: server started on hello \\*:$PORT\$"
+	hello_answers
+	# The next reload reads the file as it is now.
+	cp "$ORIG" "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 3
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: server started on hello 127\\.0\\.0\\.1:$PORT\$" 2
+	hello_answers
+	(( $(log_count 'lost|reload refused') == 0 )) || fail "$(grep -E 'lost|refused' "$SPAWND_LOG")"
+}
+
+@test "issue 23: an overlapping address swapped, then the exec fails: the old address is bound again, nothing lost, and the next reload works" {
+	# -t passes, then the file is gone: execv() fails with ENOENT after
+	# the swap, and everything must be put back as it was.
+	cat >"$BIN/new" <<-EOF2
+	#!/bin/sh
+	echo "configuration OK"
+	rm -f "$BIN/spawnd"
+	EOF2
+	chmod 755 "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	hello_config "$PORT" | write_config
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: re-executing $(re_quote "$BIN/spawnd"); still running: No such file or directory\$"
+	kill -0 "$SPAWND_PID" || fail "spawnd died"
+	(( $(log_count 'lost') == 0 )) || fail "$(grep lost "$SPAWND_LOG")"
+	hello_answers
+	[[ $(ss -Hltn "sport = :$PORT" | awk '{ print $4 }') == "127.0.0.1:$PORT" ]] ||
+	    fail "not back on 127.0.0.1:$PORT alone:" "$(ss -Hltn "sport = :$PORT")"
+	cp "$ORIG" "$BIN/new"
+	mv "$BIN/new" "$BIN/spawnd"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: server started on hello \\*:$PORT\$"
+	hello_answers
+}

@@ -104,7 +104,7 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	for (; *src != '\0'; src++) {
 		unsigned char c = (unsigned char)*src;
 
-		if (c >= 0x20 && c < 0x7f) {
+		if (c >= 0x20 && c < 0x7f && c != '\\') {
 			if (n + 1 >= dstlen)
 				break;
 			dst[n++] = (char)c;

@@ -47,7 +47,8 @@ void fatal(int status, const char *fmt, ...) LOG_FMT(2, 3)
 
 /*
  * Copy src into dst (size dstlen, always NUL-terminated), replacing each
- * byte outside printable ASCII by "\xNN".  Returns dst.
+ * byte outside printable ASCII, and the backslash itself, by "\xNN": no
+ * two texts look the same.  Returns dst.
  */
 char *log_escape(char *dst, size_t dstlen, const char *src);
 

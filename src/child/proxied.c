@@ -247,8 +247,10 @@ proxied_read(struct svc_client *cl, int fd, int report)
 
 			proxied_format(&pr.pr_client, pr.pr_clientlen, addr,
 			    sizeof(addr));
-			log_warnx("refused %s on %s: per_source (no answer "
-			    "from the parent)", addr, sc->sc_name);
+			log_warnx("refused %s on %s: per_source (%s)", addr,
+			    sc->sc_name, answer == PROXIED_NO_ANSWER ?
+			    "no answer from the parent" :
+			    "no parent to count it");
 			answer = PROXIED_REFUSE;
 		}
 	}

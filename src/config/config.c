@@ -73,6 +73,18 @@ fail:
 	return NULL;
 }
 
+/* The line of text that byte at lies on. */
+static unsigned
+conf_line_at(const char *text, size_t at)
+{
+	unsigned line = 1;
+	size_t i;
+
+	for (i = 0; i < at; i++)
+		line += text[i] == '\n';
+	return line;
+}
+
 /* Parse, convert and check text; returns the number of errors. */
 static int
 conf_text(struct config *cf, const char *text, size_t len, const char *file,
@@ -81,20 +93,34 @@ conf_text(struct config *cf, const char *text, size_t len, const char *file,
 	struct conf_ctx	 cx;
 	cfg_t		*cfg;
 
+	const char *nul = memchr(text, '\0', len);
+
 	memset(cf, 0, sizeof(*cf));
 	memset(&cx, 0, sizeof(cx));
 	cx.cx_file = file;
 	cx.cx_cwd = cwd;
 	cx.cx_report = report;
 	cx.cx_arg = arg;
+	/* libconfuse would stop reading there, and a reload could not pass it on. */
+	if (nul != NULL)
+		conf_error(&cx, conf_line_at(text, (size_t)(nul - text)),
+		    "a NUL byte: a configuration is text");
 	/* On failure conf_parse() has reported why. */
-	if ((cfg = conf_parse(&cx, text, len)) != NULL) {
+	else if ((cfg = conf_parse(&cx, text, len)) != NULL) {
 		conf_convert(&cx, cfg, cf);
 		cfg_free(cfg);
 	}
 	conf_flush(&cx);
 	free(cx.cx_pos);
 	conf_layout_free(&cx.cx_layout);
+	if (cx.cx_errors == 0 && (cf->cf_text = malloc(len + 1)) == NULL) {
+		conf_error(&cx, 0, "keeping the text: %s", strerror(errno));
+		conf_flush(&cx);
+	} else if (cx.cx_errors == 0) {
+		memcpy(cf->cf_text, text, len);
+		cf->cf_text[len] = '\0';
+		cf->cf_textlen = len;
+	}
 	if (cx.cx_errors > 0)
 		conf_free(cf);
 	return cx.cx_errors;
@@ -123,10 +149,22 @@ conf_load(struct config *cf, const char *path, const char *cwd,
 			report(arg, msg);
 		return -1;
 	}
-	n = conf_text(cf, text, len, path, cwd, report, arg);
+	n = conf_load_text(cf, path, text, len, cwd, report, arg);
 	free(text);
-	if (n == 0 && (cf->cf_file = strdup(path)) == NULL) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
+	return n;
+}
+
+int
+conf_load_text(struct config *cf, const char *file, const char *text,
+    size_t len, const char *cwd, conf_report_fn *report, void *arg)
+{
+	char msg[1024];
+	int n;
+
+	n = conf_text(cf, text, len, file != NULL ? file : "(built-in)", cwd,
+	    report, arg);
+	if (n == 0 && file != NULL && (cf->cf_file = strdup(file)) == NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s", file, strerror(errno));
 		if (report != NULL)
 			report(arg, msg);
 		conf_free(cf);
@@ -264,6 +302,7 @@ conf_free(struct config *cf)
 	}
 	free(cf->cf_services);
 	free(cf->cf_file);
+	free(cf->cf_text);
 	free(cf->cf_pidfile);
 	free(cf->cf_user);
 	free(cf->cf_group);

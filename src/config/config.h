@@ -70,6 +70,9 @@ enum log_target { LOG_TARGET_SYSLOG, LOG_TARGET_STDERR };
 
 struct config {
 	char			*cf_file;	/* NULL: the built-in default */
+	char			*cf_text;	/* the bytes it was loaded from,
+						   for a reload's new image */
+	size_t			 cf_textlen;
 	char			*cf_pidfile;
 	char			*cf_user;
 	char			*cf_group;
@@ -100,6 +103,15 @@ typedef void conf_report_fn(void *ctx, const char *line);
  */
 int conf_load(struct config *cf, const char *path, const char *cwd,
     conf_report_fn *report, void *ctx);
+
+/*
+ * Load text (len bytes) as if it had been read from file (NULL: the
+ * built-in configuration's name): a reload's new image loads exactly
+ * what the image before it checked, whatever the file holds by then.
+ * Returns as conf_load().
+ */
+int conf_load_text(struct config *cf, const char *file, const char *text,
+    size_t len, const char *cwd, conf_report_fn *report, void *ctx);
 
 /* The built-in default configuration of DESIGN section 5. */
 int conf_builtin(struct config *cf, const char *cwd,

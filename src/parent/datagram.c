@@ -63,7 +63,7 @@ dgram_bad_source(const struct sockaddr *sa)
 	}
 }
 
-void
+int
 dgram_answer(struct server *srv, const struct listener *li)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
@@ -81,9 +81,10 @@ dgram_answer(struct server *srv, const struct listener *li)
 		    (struct sockaddr *)&peer, &peerlen) == -1) {
 			if (errno == EINTR)
 				continue;
-			if (errno != EAGAIN && errno != EWOULDBLOCK)
-				log_warn("%s: recvfrom", li->li_addr->la_text);
-			return;
+			if (errno == EAGAIN || errno == EWOULDBLOCK)
+				return 1;
+			log_warn("%s: recvfrom", li->li_addr->la_text);
+			return -1;
 		}
 		/* Silently: logging each one would let a flood fill the log. */
 		if (dgram_bad_source((struct sockaddr *)&peer)) {
@@ -108,6 +109,7 @@ dgram_answer(struct server *srv, const struct listener *li)
 		    peerlen) == -1)
 			log_debug("%s: sendto: %s", sc->sc_name, strerror(errno));
 	}
+	return 0;
 }
 
 /* FNV-1a, 64 bits: enough to tell one waiting datagram from the next. */

@@ -10,8 +10,12 @@
 struct listener;
 struct server;
 
-/* Answer every pending datagram on a datagram listener (a bounded burst). */
-void dgram_answer(struct server *srv, const struct listener *li);
+/*
+ * Answer every pending datagram on a datagram listener (a bounded
+ * burst).  Returns 1 when none is left, 0 when the burst ended first,
+ * -1 when recvfrom() failed (logged).
+ */
+int dgram_answer(struct server *srv, const struct listener *li);
 
 /*
  * Nonzero if replying to source sa could start a loop between two

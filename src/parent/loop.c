@@ -40,7 +40,7 @@ loop_serve(struct server *srv, size_t i)
 	else if (li->li_socktype == SOCK_STREAM)
 		(void)spawn_accept(srv, li);
 	else
-		dgram_answer(srv, li);
+		(void)dgram_answer(srv, li);
 }
 
 /*

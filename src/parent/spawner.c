@@ -252,19 +252,23 @@ spawn_accept(struct server *srv, struct listener *li)
 }
 
 size_t
-spawn_take(const struct listener *li, struct spawn_taken *taken, size_t max)
+spawn_take(const struct listener *li, struct spawn_taken *taken, size_t max,
+    int *empty)
 {
 	size_t n = 0;
 	int fd;
 
+	*empty = 0;
 	while (n < max) {
 		taken[n].st_peerlen = sizeof(taken[n].st_peer);
 		fd = accept4(li->li_fd, (struct sockaddr *)&taken[n].st_peer,
 		    &taken[n].st_peerlen, SOCK_CLOEXEC);
 		if (fd == -1 && spawn_accept_transient(errno))
 			continue;
-		if (fd == -1)
-			break;	/* empty, or no fd left: the rest is lost */
+		if (fd == -1) {
+			*empty = errno == EAGAIN || errno == EWOULDBLOCK;
+			break;
+		}
 		taken[n++].st_fd = fd;
 	}
 	return n;

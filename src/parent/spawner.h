@@ -31,10 +31,11 @@ struct spawn_taken {
  * Accept what waits on stream listener li, max at most, and serve none
  * of it yet: a listener about to be closed is emptied in microseconds,
  * before its clients, served, can queue up on it again.  Returns how
- * many are in taken[].
+ * many are in taken[]; *empty says whether the queue is empty now (not:
+ * max reached, or no fd left for the next).
  */
 size_t spawn_take(const struct listener *li, struct spawn_taken *taken,
-    size_t max);
+    size_t max, int *empty);
 
 /* Serve what spawn_take() took from li, as spawn_accept() would. */
 void spawn_serve_taken(struct server *srv, const struct listener *li,

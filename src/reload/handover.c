@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "base/fd.h"
+#include "config/config.h"
 #include "reload/handover.h"
 #include "reload/inherited.h"
 
@@ -255,6 +256,20 @@ handover_name_line(struct handover *ho, char *rest)
 	return -1;
 }
 
+/* A text field to keep, max bytes at most once unescaped; once only. */
+static int
+handover_text_line(char **field, size_t *lenp, char *rest, size_t max)
+{
+	size_t len;
+
+	if (*field != NULL || handover_unescape(rest) == -1 ||
+	    (len = strlen(rest)) > max || (*field = strdup(rest)) == NULL)
+		return -1;
+	if (lenp != NULL)
+		*lenp = len;
+	return 0;
+}
+
 static int
 handover_line(struct handover *ho, char *line)
 {
@@ -278,6 +293,12 @@ handover_line(struct handover *ho, char *line)
 		return handover_listen_line(ho, line + 7);
 	if (strncmp(line, "child ", 6) == 0)
 		return handover_child_line(ho, line + 6);
+	if (strncmp(line, "configfile ", 11) == 0)
+		return handover_text_line(&ho->ho_configfile, NULL, line + 11,
+		    PATH_MAX);
+	if (strncmp(line, "config ", 7) == 0)
+		return handover_text_line(&ho->ho_config, &ho->ho_configlen,
+		    line + 7, CONF_FILE_MAX);
 	if (strncmp(line, "report ", 7) == 0)
 		return handover_report_line(ho, line + 7);
 	if (strncmp(line, "held ", 5) == 0)
@@ -369,6 +390,9 @@ handover_free(struct handover *ho)
 		}
 	free(ho->ho_counts);
 	ho->ho_counts = NULL;
+	free(ho->ho_config);
+	free(ho->ho_configfile);
+	ho->ho_config = ho->ho_configfile = NULL;
 	ho->ho_ncounts = 0;
 	free(ho->ho_listeners);
 	free(ho->ho_children);

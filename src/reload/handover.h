@@ -16,6 +16,10 @@
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
  *	report FD PID			child PID's PROXY report awaited on
  *					FD (per_source; after its child)
+ *	configfile PATH			the configuration's file (none:
+ *					the built-in one)
+ *	config TEXT			the configuration's very text, as
+ *					the old image checked it
  *	board STARTED RELOADS_OK RELOADS_REFUSED   the counters' header
  *	counts N V1 ... VN SERVICE	a service's counters (reload/state.c
  *					says which is which)
@@ -91,6 +95,10 @@ struct handover {
 	uint64_t		 ho_reloads_refused;
 	struct inherited_counts	*ho_counts;
 	size_t			 ho_ncounts;
+	char			*ho_configfile;	/* NULL: the built-in one */
+	char			*ho_config;	/* the text to load; NULL: read
+						   the file (an older image) */
+	size_t			 ho_configlen;
 };
 
 /*

@@ -23,6 +23,12 @@ int handover_add_counts(int memfd, const uint64_t *values, size_t n,
     const char *service);
 int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service);
+/*
+ * The configuration the new image is to load: its file's name (NULL:
+ * the built-in one) and the very text this image checked.
+ */
+int handover_add_config(int memfd, const char *file, const char *text,
+    size_t len);
 /* After child pid's record: its PROXY report pair's parent end, fd. */
 int handover_add_report(int memfd, int fd, pid_t pid);
 

@@ -124,7 +124,9 @@ reload_hand_over(const struct server *srv, const struct self *se,
 	at->at_memfd = handover_create(se->se_startdir, at->at_newfd,
 	    at->at_pidfile);
 	if (at->at_memfd == -1 ||
-	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1) {
+	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1 ||
+	    handover_add_config(at->at_memfd, at->at_next.cf_file,
+	    at->at_next.cf_text, at->at_next.cf_textlen) == -1) {
 		log_warn("preparing the hand-over; still running");
 		stats_reload_refused();
 		return -1;

@@ -69,16 +69,17 @@ metrics_request_judge(const char *buf, size_t len, int *head)
 	int code;
 
 	*head = 0;
+	/* A CR must end a line (RFC 9112 section 2.2: no bare CR). */
 	for (i = 0; i < len; i++)
-		if (metrics_bad_byte((unsigned char)buf[i]))
+		if (metrics_bad_byte((unsigned char)buf[i]) ||
+		    (buf[i] == '\r' && i + 1 < len && buf[i + 1] != '\n'))
 			return 400;
 	if ((nl = memchr(buf, '\n', len)) == NULL)
 		return METRICS_MORE;
-	/* The line ends at its CRLF (or LF); a CR anywhere else is bad. */
-	for (line = 0; buf[line] != '\r' && buf[line] != '\n'; line++)
-		continue;
-	if (buf + line != nl && buf + line + 1 != nl)
-		return 400;
+	/* The line ends at its CRLF (or LF): every CR is before an LF. */
+	line = (size_t)(nl - buf);
+	if (line > 0 && buf[line - 1] == '\r')
+		line--;
 	code = metrics_route(buf, line, head);
 	if (code == 400 || metrics_headers_end(buf, len) != NULL)
 		return code;

@@ -15,8 +15,9 @@
  * HEAD of /metrics, *head set for HEAD), 404 (another path), 400, or
  * METRICS_MORE until the blank line that ends the headers.  400 comes
  * as soon as it is certain: a byte no request may hold (NUL, another
- * control but HTAB, CR and LF, DEL), or a request line that is bad
- * already, so that a bad client never waits out the idle timeout.
+ * control but HTAB, CR and LF, DEL), a CR not followed by LF, or a
+ * request line that is bad already, so that a bad client never waits
+ * out the idle timeout.
  */
 int metrics_request_judge(const char *buf, size_t len, int *head);
 

@@ -4,7 +4,7 @@
  * client could send them.  Nothing may crash or read past the input, and
  * the verdicts must hang together:
  *   - one of 200, 404, 400 or "more";
- *   - a byte no request may hold means 400, whatever else;
+ *   - a byte no request may hold (or a bare CR) means 400, whatever else;
  *   - 200 and 404 come only for a GET or HEAD request line in HTTP/1.0
  *     or 1.1, and only once the blank line is in (HEAD only with HEAD);
  *   - a verdict, once given, stays (the reader acts on the first one):
@@ -22,6 +22,7 @@
 #include "fuzz.h"
 #include "services/metrics_request.h"
 
+/* A byte no request may hold, or a CR followed by something but LF. */
 static int
 has_bad_byte(const uint8_t *data, size_t size)
 {
@@ -29,7 +30,8 @@ has_bad_byte(const uint8_t *data, size_t size)
 
 	for (i = 0; i < size; i++)
 		if ((data[i] < 0x20 && data[i] != '\t' && data[i] != '\r' &&
-		    data[i] != '\n') || data[i] == 0x7f)
+		    data[i] != '\n') || data[i] == 0x7f ||
+		    (data[i] == '\r' && i + 1 < size && data[i + 1] != '\n'))
 			return 1;
 	return 0;
 }
