@@ -16,47 +16,8 @@
 #include "base/fd.h"
 #include "config/config.h"
 #include "reload/handover.h"
+#include "reload/handover_text.h"
 #include "reload/inherited.h"
-
-/* ---- the text fields: escaped by the writer (handover_write.c) */
-
-static int
-handover_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	return -1;
-}
-
-/*
- * Undo handover_escape() in place.  A backslash not followed by "xNN"
- * (text written before escaping existed) stays as it is.  A NUL from
- * "\x00" would cut the field short: refused (-1).
- */
-static int
-handover_unescape(char *s)
-{
-	char *out = s;
-	int hi, lo;
-
-	for (; *s != '\0'; s++) {
-		if (s[0] == '\\' && s[1] == 'x' &&
-		    (hi = handover_hexval(s[2])) >= 0 &&
-		    (lo = handover_hexval(s[3])) >= 0) {
-			if (hi == 0 && lo == 0)
-				return -1;
-			*out++ = (char)(hi << 4 | lo);
-			s += 3;
-		} else
-			*out++ = *s;
-	}
-	*out = '\0';
-	return 0;
-}
-
-/* ---- writing (the old image) */
 
 /* ---- reading (the new image) */
 

@@ -15,36 +15,8 @@
 
 #include "base/fd.h"
 #include "reload/handover.h"
+#include "reload/handover_text.h"
 #include "reload/handover_write.h"
-
-/*
- * Paths and service names come from the configuration and may hold any
- * byte but NUL: a newline would end the record.  Control bytes, DEL and
- * the backslash are written as \xNN.  Returns out, or NULL if it would
- * not fit.
- */
-static char *
-handover_escape(char *out, size_t outlen, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	size_t n = 0;
-
-	for (; *s != '\0'; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (n + 5 > outlen)
-			return NULL;
-		if (c < 0x20 || c == 0x7f || c == '\\') {
-			out[n++] = '\\';
-			out[n++] = 'x';
-			out[n++] = hex[c >> 4];
-			out[n++] = hex[c & 0xf];
-		} else
-			out[n++] = (char)c;
-	}
-	out[n] = '\0';
-	return out;
-}
 
 int
 handover_create(const char *startdir, int pidfd, const char *pidfile)
