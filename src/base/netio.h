@@ -61,6 +61,14 @@ int netio_open_regular(const char *path, struct stat *st);
  */
 char *netio_read_file(const char *path, size_t max, size_t *lenp);
 
+/*
+ * Reads and writes on socket fd that make no progress for seconds fail
+ * with EAGAIN (SO_RCVTIMEO, SO_SNDTIMEO); 0 leaves them unbounded.  For
+ * services that talk until the client closes: idle, not total, time.
+ * Returns 0 or -1 with errno.
+ */
+int netio_idle_limit(int fd, unsigned seconds);
+
 /* Milliseconds on the monotonic clock, for deadlines. */
 int64_t netio_now_ms(void);
 

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/nofork.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "parent/admission.h"
@@ -22,8 +23,18 @@
 
 /* Bounded so a flood on one socket cannot starve the stream listeners. */
 #define DGRAM_BURST 64
-/* RFC 865 caps a quote at 512 bytes; nothing we send is larger. */
-#define DGRAM_REPLY_MAX 512
+/*
+ * The largest datagram read, and reply sent: RFC 865 caps a quote at 512
+ * bytes, echo (RFC 862) sends back what came, as inetd does up to 8 KiB;
+ * a longer one is dropped, not echoed in part.
+ */
+#define DGRAM_MAX 8192
+
+/*
+ * The buffer, in memory no child inherits (base/nofork.h): writing it
+ * while children are alive costs the parent no copy-on-write fault.
+ */
+static char *dgram_buf;
 
 static int
 dgram_bad_port(in_port_t port_be)
@@ -68,17 +79,21 @@ dgram_answer(struct server *srv, const struct listener *li)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
 	struct sockaddr_storage peer;
-	char request[DGRAM_REPLY_MAX], reply[DGRAM_REPLY_MAX];
 	socklen_t peerlen;
 	time_t now;
 	enum admit verdict;
-	size_t len;
+	ssize_t got, len;
 	int n;
 
+	if (dgram_buf == NULL && (dgram_buf = nofork_calloc(1, DGRAM_MAX)) ==
+	    NULL) {
+		log_warn("%s: a buffer for datagrams", li->li_addr->la_text);
+		return -1;
+	}
 	for (n = 0; n < DGRAM_BURST; n++) {
 		peerlen = sizeof(peer);
-		if (recvfrom(li->li_fd, request, sizeof(request), 0,
-		    (struct sockaddr *)&peer, &peerlen) == -1) {
+		if ((got = recvfrom(li->li_fd, dgram_buf, DGRAM_MAX, MSG_TRUNC,
+		    (struct sockaddr *)&peer, &peerlen)) == -1) {
 			if (errno == EINTR)
 				continue;
 			if (errno == EAGAIN || errno == EWOULDBLOCK)
@@ -101,10 +116,20 @@ dgram_answer(struct server *srv, const struct listener *li)
 			    admit_reason(verdict));
 			continue;
 		}
+		if (got > DGRAM_MAX) {
+			log_debug("%s: a datagram of %zd bytes dropped",
+			    sc->sc_name, got);
+			continue;
+		}
 		rate_take(&srv->srv_counts[li->li_svc].sn_dgram_rate, now);
 		stats_datagram(li->li_svc);
-		len = sc->sc_type->sv_reply(sc, reply, sizeof(reply));
-		if (len > 0 && sendto(li->li_fd, reply, len,
+		if (sc->sc_type->sv_dgram != NULL)
+			len = sc->sc_type->sv_dgram(sc, dgram_buf, (size_t)got,
+			    DGRAM_MAX);
+		else if ((len = (ssize_t)sc->sc_type->sv_reply(sc, dgram_buf,
+		    DGRAM_MAX)) == 0)
+			len = -1;	/* nothing to say */
+		if (len >= 0 && sendto(li->li_fd, dgram_buf, (size_t)len,
 		    MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&peer,
 		    peerlen) == -1)
 			log_debug("%s: sendto: %s", sc->sc_name, strerror(errno));

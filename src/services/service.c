@@ -8,8 +8,9 @@
 #include "config/config.h"
 #include "services/service.h"
 
-extern const struct service svc_catsock, svc_command, svc_daytime,
-    svc_exec, svc_fortune, svc_hello, svc_metrics, svc_status, svc_time;
+extern const struct service svc_catsock, svc_chargen, svc_command,
+    svc_daytime, svc_discard, svc_echo, svc_exec, svc_fortune, svc_hello,
+    svc_metrics, svc_status, svc_time;
 
 static const struct service *const svc_table[] = {
 	&svc_hello,
@@ -21,6 +22,9 @@ static const struct service *const svc_table[] = {
 	&svc_exec,
 	&svc_status,
 	&svc_metrics,
+	&svc_echo,
+	&svc_discard,
+	&svc_chargen,
 };
 
 #define SVC_COUNT (sizeof(svc_table) / sizeof(svc_table[0]))

@@ -11,6 +11,7 @@
 #include <netinet/in.h>
 #include <stddef.h>
 #include <sys/socket.h>
+#include <sys/types.h>
 
 struct config;
 struct svc_conf;
@@ -49,6 +50,16 @@ struct service {
 	 * NULL if the type has no inline form.
 	 */
 	size_t		(*sv_reply)(const struct svc_conf *sc, char *buf, size_t cap);
+
+	/*
+	 * Optional: answer one datagram in place, in the parent, without
+	 * blocking.  buf holds the request's len bytes (cap bytes in all);
+	 * returns the length of the reply written over it (0: an empty
+	 * datagram), -1 for no reply.  Without it, every datagram gets what
+	 * sv_reply builds (if anything).
+	 */
+	ssize_t		(*sv_dgram)(const struct svc_conf *sc, char *buf,
+			    size_t len, size_t cap);
 
 	/*
 	 * Optional, for wait = true (inetd's wait services): serve on the
