@@ -116,9 +116,9 @@ load_config(struct config *cf, const struct self *se)
 {
 	const struct handover *ho = &se->se_handover;
 
-	if (ho->ho_config != NULL)
-		return conf_load_text(cf, ho->ho_configfile, ho->ho_config,
-		    ho->ho_configlen, se->se_startdir, log_report_warn, NULL);
+	if (ho->ho_nsources > 0)
+		return conf_load_sources(cf, ho->ho_sources, ho->ho_nsources,
+		    se->se_startdir, log_report_warn, NULL);
 	return conf_load_chosen(cf, se->se_config, se->se_startdir,
 	    se->se_reexec ? log_report_warn : log_report_bare, NULL);
 }

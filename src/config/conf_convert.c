@@ -108,7 +108,7 @@ conf_globals(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 	conf_global_log(cx, cfg, cf);
 }
 
-/* ---- across services */
+/* ---- across services (and files) */
 
 /*
  * The first address before slot k of a list of service i (in the same
@@ -142,63 +142,102 @@ conf_overlap_find(const struct config *cf, size_t i, int dgram, size_t k,
 	return -1;
 }
 
+/*
+ * Address m of a list of service j as written: from cfg when the service
+ * is one of this file's (from first on), else as the log shows it.
+ */
+static const char *
+conf_addr_text(cfg_t *cfg, const struct config *cf, size_t first, size_t j,
+    int dgram, size_t m)
+{
+	const struct svc_conf *sc = &cf->cf_services[j];
+
+	if (j >= first)
+		return cfg_getnstr(cfg_getnsec(cfg, "service", j - first),
+		    dgram ? "listen_datagram" : "listen_stream", m);
+	return dgram ? sc->sc_dgram[m].la_text : sc->sc_stream[m].la_text;
+}
+
 /* Report each address of one list of service i that collides. */
 static void
 conf_overlap_list(struct conf_ctx *cx, cfg_t *cfg, const struct config *cf,
-    size_t i, int dgram)
+    size_t first, size_t i, int dgram)
 {
-	const struct svc_conf	*sc = &cf->cf_services[i];
+	const struct svc_conf	*sc = &cf->cf_services[i], *other;
 	const char		*name = dgram ? "listen_datagram" :
 				    "listen_stream";
-	cfg_t			*sec = cfg_getnsec(cfg, "service", i);
+	const unsigned		*lines = dgram ? sc->sc_dgram_line :
+				    sc->sc_stream_line;
 	size_t			 k, j, m;
 	size_t			 n = dgram ? sc->sc_ndgram : sc->sc_nstream;
 
 	for (k = 0; k < n; k++) {
-		cfg_t	*other;
+		unsigned theirline;
+		int here;
 
 		if (conf_overlap_find(cf, i, dgram, k, &j, &m) == -1)
 			continue;
-		other = cfg_getnsec(cfg, "service", j);
-		conf_error(cx, conf_line(cx, sec, name, k, sc->sc_line),
-		    "service \"%s\": %s \"%s\" overlaps \"%s\" of service "
-		    "\"%s\" (line %u)", sc->sc_name, name,
-		    cfg_getnstr(sec, name, k), cfg_getnstr(other, name, m),
-		    cfg_title(other), conf_line(cx, other, name, m, 1));
+		other = &cf->cf_services[j];
+		theirline = (dgram ? other->sc_dgram_line :
+		    other->sc_stream_line)[m];
+		here = other->sc_file == sc->sc_file;
+		conf_error(cx, lines[k], "service \"%s\": %s \"%s\" overlaps "
+		    "\"%s\" of service \"%s\" (%s%s%u)", sc->sc_name, name,
+		    conf_addr_text(cfg, cf, first, i, dgram, k),
+		    conf_addr_text(cfg, cf, first, j, dgram, m),
+		    other->sc_name, here ? "line " : other->sc_file,
+		    here ? "" : ":", theirline);
 	}
 }
 
-/* Two enabled services, or one twice, on colliding addresses. */
+/* Services from first on: a name taken before, colliding addresses. */
 static void
-conf_overlaps(struct conf_ctx *cx, cfg_t *cfg, const struct config *cf)
+conf_across(struct conf_ctx *cx, cfg_t *cfg, const struct config *cf,
+    size_t first)
 {
-	size_t	i;
+	size_t	i, j;
 
-	for (i = 0; i < cf->cf_nservices; i++) {
-		if (!cf->cf_services[i].sc_enabled)
+	for (i = first; i < cf->cf_nservices; i++) {
+		const struct svc_conf *sc = &cf->cf_services[i];
+
+		/* One file's titles libconfuse has compared already. */
+		for (j = 0; j < first && sc->sc_name != NULL; j++)
+			if (cf->cf_services[j].sc_name != NULL &&
+			    strcmp(cf->cf_services[j].sc_name, sc->sc_name) == 0)
+				conf_error(cx, sc->sc_line, "service \"%s\" is "
+				    "defined twice (first in %s:%u)", sc->sc_name,
+				    cf->cf_services[j].sc_file,
+				    cf->cf_services[j].sc_line);
+		if (!sc->sc_enabled)
 			continue;
-		conf_overlap_list(cx, cfg, cf, i, 0);
-		conf_overlap_list(cx, cfg, cf, i, 1);
+		conf_overlap_list(cx, cfg, cf, first, i, 0);
+		conf_overlap_list(cx, cfg, cf, first, i, 1);
 	}
 }
 
 void
-conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
+conf_convert_services(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 {
-	unsigned	 i, n = cfg_size(cfg, "service"), enabled = 0;
+	unsigned	 i, n = cfg_size(cfg, "service");
+	size_t		 first = cf->cf_nservices;
+	struct svc_conf	*more;
 	char		 err[512];
 
-	conf_globals(cx, cfg, cf);
-	if (n > 0 && (cf->cf_services = calloc(n, sizeof(*cf->cf_services)))
-	    == NULL) {
+	if (n == 0)
+		return;
+	more = reallocarray(cf->cf_services, first + n, sizeof(*more));
+	if (more == NULL) {
 		conf_error(cx, 1, "%s", strerror(errno));
 		return;
 	}
-	cf->cf_nservices = n;
+	memset(more + first, 0, n * sizeof(*more));
+	cf->cf_services = more;
+	cf->cf_nservices = first + n;
 	for (i = 0; i < n; i++) {
 		cfg_t		*sec = cfg_getnsec(cfg, "service", i);
-		struct svc_conf	*sc = &cf->cf_services[i];
+		struct svc_conf	*sc = &cf->cf_services[first + i];
 
+		sc->sc_file = cx->cx_file;
 		sc->sc_line = cx->cx_layout.cl_nsections == n ?
 		    cx->cx_layout.cl_sections[i] : (unsigned)sec->line;
 		err[0] = '\0';
@@ -208,10 +247,13 @@ conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 		    sc->sc_type->sv_check(sc, cf, err, sizeof(err)) == -1)
 			conf_error(cx, sc->sc_line, "service \"%s\": %s",
 			    sc->sc_name, err);
-		if (sc->sc_enabled)
-			enabled++;
 	}
-	conf_overlaps(cx, cfg, cf);
-	if (enabled == 0)
-		conf_error(cx, cx->cx_layout.cl_lines, "no enabled service");
+	conf_across(cx, cfg, cf, first);
+}
+
+void
+conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
+{
+	conf_globals(cx, cfg, cf);
+	conf_convert_services(cx, cfg, cf);
 }

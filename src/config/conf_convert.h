@@ -11,9 +11,17 @@ struct conf_ctx;
 struct config;
 
 /*
- * Fill cf from the parsed tree cfg, reporting every error through cx.
- * cf may be half filled on errors; conf_free() copes.
+ * Fill cf from the parsed tree cfg of the main file, reporting every
+ * error through cx.  cf may be half filled on errors; conf_free() copes.
  */
 void conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf);
+
+/*
+ * The service sections of cfg (a file parsed through cx, whose cx_file
+ * cf keeps) added to cf's, each checked, and checked against those
+ * before them: names, colliding addresses.
+ */
+void conf_convert_services(struct conf_ctx *cx, cfg_t *cfg,
+    struct config *cf);
 
 #endif

@@ -130,9 +130,12 @@ conf_cb_bool(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
-/* The schema of DESIGN section 4; cfg_init() copies the arrays. */
+/*
+ * The schema of DESIGN section 4; cfg_init() copies the arrays.  An
+ * included file (services_only) holds service sections and nothing else.
+ */
 static cfg_t *
-conf_schema(void)
+conf_schema(int services_only)
 {
 	cfg_opt_t service_opts[] = {
 		CFG_STR_CB("type", NULL, CFGF_NODEFAULT, conf_cb_str),
@@ -184,12 +187,18 @@ conf_schema(void)
 		    conf_cb_str),
 		CFG_STR_CB("motd_file", "/etc/motd", CFGF_NONE, conf_cb_str),
 		CFG_INT_CB("shutdown_grace", 10, CFGF_NONE, conf_cb_int),
+		CFG_STR_LIST_CB("include", NULL, CFGF_NONE, conf_cb_str),
+		CFG_SEC("service", service_opts,
+		    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
+		CFG_END()
+	};
+	cfg_opt_t included_opts[] = {
 		CFG_SEC("service", service_opts,
 		    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_END()
 	};
 
-	return cfg_init(opts, CFGF_NONE);
+	return cfg_init(services_only ? included_opts : opts, CFGF_NONE);
 }
 
 static unsigned
@@ -208,7 +217,8 @@ conf_count_newlines(const char *text, size_t len)
  * with the errors reported.
  */
 cfg_t *
-conf_parse(struct conf_ctx *cx, const char *text, size_t len)
+conf_parse(struct conf_ctx *cx, const char *text, size_t len,
+    int services_only)
 {
 	const char	*nul;
 	char		*clean;
@@ -232,7 +242,7 @@ conf_parse(struct conf_ctx *cx, const char *text, size_t len)
 		    cx->cx_layout.cl_open_what);
 		goto out;
 	}
-	if ((cfg = conf_schema()) == NULL) {
+	if ((cfg = conf_schema(services_only)) == NULL) {
 		conf_error(cx, 1, "setting up the parser: %s", strerror(errno));
 		goto out;
 	}

@@ -62,14 +62,16 @@ conf_svc_type(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
  */
 static void
 conf_svc_addrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
-    struct listen_addr **las, size_t *nlas, const char *who)
+    struct listen_addr **las, unsigned **lines, size_t *nlas,
+    const char *who)
 {
 	unsigned	 i, n = cfg_size(sec, name);
 	char		 err[512];
 
 	if (n == 0)
 		return;
-	if ((*las = calloc(n, sizeof(**las))) == NULL) {
+	if ((*las = calloc(n, sizeof(**las))) == NULL ||
+	    (*lines = calloc(n, sizeof(**lines))) == NULL) {
 		conf_error(cx, conf_line(cx, sec, name, 0, 1), "%s",
 		    strerror(errno));
 		return;
@@ -78,11 +80,12 @@ conf_svc_addrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
 	for (i = 0; i < n; i++) {
 		const char	*text = cfg_getnstr(sec, name, i);
 
+		(*lines)[i] = conf_line(cx, sec, name, i, 1);
 		if (addr_parse(text, cx->cx_cwd, &(*las)[i], err,
 		    sizeof(err)) == -1) {
 			(*las)[i].la_family = CONF_BADADDR;
-			conf_error(cx, conf_line(cx, sec, name, i, 1),
-			    "%s%s \"%s\": %s", who, name, text, err);
+			conf_error(cx, (*lines)[i], "%s%s \"%s\": %s", who,
+			    name, text, err);
 		}
 	}
 }
@@ -190,9 +193,9 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	sc->sc_log_connections = cfg_getbool(sec, "log_connections");
 	conf_svc_type(cx, sec, sc, who);
 	conf_svc_addrs(cx, sec, "listen_stream", &sc->sc_stream,
-	    &sc->sc_nstream, who);
+	    &sc->sc_stream_line, &sc->sc_nstream, who);
 	conf_svc_addrs(cx, sec, "listen_datagram", &sc->sc_dgram,
-	    &sc->sc_ndgram, who);
+	    &sc->sc_dgram_line, &sc->sc_ndgram, who);
 	if (sc->sc_enabled && sc->sc_nstream + sc->sc_ndgram == 0)
 		conf_error(cx, sc->sc_line, "%sno listen_stream or "
 		    "listen_datagram address", who);

@@ -23,107 +23,84 @@
 #include "base/path.h"
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
+#include "config/conf_include.h"
 #include "config/conf_parse.h"
 #include "config/config.h"
 #include "services/service.h"
 
+/* Enabled services, of every file. */
+static size_t
+conf_enabled(const struct config *cf)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < cf->cf_nservices; i++)
+		n += cf->cf_services[i].sc_enabled != 0;
+	return n;
+}
+
 /*
- * The whole file in a malloc'd buffer, or NULL with errno (EFBIG past
- * CONF_FILE_MAX: libconfuse's lexer is quadratic in a line's length, and
- * the parent itself loads the file on a reload).
+ * Parse, convert and check the main text (file NULL: the built-in one)
+ * and the files it includes (given: their sources as a reload's hand-over
+ * has them; NULL: what the globs find).  Returns the number of errors.
  */
-static char *
-conf_read(const char *path, size_t *lenp)
-{
-	char	*buf = NULL, *p;
-	size_t	 len = 0, cap = 0;
-	ssize_t	 n;
-	int	 fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8192;
-			if ((p = realloc(buf, cap)) == NULL)
-				goto fail;
-			buf = p;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += n;
-		if (len > CONF_FILE_MAX) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	close(fd);
-	*lenp = len;
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	close(fd);
-	errno = saved;
-	return NULL;
-}
-
-/* The line of text that byte at lies on. */
-static unsigned
-conf_line_at(const char *text, size_t at)
-{
-	unsigned line = 1;
-	size_t i;
-
-	for (i = 0; i < at; i++)
-		line += text[i] == '\n';
-	return line;
-}
-
-/* Parse, convert and check text; returns the number of errors. */
 static int
-conf_text(struct config *cf, const char *text, size_t len, const char *file,
-    const char *cwd, conf_report_fn *report, void *arg)
+conf_text(struct config *cf, const char *file, const char *text, size_t len,
+    const struct conf_source *given, size_t ngiven, const char *cwd,
+    conf_report_fn *report, void *arg)
 {
+	const struct conf_source *cs;
 	struct conf_ctx	 cx;
 	cfg_t		*cfg;
 
-	const char *nul = memchr(text, '\0', len);
-
 	memset(cf, 0, sizeof(*cf));
 	memset(&cx, 0, sizeof(cx));
-	cx.cx_file = file;
 	cx.cx_cwd = cwd;
 	cx.cx_report = report;
 	cx.cx_arg = arg;
-	/* libconfuse would stop reading there, and a reload could not pass it on. */
-	if (nul != NULL)
-		conf_error(&cx, conf_line_at(text, (size_t)(nul - text)),
-		    "a NUL byte: a configuration is text");
+	cx.cx_file = file != NULL ? file : "(built-in)";
+	if ((cs = conf_source_add(cf, file, text, len)) == NULL)
+		conf_error(&cx, 1, "keeping the text: %s", strerror(errno));
 	/* On failure conf_parse() has reported why. */
-	else if ((cfg = conf_parse(&cx, text, len)) != NULL) {
+	else if ((cfg = conf_parse(&cx, text, len, 0)) != NULL) {
+		if (cs->cs_path != NULL)
+			cx.cx_file = cs->cs_path;	/* the services keep it */
 		conf_convert(&cx, cfg, cf);
+		/* This file's errors first, then each included file's. */
+		conf_flush(&cx);
+		conf_include(&cx, cfg, cf, given, ngiven);
+		if (conf_enabled(cf) == 0)
+			conf_error(&cx, cx.cx_layout.cl_lines,
+			    "no enabled service");
 		cfg_free(cfg);
 	}
 	conf_flush(&cx);
 	free(cx.cx_pos);
 	conf_layout_free(&cx.cx_layout);
-	if (cx.cx_errors == 0 && (cf->cf_text = malloc(len + 1)) == NULL) {
-		conf_error(&cx, 0, "keeping the text: %s", strerror(errno));
-		conf_flush(&cx);
-	} else if (cx.cx_errors == 0) {
-		memcpy(cf->cf_text, text, len);
-		cf->cf_text[len] = '\0';
-		cf->cf_textlen = len;
-	}
 	if (cx.cx_errors > 0)
 		conf_free(cf);
 	return cx.cx_errors;
+}
+
+int
+conf_load_sources(struct config *cf, const struct conf_source *sources,
+    size_t n, const char *cwd, conf_report_fn *report, void *arg)
+{
+	char msg[1024];
+	const char *file = sources[0].cs_path;
+	int errors;
+
+	errors = conf_text(cf, file, sources[0].cs_text, sources[0].cs_len,
+	    sources + 1, n - 1, cwd, report, arg);
+	if (errors == 0 && file != NULL && (cf->cf_file = strdup(file)) ==
+	    NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s", file, strerror(errno));
+		if (report != NULL)
+			report(arg, msg);
+		conf_free(cf);
+		errors = 1;
+	}
+	return errors;
 }
 
 int
@@ -149,22 +126,10 @@ conf_load(struct config *cf, const char *path, const char *cwd,
 			report(arg, msg);
 		return -1;
 	}
-	n = conf_load_text(cf, path, text, len, cwd, report, arg);
+	n = conf_text(cf, path, text, len, NULL, 0, cwd, report, arg);
 	free(text);
-	return n;
-}
-
-int
-conf_load_text(struct config *cf, const char *file, const char *text,
-    size_t len, const char *cwd, conf_report_fn *report, void *arg)
-{
-	char msg[1024];
-	int n;
-
-	n = conf_text(cf, text, len, file != NULL ? file : "(built-in)", cwd,
-	    report, arg);
-	if (n == 0 && file != NULL && (cf->cf_file = strdup(file)) == NULL) {
-		snprintf(msg, sizeof(msg), "%s: %s", file, strerror(errno));
+	if (n == 0 && (cf->cf_file = strdup(path)) == NULL) {
+		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
 		if (report != NULL)
 			report(arg, msg);
 		conf_free(cf);
@@ -233,8 +198,8 @@ conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
 	if (n < 0 || (size_t)n >= sizeof(text) - sizeof(conf_builtin_text))
 		n = 0;
 	memcpy(text + n, conf_builtin_text, sizeof(conf_builtin_text));
-	return conf_text(cf, text, (size_t)n + sizeof(conf_builtin_text) - 1,
-	    "(built-in)", cwd, report, arg);
+	return conf_text(cf, NULL, text, (size_t)n + sizeof(conf_builtin_text)
+	    - 1, NULL, 0, cwd, report, arg);
 }
 
 int
@@ -286,7 +251,9 @@ conf_free(struct config *cf)
 			sc->sc_type->sv_release(sc);
 		free(sc->sc_name);
 		free(sc->sc_stream);
+		free(sc->sc_stream_line);
 		free(sc->sc_dgram);
+		free(sc->sc_dgram_line);
 		free(sc->sc_allow);
 		free(sc->sc_deny);
 		free(sc->sc_proxy_from);
@@ -302,7 +269,11 @@ conf_free(struct config *cf)
 	}
 	free(cf->cf_services);
 	free(cf->cf_file);
-	free(cf->cf_text);
+	for (i = 0; i < cf->cf_nsources; i++) {
+		free(cf->cf_sources[i].cs_path);
+		free(cf->cf_sources[i].cs_text);
+	}
+	free(cf->cf_sources);
 	free(cf->cf_pidfile);
 	free(cf->cf_user);
 	free(cf->cf_group);

@@ -22,10 +22,14 @@ struct svc_conf {
 	char			*sc_name;	/* section title */
 	const struct service	*sc_type;	/* entry of the service table */
 	int			 sc_enabled;
+	const char		*sc_file;	/* the file it is in (owned by
+						   the config's sources) */
 	unsigned		 sc_line;	/* where the section starts */
 	struct listen_addr	*sc_stream;	/* listen_stream */
+	unsigned		*sc_stream_line; /* the line of each */
 	size_t			 sc_nstream;
 	struct listen_addr	*sc_dgram;	/* listen_datagram */
+	unsigned		*sc_dgram_line;
 	size_t			 sc_ndgram;
 	unsigned		 sc_max_instances; /* 0: only max_children */
 	unsigned		 sc_per_source;	/* 0: unlimited */
@@ -68,11 +72,21 @@ struct svc_conf {
 
 enum log_target { LOG_TARGET_SYSLOG, LOG_TARGET_STDERR };
 
+/*
+ * A file the configuration was loaded from, and its very text: a
+ * reload's new image loads these, not what the files hold by then.
+ */
+struct conf_source {
+	char			*cs_path;	/* NULL: the built-in text */
+	char			*cs_text;
+	size_t			 cs_len;
+};
+
 struct config {
 	char			*cf_file;	/* NULL: the built-in default */
-	char			*cf_text;	/* the bytes it was loaded from,
-						   for a reload's new image */
-	size_t			 cf_textlen;
+	struct conf_source	*cf_sources;	/* the main text first, then
+						   each included file */
+	size_t			 cf_nsources;
 	char			*cf_pidfile;
 	char			*cf_user;
 	char			*cf_group;
@@ -105,13 +119,14 @@ int conf_load(struct config *cf, const char *path, const char *cwd,
     conf_report_fn *report, void *ctx);
 
 /*
- * Load text (len bytes) as if it had been read from file (NULL: the
- * built-in configuration's name): a reload's new image loads exactly
- * what the image before it checked, whatever the file holds by then.
- * Returns as conf_load().
+ * Load sources[0] and, as its include globs would find them, the
+ * included files sources[1..n-1], from their texts, not from the disk:
+ * a reload's new image loads exactly what the image before it checked.
+ * A source's path NULL: the built-in configuration.  Returns as
+ * conf_load().
  */
-int conf_load_text(struct config *cf, const char *file, const char *text,
-    size_t len, const char *cwd, conf_report_fn *report, void *ctx);
+int conf_load_sources(struct config *cf, const struct conf_source *sources,
+    size_t n, const char *cwd, conf_report_fn *report, void *ctx);
 
 /* The built-in default configuration of DESIGN section 5. */
 int conf_builtin(struct config *cf, const char *cwd,

@@ -16,6 +16,7 @@
 #include "base/fd.h"
 #include "config/config.h"
 #include "reload/handover.h"
+#include "reload/handover_config.h"
 #include "reload/handover_text.h"
 #include "reload/inherited.h"
 
@@ -217,20 +218,6 @@ handover_name_line(struct handover *ho, char *rest)
 	return -1;
 }
 
-/* A text field to keep, max bytes at most once unescaped; once only. */
-static int
-handover_text_line(char **field, size_t *lenp, char *rest, size_t max)
-{
-	size_t len;
-
-	if (*field != NULL || handover_unescape(rest) == -1 ||
-	    (len = strlen(rest)) > max || (*field = strdup(rest)) == NULL)
-		return -1;
-	if (lenp != NULL)
-		*lenp = len;
-	return 0;
-}
-
 static int
 handover_line(struct handover *ho, char *line)
 {
@@ -255,11 +242,13 @@ handover_line(struct handover *ho, char *line)
 	if (strncmp(line, "child ", 6) == 0)
 		return handover_child_line(ho, line + 6);
 	if (strncmp(line, "configfile ", 11) == 0)
-		return handover_text_line(&ho->ho_configfile, NULL, line + 11,
-		    PATH_MAX);
+		return handover_config_line(ho, line + 11, 1, 0);
 	if (strncmp(line, "config ", 7) == 0)
-		return handover_text_line(&ho->ho_config, &ho->ho_configlen,
-		    line + 7, CONF_FILE_MAX);
+		return handover_config_line(ho, line + 7, 1, 1);
+	if (strncmp(line, "includefile ", 12) == 0)
+		return handover_config_line(ho, line + 12, 0, 0);
+	if (strncmp(line, "include ", 8) == 0)
+		return handover_config_line(ho, line + 8, 0, 1);
 	if (strncmp(line, "report ", 7) == 0)
 		return handover_report_line(ho, line + 7);
 	if (strncmp(line, "held ", 5) == 0)
@@ -334,6 +323,12 @@ handover_read(struct handover *ho, char *err, size_t errlen)
 	}
 	rc = handover_parse(ho, memfd, err, errlen);
 	close(memfd);
+	if (rc == 0 && ho->ho_nsources > 0 &&
+	    ho->ho_sources[ho->ho_nsources - 1].cs_text == NULL) {
+		snprintf(err, errlen, "the hand-over names a configuration "
+		    "file without its text");
+		rc = -1;
+	}
 	return rc;
 }
 
@@ -351,9 +346,13 @@ handover_free(struct handover *ho)
 		}
 	free(ho->ho_counts);
 	ho->ho_counts = NULL;
-	free(ho->ho_config);
-	free(ho->ho_configfile);
-	ho->ho_config = ho->ho_configfile = NULL;
+	for (i = 0; i < ho->ho_nsources; i++) {
+		free(ho->ho_sources[i].cs_path);
+		free(ho->ho_sources[i].cs_text);
+	}
+	free(ho->ho_sources);
+	ho->ho_sources = NULL;
+	ho->ho_nsources = 0;
 	ho->ho_ncounts = 0;
 	free(ho->ho_listeners);
 	free(ho->ho_children);

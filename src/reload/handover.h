@@ -20,6 +20,8 @@
  *					the built-in one)
  *	config TEXT			the configuration's very text, as
  *					the old image checked it
+ *	includefile PATH		a file it included, in order
+ *	include TEXT			that file's very text
  *	board STARTED RELOADS_OK RELOADS_REFUSED   the counters' header
  *	counts N V1 ... VN SERVICE	a service's counters (reload/state.c
  *					says which is which)
@@ -43,6 +45,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+#include "config/config.h"
 #include "net/addr.h"
 
 #define HANDOVER_ENV "SPAWND_HANDOVER"
@@ -95,10 +98,10 @@ struct handover {
 	uint64_t		 ho_reloads_refused;
 	struct inherited_counts	*ho_counts;
 	size_t			 ho_ncounts;
-	char			*ho_configfile;	/* NULL: the built-in one */
-	char			*ho_config;	/* the text to load; NULL: read
-						   the file (an older image) */
-	size_t			 ho_configlen;
+	struct conf_source	*ho_sources;	/* the texts to load, the main
+						   one first; none: read the
+						   files (an older image) */
+	size_t			 ho_nsources;
 };
 
 /*

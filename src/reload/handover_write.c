@@ -126,40 +126,6 @@ handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
 	    name) < 0 ? -1 : 0;
 }
 
-/* Escaped in pieces: a configuration may be a megabyte. */
-static int
-handover_add_text(int memfd, const char *word, const char *text, size_t len)
-{
-	char piece[1024 + 1], esc[sizeof(piece) * 4];
-	size_t at, n;
-
-	if (dprintf(memfd, "%s ", word) < 0)
-		return -1;
-	for (at = 0; at < len; at += n) {
-		n = len - at < sizeof(piece) - 1 ? len - at : sizeof(piece) - 1;
-		memcpy(piece, text + at, n);
-		piece[n] = '\0';
-		if (memchr(piece, '\0', n) != NULL ||
-		    handover_escape(esc, sizeof(esc), piece) == NULL) {
-			errno = EINVAL;
-			return -1;
-		}
-		if (dprintf(memfd, "%s", esc) < 0)
-			return -1;
-	}
-	return dprintf(memfd, "\n") < 0 ? -1 : 0;
-}
-
-int
-handover_add_config(int memfd, const char *file, const char *text,
-    size_t len)
-{
-	if (file != NULL && handover_add_text(memfd, "configfile", file,
-	    strlen(file)) == -1)
-		return -1;
-	return handover_add_text(memfd, "config", text, len);
-}
-
 int
 handover_add_report(int memfd, int fd, pid_t pid)
 {

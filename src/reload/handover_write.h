@@ -9,6 +9,7 @@
 #include <sys/socket.h>
 #include <sys/types.h>
 
+
 /*
  * Writing side.  handover_create() returns a memfd (not close-on-exec)
  * after the header line; the other calls append records to it.
@@ -23,12 +24,6 @@ int handover_add_counts(int memfd, const uint64_t *values, size_t n,
     const char *service);
 int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service);
-/*
- * The configuration the new image is to load: its file's name (NULL:
- * the built-in one) and the very text this image checked.
- */
-int handover_add_config(int memfd, const char *file, const char *text,
-    size_t len);
 /* After child pid's record: its PROXY report pair's parent end, fd. */
 int handover_add_report(int memfd, int fd, pid_t pid);
 

@@ -18,6 +18,7 @@
 #include "parent/server.h"
 #include "reload/check.h"
 #include "reload/handover.h"
+#include "reload/handover_config.h"
 #include "reload/handover_write.h"
 #include "reload/prebind.h"
 #include "parent/stats.h"
@@ -125,8 +126,7 @@ reload_hand_over(const struct server *srv, const struct self *se,
 	    at->at_pidfile);
 	if (at->at_memfd == -1 ||
 	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1 ||
-	    handover_add_config(at->at_memfd, at->at_next.cf_file,
-	    at->at_next.cf_text, at->at_next.cf_textlen) == -1) {
+	    handover_add_config(at->at_memfd, &at->at_next) == -1) {
 		log_warn("preparing the hand-over; still running");
 		stats_reload_refused();
 		return -1;

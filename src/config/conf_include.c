@@ -1,0 +1,187 @@
+/*
+ * Included files (see conf_include.h): xinetd's includedir and a
+ * package's drop-in, as globs.  A glob that matches nothing is fine; a
+ * file that matches and cannot be read, or holds anything but service
+ * sections, is an error in it, at its line.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+
+#include <errno.h>
+#include <fcntl.h>
+#include <glob.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "base/path.h"
+#include "config/conf_convert.h"
+#include "config/conf_diag.h"
+#include "config/conf_include.h"
+#include "config/conf_parse.h"
+#include "config/config.h"
+
+char *
+conf_read(const char *path, size_t *lenp)
+{
+	char	*buf = NULL, *p;
+	size_t	 len = 0, cap = 0;
+	ssize_t	 n;
+	int	 fd, saved;
+
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
+		return NULL;
+	for (;;) {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 8192;
+			if ((p = realloc(buf, cap)) == NULL)
+				goto fail;
+			buf = p;
+		}
+		if ((n = read(fd, buf + len, cap - len)) == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		if (n == 0)
+			break;
+		len += n;
+		if (len > CONF_FILE_MAX) {
+			errno = EFBIG;
+			goto fail;
+		}
+	}
+	close(fd);
+	*lenp = len;
+	return buf;
+fail:
+	saved = errno;
+	free(buf);
+	close(fd);
+	errno = saved;
+	return NULL;
+}
+
+struct conf_source *
+conf_source_add(struct config *cf, const char *path, const char *text,
+    size_t len)
+{
+	struct conf_source *cs;
+
+	cs = reallocarray(cf->cf_sources, cf->cf_nsources + 1, sizeof(*cs));
+	if (cs == NULL)
+		return NULL;
+	cf->cf_sources = cs;
+	cs += cf->cf_nsources;
+	memset(cs, 0, sizeof(*cs));
+	if ((path != NULL && (cs->cs_path = strdup(path)) == NULL) ||
+	    (cs->cs_text = malloc(len + 1)) == NULL) {
+		free(cs->cs_path);
+		return NULL;
+	}
+	memcpy(cs->cs_text, text, len);
+	cs->cs_text[len] = '\0';
+	cs->cs_len = len;
+	cf->cf_nsources++;
+	return cs;
+}
+
+/* One included file's text: its service sections, its own FILE:LINE. */
+static void
+conf_include_text(struct conf_ctx *main, struct config *cf, const char *path,
+    const char *text, size_t len, unsigned line)
+{
+	struct conf_source *cs;
+	struct conf_ctx cx;
+	cfg_t *cfg;
+
+	if ((cs = conf_source_add(cf, path, text, len)) == NULL) {
+		conf_error(main, line, "include: %s: %s", path,
+		    strerror(errno));
+		return;
+	}
+	memset(&cx, 0, sizeof(cx));
+	cx.cx_file = cs->cs_path;
+	cx.cx_cwd = main->cx_cwd;
+	cx.cx_report = main->cx_report;
+	cx.cx_arg = main->cx_arg;
+	cx.cx_uid = main->cx_uid;	/* the global user's, for defaults */
+	cx.cx_gid = main->cx_gid;
+	if ((cfg = conf_parse(&cx, cs->cs_text, cs->cs_len, 1)) != NULL) {
+		conf_convert_services(&cx, cfg, cf);
+		cfg_free(cfg);
+	}
+	conf_flush(&cx);
+	free(cx.cx_pos);
+	conf_layout_free(&cx.cx_layout);
+	main->cx_errors += cx.cx_errors;
+}
+
+/* Every file one glob finds, sorted, read and loaded. */
+static void
+conf_include_glob(struct conf_ctx *cx, struct config *cf,
+    const char *pattern, unsigned line)
+{
+	char full[PATH_MAX], *text;
+	struct stat st;
+	glob_t g;
+	size_t i, len;
+	int rc;
+
+	if (path_join(full, sizeof(full), cx->cx_cwd, pattern) == -1) {
+		conf_error(cx, line, "include \"%s\": path too long", pattern);
+		return;
+	}
+	rc = glob(full, GLOB_ERR, NULL, &g);
+	if (rc == GLOB_NOMATCH)
+		return;		/* an empty drop-in directory */
+	if (rc != 0) {
+		conf_error(cx, line, "include \"%s\": %s", pattern,
+		    rc == GLOB_NOSPACE ? "out of memory" : strerror(errno));
+		globfree(&g);
+		return;
+	}
+	for (i = 0; i < g.gl_pathc; i++) {
+		const char *path = g.gl_pathv[i];
+
+		if (stat(path, &st) == -1) {
+			conf_error(cx, line, "include \"%s\": %s: %s", pattern,
+			    path, strerror(errno));
+			continue;
+		}
+		if (!S_ISREG(st.st_mode)) {
+			conf_error(cx, line, "include \"%s\": %s: not a "
+			    "regular file", pattern, path);
+			continue;
+		}
+		if ((text = conf_read(path, &len)) == NULL) {
+			conf_error(cx, line, "include \"%s\": %s: cannot read: "
+			    "%s", pattern, path, strerror(errno));
+			continue;
+		}
+		conf_include_text(cx, cf, path, text, len, line);
+		free(text);
+	}
+	globfree(&g);
+}
+
+void
+conf_include(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
+    const struct conf_source *given, size_t n)
+{
+	unsigned i, count = cfg_size(cfg, "include");
+
+	if (given != NULL) {
+		for (i = 0; i < n; i++)
+			conf_include_text(cx, cf, given[i].cs_path,
+			    given[i].cs_text, given[i].cs_len,
+			    conf_line(cx, cfg, "include", 0, 1));
+		return;
+	}
+	for (i = 0; i < count; i++)
+		conf_include_glob(cx, cf, cfg_getnstr(cfg, "include", i),
+		    conf_line(cx, cfg, "include", i, 1));
+}

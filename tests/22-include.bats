@@ -1,0 +1,136 @@
+#!/usr/bin/env bats
+# Drop-in files (issue 24): include = {"DIR/*.conf"} adds the service
+# sections of every file a glob finds, sorted; each file's errors are its
+# own FILE:LINE; names and addresses must not collide across files; a
+# new or changed drop-in is picked up by a reload, and a bad one is
+# refused with the old configuration serving.
+
+load helpers
+load services
+
+setup() {
+	svc_setup
+	DROPIN=$BATS_TEST_TMPDIR/spawnd.d
+	mkdir "$DROPIN"
+	read -r P1 P2 P3 < <(python3 "$TESTS_LIB/free-ports.py" "${TMPDIR:-/tmp}" 3 "${BUILTIN_TCP_PORTS[@]}")
+}
+
+teardown() { svc_teardown; }
+
+# main_config [SERVICE LINES...]: globals, the include, a hello on P1.
+main_config() {
+	svc_globals
+	printf 'include = {"%s/*.conf", "%s/none-*.conf"}\n' "$DROPIN" "$DROPIN"
+	printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P1"
+}
+
+# dropin FILE TYPE PORT [NAME]: a file with one service.
+dropin() {
+	printf '# %s\nservice %s {\n\ttype = "%s"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' \
+	    "$1" "${4:-${1%.conf}}" "$2" "$3" >"$DROPIN/$1"
+}
+
+@test "services of every drop-in file serve beside the main file's; a glob that matches nothing is fine" {
+	main_config | write_config
+	dropin 20-daytime.conf daytime "$P2"
+	dropin 10-time.conf time "$P3"
+	# Not matched by the glob: ignored.
+	dropin README daytime "$P3" readme
+	expect_ok
+	start_spawnd -c "$SPAWND_CONF"
+	hello_answers_on() { fetch_tcp 127.0.0.1 "$1" "$BATS_TEST_TMPDIR/r"; }
+	hello_answers_on "$P1" && assert_hello_bytes "$BATS_TEST_TMPDIR/r" '127\.0\.0\.1'
+	fetch_tcp 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/d" || fail "no daytime"
+	[[ $(stat -c %s "$BATS_TEST_TMPDIR/d") == 26 ]] || fail "daytime: $(svc_dump "$BATS_TEST_TMPDIR/d")"
+	fetch_tcp 127.0.0.1 "$P3" "$BATS_TEST_TMPDIR/t" || fail "no time"
+	[[ $(stat -c %s "$BATS_TEST_TMPDIR/t") == 4 ]] || fail "time: $(svc_dump "$BATS_TEST_TMPDIR/t")"
+	# Sorted: 10-time before 20-daytime, after the main file's.
+	grep 'server started on' "$SPAWND_LOG" | sed 's/.*server started on \([^ ]*\) .*/\1/' | tr '\n' ' ' >"$BATS_TEST_TMPDIR/order"
+	[[ $(<"$BATS_TEST_TMPDIR/order") == "hello 10-time 20-daytime " ]] ||
+	    fail "order: $(<"$BATS_TEST_TMPDIR/order")"
+}
+
+@test "every error in its own file at its own line, all in one run: a global option, an unknown type, a bad port; exit 78" {
+	{
+		main_config
+		printf 'max_children = 0\n'
+	} | write_config
+	printf 'service a {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\nuser = "root"\n' "$P2" >"$DROPIN/a.conf"
+	printf '\n\nservice b {\n\ttype = "frobnicate"\n\tlisten_stream = {"127.0.0.1:99999"}\n}\n' >"$DROPIN/b.conf"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$SPAWND_CONF"):$(line_of max_children): .*max_children"
+	assert_output_re "$(re_quote "$DROPIN/a.conf"):5: .*user"
+	assert_output_re "$(re_quote "$DROPIN/b.conf"):4: .*frobnicate"
+	assert_output_re "$(re_quote "$DROPIN/b.conf"):5: .*99999"
+	[[ $output != *"configuration OK"* ]] || fail "said OK"
+}
+
+@test "a name or an address taken in another file is an error in the later one, naming the first" {
+	main_config | write_config
+	dropin a.conf daytime "$P1" hello
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$DROPIN/a.conf"):2: service \"hello\" is defined twice \\(first in $(re_quote "$SPAWND_CONF"):$(line_of 'service hello')\\)"
+	assert_output_re "$(re_quote "$DROPIN/a.conf"):4: service \"hello\": listen_stream \"127\\.0\\.0\\.1:$P1\" overlaps \"127\\.0\\.0\\.1:$P1\" of service \"hello\" \\($(re_quote "$SPAWND_CONF"):$(line_of listen_stream)\\)"
+}
+
+@test "include is for the main file: in a drop-in it is an error at its line; an unreadable match is an error" {
+	main_config | write_config
+	printf 'include = {"/etc/*"}\n' >"$DROPIN/a.conf"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$DROPIN/a.conf"):1: .*include"
+	rm "$DROPIN/a.conf"
+	mkdir "$DROPIN/dir.conf"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$SPAWND_CONF"):$(line_of include): include .*dir\\.conf: not a regular file"
+}
+
+@test "a reload picks up a new drop-in (same PID); a bad one is refused and the old configuration serves on" {
+	main_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	dropin 10-time.conf time "$P2"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: server started on 10-time 127\\.0\\.0\\.1:$P2\$"
+	fetch_tcp 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/t" || fail "no time after the reload"
+	printf 'service broken {\n\ttype = "nope"\n}\n' >"$DROPIN/20-broken.conf"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "$(re_quote "$DROPIN/20-broken.conf"):2: .*nope"
+	wait_for_log "reload refused: .*; still running with the old configuration\$"
+	fetch_tcp 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/t2" || fail "the old configuration stopped serving"
+	rm "$DROPIN/10-time.conf" "$DROPIN/20-broken.conf"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	! tcp_accepts 127.0.0.1 "$P2" || fail "the removed drop-in's service still listens"
+	[[ $(<"$SPAWND_PIDFILE") == "$SPAWND_PID" ]] || fail "pidfile changed"
+}
+
+@test "a drop-in rewritten between the check and the exec: the new image loads the checked text" {
+	main_config | write_config
+	local bin=$BATS_TEST_TMPDIR/bin orig=$BATS_TEST_TMPDIR/spawnd.orig
+	mkdir "$bin"
+	cp "$SPAWND" "$orig"
+	cp "$SPAWND" "$bin/spawnd"
+	SPAWND=$bin/spawnd start_spawnd -c "$SPAWND_CONF"
+	# Then the binary on disk becomes a script around the real one.
+	cat >"$bin/new" <<-EOF2
+	#!/bin/sh
+	case " \$* " in *" -t "*) exec "$orig" "\$@";; esac
+	if [ -e "$BATS_TEST_TMPDIR/break" ]; then
+		printf 'service oops {\n' >"$DROPIN/10-time.conf"
+		rm "$BATS_TEST_TMPDIR/break"
+	fi
+	exec "$orig" "\$@"
+	EOF2
+	chmod 755 "$bin/new"
+	mv "$bin/new" "$bin/spawnd"
+	dropin 10-time.conf time "$P2"
+	touch "$BATS_TEST_TMPDIR/break"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	[[ ! -e $BATS_TEST_TMPDIR/break ]] || fail "the wrapper did not run at the exec"
+	kill -0 "$SPAWND_PID" || fail "spawnd died of a drop-in changed after the check"
+	fetch_tcp 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/t" || fail "the checked drop-in does not serve"
+}
