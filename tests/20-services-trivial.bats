@@ -113,3 +113,36 @@ print("closed" if s.recv(1) == b"" else "data", round(time.monotonic() - t0))
 	assert_status 78
 	assert_output_has "fork = false: type echo cannot answer without a child"
 }
+
+@test "issue 24 review: a datagram from one of our own datagram ports (forged, or another service's answer) gets no answer: no loop" {
+	(( EUID == 0 )) || skip "a raw socket (to forge the source port) needs root"
+	# One datagram to echo whose source is echo itself: answering it
+	# would answer itself again and again.
+	python3 -c '
+import socket, struct, sys
+port = int(sys.argv[1])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+payload = b"loop?"
+# Source port = destination port = our own; checksum 0: none (IPv4).
+s.sendto(struct.pack("!HHHH", port, port, 8 + len(payload), 0) + payload, ("127.0.0.1", port))
+' "$P_ECHO"
+	# And chargen, with echo as the source: the two would ping-pong.
+	python3 -c '
+import socket, struct, sys
+src, dst = int(sys.argv[1]), int(sys.argv[2])
+s = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_UDP)
+s.sendto(struct.pack("!HHHH", src, dst, 9, 0) + b"x", ("127.0.0.1", dst))
+' "$P_ECHO" "$P_CHARGEN"
+	local t0 t1 stat
+	stat=$(<"/proc/$SPAWND_PID/stat"); stat=${stat##*) }
+	read -r -a f <<<"$stat"
+	t0=$(( f[11] + f[12] ))
+	sleep 2	# a loop would show in these 2 s of CPU
+	stat=$(<"/proc/$SPAWND_PID/stat"); stat=${stat##*) }
+	read -r -a f <<<"$stat"
+	t1=$(( f[11] + f[12] ))
+	(( t1 - t0 < 20 )) || fail "the parent used $((t1 - t0)) ticks in 2 s: a datagram loop"
+	# Ordinary clients are still answered.
+	run trivial echo-udp "$P_ECHO" 10
+	assert_status 0
+}

@@ -134,3 +134,25 @@ dropin() {
 	kill -0 "$SPAWND_PID" || fail "spawnd died of a drop-in changed after the check"
 	fetch_tcp 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/t" || fail "the checked drop-in does not serve"
 }
+
+@test "a glob in a missing directory finds nothing (fine); a file two globs find is loaded once; the start directory's [ * ? are not wildcards" {
+	{
+		svc_globals
+		printf 'include = {"%s/gone/*.conf", "%s/a.conf", "%s/*.conf"}\n' "$DROPIN" "$DROPIN" "$DROPIN"
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P1"
+	} | write_config
+	dropin a.conf time "$P2"
+	expect_ok
+	# Relative patterns from a start directory named like a glob.
+	local odd=$BATS_TEST_TMPDIR/br[x]
+	mkdir -p "$odd/d"
+	printf 'service broken {\n' >"$odd/d/a.conf"
+	{
+		svc_globals
+		printf 'include = {"d/*.conf"}\n'
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P1"
+	} >"$odd/m.conf"
+	run bash -c 'cd "$1" && "$2" -t -c m.conf' _ "$odd" "$SPAWND"
+	assert_status 78
+	assert_output_has "d/a.conf:1:"
+}

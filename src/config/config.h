@@ -80,6 +80,8 @@ struct conf_source {
 	char			*cs_path;	/* NULL: the built-in text */
 	char			*cs_text;
 	size_t			 cs_len;
+	dev_t			 cs_dev;	/* an included file, as a glob */
+	ino_t			 cs_ino;	/* found it; 0: not known */
 };
 
 struct config {

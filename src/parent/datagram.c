@@ -12,7 +12,6 @@
 #include <time.h>
 
 #include "base/log.h"
-#include "base/nofork.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "parent/admission.h"
@@ -23,18 +22,6 @@
 
 /* Bounded so a flood on one socket cannot starve the stream listeners. */
 #define DGRAM_BURST 64
-/*
- * The largest datagram read, and reply sent: RFC 865 caps a quote at 512
- * bytes, echo (RFC 862) sends back what came, as inetd does up to 8 KiB;
- * a longer one is dropped, not echoed in part.
- */
-#define DGRAM_MAX 8192
-
-/*
- * The buffer, in memory no child inherits (base/nofork.h): writing it
- * while children are alive costs the parent no copy-on-write fault.
- */
-static char *dgram_buf;
 
 static int
 dgram_bad_port(in_port_t port_be)
@@ -74,6 +61,28 @@ dgram_bad_source(const struct sockaddr *sa)
 	}
 }
 
+/*
+ * From a port one of our datagram services listens on: an answer of
+ * ours (echo to chargen, time to echo, a forged source of our own
+ * address), which answering would turn into a loop without end, here
+ * or between two hosts' services (FreeBSD inetd's check_loop).
+ */
+static int
+dgram_from_ours(const struct server *srv, const struct sockaddr *sa)
+{
+	in_port_t port_be = sa->sa_family == AF_INET ?
+	    ((const struct sockaddr_in *)sa)->sin_port :
+	    ((const struct sockaddr_in6 *)sa)->sin6_port;
+	size_t i;
+
+	for (i = 0; i < srv->srv_nlisteners; i++)
+		if (srv->srv_listeners[i].li_socktype == SOCK_DGRAM &&
+		    srv->srv_listeners[i].li_addr->la_family != AF_UNIX &&
+		    srv->srv_listeners[i].li_addr->la_port == ntohs(port_be))
+			return 1;
+	return 0;
+}
+
 int
 dgram_answer(struct server *srv, const struct listener *li)
 {
@@ -82,17 +91,13 @@ dgram_answer(struct server *srv, const struct listener *li)
 	socklen_t peerlen;
 	time_t now;
 	enum admit verdict;
+	char *buf = srv->srv_dgram_buf;
 	ssize_t got, len;
 	int n;
 
-	if (dgram_buf == NULL && (dgram_buf = nofork_calloc(1, DGRAM_MAX)) ==
-	    NULL) {
-		log_warn("%s: a buffer for datagrams", li->li_addr->la_text);
-		return -1;
-	}
 	for (n = 0; n < DGRAM_BURST; n++) {
 		peerlen = sizeof(peer);
-		if ((got = recvfrom(li->li_fd, dgram_buf, DGRAM_MAX, MSG_TRUNC,
+		if ((got = recvfrom(li->li_fd, buf, DGRAM_MAX, MSG_TRUNC,
 		    (struct sockaddr *)&peer, &peerlen)) == -1) {
 			if (errno == EINTR)
 				continue;
@@ -102,7 +107,8 @@ dgram_answer(struct server *srv, const struct listener *li)
 			return -1;
 		}
 		/* Silently: logging each one would let a flood fill the log. */
-		if (dgram_bad_source((struct sockaddr *)&peer)) {
+		if (dgram_bad_source((struct sockaddr *)&peer) ||
+		    dgram_from_ours(srv, (struct sockaddr *)&peer)) {
 			stats_dropped(li->li_svc, STATS_DROP_SOURCE);
 			continue;
 		}
@@ -116,20 +122,16 @@ dgram_answer(struct server *srv, const struct listener *li)
 			    admit_reason(verdict));
 			continue;
 		}
-		if (got > DGRAM_MAX) {
-			log_debug("%s: a datagram of %zd bytes dropped",
-			    sc->sc_name, got);
-			continue;
-		}
 		rate_take(&srv->srv_counts[li->li_svc].sn_dgram_rate, now);
 		stats_datagram(li->li_svc);
+		/* got > DGRAM_MAX: only its start is in buf (sv_dgram). */
 		if (sc->sc_type->sv_dgram != NULL)
-			len = sc->sc_type->sv_dgram(sc, dgram_buf, (size_t)got,
+			len = sc->sc_type->sv_dgram(sc, buf, (size_t)got,
 			    DGRAM_MAX);
-		else if ((len = (ssize_t)sc->sc_type->sv_reply(sc, dgram_buf,
+		else if ((len = (ssize_t)sc->sc_type->sv_reply(sc, buf,
 		    DGRAM_MAX)) == 0)
 			len = -1;	/* nothing to say */
-		if (len >= 0 && sendto(li->li_fd, dgram_buf, (size_t)len,
+		if (len >= 0 && sendto(li->li_fd, buf, (size_t)len,
 		    MSG_DONTWAIT | MSG_NOSIGNAL, (struct sockaddr *)&peer,
 		    peerlen) == -1)
 			log_debug("%s: sendto: %s", sc->sc_name, strerror(errno));

@@ -17,6 +17,7 @@
 #include "parent/listeners.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
+#include "parent/datagram.h"
 #include "parent/server.h"
 
 int
@@ -37,8 +38,13 @@ server_init(struct server *srv, struct config *cf)
 	srv->srv_reports_max = proxied_capacity(cf);
 	srv->srv_reports = nofork_calloc(srv->srv_reports_max,
 	    sizeof(struct child *));
+	/*
+	 * Written for every datagram: while children are alive, a page they
+	 * share would cost the parent a copy-on-write fault each time.
+	 */
+	srv->srv_dgram_buf = nofork_calloc(1, DGRAM_MAX);
 	if (srv->srv_children == NULL || srv->srv_counts == NULL ||
-	    srv->srv_reports == NULL) {
+	    srv->srv_reports == NULL || srv->srv_dgram_buf == NULL) {
 		server_free(srv);
 		return -1;
 	}
@@ -130,6 +136,7 @@ server_free(struct server *srv)
 	nofork_free(srv->srv_listeners);
 	nofork_free(srv->srv_pollfds);
 	nofork_free(srv->srv_children);
+	nofork_free(srv->srv_dgram_buf);
 	nofork_free(srv->srv_counts);
 	nofork_free(srv->srv_reports);
 	srv->srv_reports = NULL;

@@ -104,6 +104,8 @@ struct server {
 						   reload that lowered it */
 	unsigned		 srv_live;	/* children alive, all services */
 	struct svc_count	*srv_counts;
+	char			*srv_dgram_buf;	/* DGRAM_MAX bytes: the datagram
+						   being answered */
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
 	unsigned		 srv_held;	/* listeners with li_held set */
 	int64_t			 srv_resume_ms;	/* the next paused listener is due

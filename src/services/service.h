@@ -53,10 +53,11 @@ struct service {
 
 	/*
 	 * Optional: answer one datagram in place, in the parent, without
-	 * blocking.  buf holds the request's len bytes (cap bytes in all);
-	 * returns the length of the reply written over it (0: an empty
-	 * datagram), -1 for no reply.  Without it, every datagram gets what
-	 * sv_reply builds (if anything).
+	 * blocking.  buf holds the request's len bytes (cap bytes in all;
+	 * len > cap: a longer datagram, only its first cap bytes are in
+	 * buf); returns the length of the reply written over it (0: an
+	 * empty datagram), -1 for no reply.  Without it, every datagram
+	 * gets what sv_reply builds (if anything).
 	 */
 	ssize_t		(*sv_dgram)(const struct svc_conf *sc, char *buf,
 			    size_t len, size_t cap);

@@ -114,6 +114,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	int n;
 
 	check_strip(data, size);
+	/*
+	 * An include glob would load this machine's files (and their errors
+	 * name them): tests/22-include.bats covers include.
+	 */
+	if (memmem(data, size, "include", 7) != NULL)
+		return 0;
 	if (fd == -1) {
 		fd = memfd_create("fuzz.conf", MFD_CLOEXEC);
 		fuzz_check(fd != -1, "memfd_create failed");
