@@ -255,11 +255,12 @@ size_t
 spawn_take(const struct listener *li, struct spawn_taken *taken, size_t max,
     int *empty)
 {
-	size_t n = 0;
+	size_t n = 0, tries;
 	int fd;
 
 	*empty = 0;
-	while (n < max) {
+	/* Bounded: a stream of connections that fail on the way in, too. */
+	for (tries = 0; n < max && tries < 2 * max; tries++) {
 		taken[n].st_peerlen = sizeof(taken[n].st_peer);
 		fd = accept4(li->li_fd, (struct sockaddr *)&taken[n].st_peer,
 		    &taken[n].st_peerlen, SOCK_CLOEXEC);
@@ -291,14 +292,19 @@ spawn_wait_later(struct server *srv, size_t i, int why, const char *because)
 {
 	struct listener *li = &srv->srv_listeners[i];
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[li->li_svc];
+	struct timespec wall;
+	unsigned ms = 1000;
 
-	if (why == LISTENER_NO_CHILD && li->li_told_ms == 0 &&
-	    (li->li_told_ms = netio_now_ms()) != 0)
+	if (why == LISTENER_NO_CHILD && li->li_told_ms == 0) {
 		log_warnx("%s: no child for %s (%s); trying again when a "
 		    "child exits, or in a second", sc->sc_name,
 		    li->li_addr->la_text, because);
-	listeners_pause(srv, i, why, why == LISTENER_RATE ?
-	    (unsigned)(1000 - netio_now_ms() % 1000) : 1000);
+		li->li_told_ms = netio_now_ms();
+	}
+	/* rate counts the seconds of time(): until the next one. */
+	if (why == LISTENER_RATE && clock_gettime(CLOCK_REALTIME, &wall) == 0)
+		ms = 1000 - (unsigned)(wall.tv_nsec / 1000000);
+	listeners_pause(srv, i, why, ms);
 }
 
 /*
