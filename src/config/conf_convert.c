@@ -257,3 +257,32 @@ conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 	conf_globals(cx, cfg, cf);
 	conf_convert_services(cx, cfg, cf);
 }
+
+void
+conf_service_free(struct svc_conf *sc)
+{
+	size_t	j;
+
+	if (sc->sc_data != NULL && sc->sc_type != NULL &&
+	    sc->sc_type->sv_release != NULL)
+		sc->sc_type->sv_release(sc);
+	free(sc->sc_name);
+	free(sc->sc_stream);
+	free(sc->sc_stream_line);
+	free(sc->sc_dgram);
+	free(sc->sc_dgram_line);
+	free(sc->sc_allow);
+	free(sc->sc_deny);
+	free(sc->sc_proxy_from);
+	free(sc->sc_user);
+	free(sc->sc_group);
+	free(sc->sc_groups);
+	free(sc->sc_fortune_file);
+	free(sc->sc_fortune_command);
+	free(sc->sc_exec);
+	free(sc->sc_exec_argv0);
+	for (j = 0; j < sc->sc_nenv; j++)
+		free(sc->sc_env[j]);
+	free(sc->sc_env);
+	memset(sc, 0, sizeof(*sc));
+}

@@ -9,6 +9,7 @@
 
 struct conf_ctx;
 struct config;
+struct svc_conf;
 
 /*
  * Fill cf from the parsed tree cfg of the main file, reporting every
@@ -23,5 +24,11 @@ void conf_convert(struct conf_ctx *cx, cfg_t *cfg, struct config *cf);
  */
 void conf_convert_services(struct conf_ctx *cx, cfg_t *cfg,
     struct config *cf);
+
+/*
+ * Free what one service section holds (and what its type's sv_check
+ * prepared); the section is zeroed.
+ */
+void conf_service_free(struct svc_conf *sc);
 
 #endif

@@ -182,11 +182,16 @@ conf_exec(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 		return;		/* its error is reported */
 	if (strcmp(sc->sc_type->sv_type, "exec") != 0) {
 		conf_exec_only(cx, sec, sc, "exec", who);
+		conf_exec_only(cx, sec, sc, "exec_argv0", who);
 		conf_exec_only(cx, sec, sc, "env", who);
 		conf_exec_only(cx, sec, sc, "wait", who);
 		return;
 	}
 	conf_exec_line(cx, sec, sc, who);
+	if (cfg_getstr(sec, "exec_argv0") != NULL)
+		sc->sc_exec_argv0 = conf_strdup(cx, cfg_getstr(sec,
+		    "exec_argv0"), conf_line(cx, sec, "exec_argv0", 0,
+		    sc->sc_line));
 	conf_exec_env(cx, sec, sc, who);
 	conf_exec_wait(cx, sec, sc, who);
 }

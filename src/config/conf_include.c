@@ -106,6 +106,7 @@ conf_include_text(struct conf_ctx *main, struct config *cf, const char *path,
 		    strerror(errno));
 		return;
 	}
+	cs->cs_kind = CONF_SOURCE_INCLUDE;
 	if (st != NULL) {
 		cs->cs_dev = st->st_dev;
 		cs->cs_ino = st->st_ino;
@@ -244,9 +245,10 @@ conf_include(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
 
 	if (given != NULL) {
 		for (i = 0; i < n; i++)
-			conf_include_text(cx, cf, given[i].cs_path,
-			    given[i].cs_text, given[i].cs_len,
-			    conf_line(cx, cfg, "include", 0, 1), NULL);
+			if (given[i].cs_kind == CONF_SOURCE_INCLUDE)
+				conf_include_text(cx, cf, given[i].cs_path,
+				    given[i].cs_text, given[i].cs_len,
+				    conf_line(cx, cfg, "include", 0, 1), NULL);
 		return;
 	}
 	for (i = 0; i < count; i++)

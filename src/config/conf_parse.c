@@ -146,6 +146,7 @@ conf_schema(int services_only)
 		CFG_INT_CB("max_instances", 64, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("per_source", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("rate", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("rate_per_minute", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("datagram_rate", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("idle_timeout", 300, CFGF_NONE, conf_cb_int),
 		CFG_STR_LIST_CB("allow", NULL, CFGF_NONE, conf_cb_str),
@@ -159,6 +160,7 @@ conf_schema(int services_only)
 		/* Unset means: as the service type does by default. */
 		CFG_BOOL_CB("fork", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
 		CFG_STR_CB("exec", NULL, CFGF_NODEFAULT, conf_cb_str),
+		CFG_STR_CB("exec_argv0", NULL, CFGF_NODEFAULT, conf_cb_str),
 		CFG_STR_LIST_CB("env", NULL, CFGF_NONE, conf_cb_str),
 		CFG_BOOL_CB("wait", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
 		CFG_INT_CB("rlimit_cpu", 0, CFGF_NONE, conf_cb_int),
@@ -188,6 +190,7 @@ conf_schema(int services_only)
 		CFG_STR_CB("motd_file", "/etc/motd", CFGF_NONE, conf_cb_str),
 		CFG_INT_CB("shutdown_grace", 10, CFGF_NONE, conf_cb_int),
 		CFG_STR_LIST_CB("include", NULL, CFGF_NONE, conf_cb_str),
+		CFG_STR_CB("inetd_conf", "", CFGF_NONE, conf_cb_str),
 		CFG_SEC("service", service_opts,
 		    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_END()

@@ -207,6 +207,8 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	    CONF_MAX_CHILDREN, sc->sc_line, who);
 	sc->sc_rate = conf_uint(cx, sec, "rate", 0, CONF_MAX_RATE,
 	    sc->sc_line, who);
+	sc->sc_rate_minute = conf_uint(cx, sec, "rate_per_minute", 0,
+	    CONF_MAX_RATE, sc->sc_line, who);
 	sc->sc_datagram_rate = conf_uint(cx, sec, "datagram_rate", 0,
 	    CONF_MAX_RATE, sc->sc_line, who);
 	sc->sc_idle_timeout = conf_uint(cx, sec, "idle_timeout", 0,

@@ -24,6 +24,7 @@
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
 #include "config/conf_include.h"
+#include "config/conf_inetd.h"
 #include "config/conf_parse.h"
 #include "config/config.h"
 #include "services/service.h"
@@ -69,6 +70,7 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 		/* This file's errors first, then each included file's. */
 		conf_flush(&cx);
 		conf_include(&cx, cfg, cf, given, ngiven);
+		conf_inetd(&cx, cfg, cf, given, ngiven);
 		if (conf_enabled(cf) == 0)
 			conf_error(&cx, cx.cx_layout.cl_lines,
 			    "no enabled service");
@@ -241,32 +243,10 @@ conf_count_listeners(const struct config *cf)
 void
 conf_free(struct config *cf)
 {
-	size_t	i, j;
+	size_t	i;
 
-	for (i = 0; i < cf->cf_nservices; i++) {
-		struct svc_conf	*sc = &cf->cf_services[i];
-
-		if (sc->sc_data != NULL && sc->sc_type != NULL &&
-		    sc->sc_type->sv_release != NULL)
-			sc->sc_type->sv_release(sc);
-		free(sc->sc_name);
-		free(sc->sc_stream);
-		free(sc->sc_stream_line);
-		free(sc->sc_dgram);
-		free(sc->sc_dgram_line);
-		free(sc->sc_allow);
-		free(sc->sc_deny);
-		free(sc->sc_proxy_from);
-		free(sc->sc_user);
-		free(sc->sc_group);
-		free(sc->sc_groups);
-		free(sc->sc_fortune_file);
-		free(sc->sc_fortune_command);
-		free(sc->sc_exec);
-		for (j = 0; j < sc->sc_nenv; j++)
-			free(sc->sc_env[j]);
-		free(sc->sc_env);
-	}
+	for (i = 0; i < cf->cf_nservices; i++)
+		conf_service_free(&cf->cf_services[i]);
 	free(cf->cf_services);
 	free(cf->cf_file);
 	for (i = 0; i < cf->cf_nsources; i++) {

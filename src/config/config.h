@@ -34,6 +34,7 @@ struct svc_conf {
 	unsigned		 sc_max_instances; /* 0: only max_children */
 	unsigned		 sc_per_source;	/* 0: unlimited */
 	unsigned		 sc_rate;	/* connections per second; 0: unlimited */
+	unsigned		 sc_rate_minute; /* per minute (inetd's nowait.N) */
 	unsigned		 sc_datagram_rate; /* datagrams answered per second */
 	unsigned		 sc_idle_timeout; /* seconds */
 	struct cidr		*sc_allow;	/* empty: everyone */
@@ -52,6 +53,8 @@ struct svc_conf {
 	char			*sc_fortune_file; /* global unless overridden */
 	char			*sc_fortune_command; /* NULL: read the file */
 	char			*sc_exec;	/* type exec: the command line */
+	char			*sc_exec_argv0;	/* its argv[0], when not the path
+						   (inetd.conf's); NULL: the path */
 	char			**sc_env;	/* env: "NAME=VALUE" each */
 	size_t			 sc_nenv;
 	int			 sc_wait;	/* exec: a child takes the listening
@@ -76,7 +79,13 @@ enum log_target { LOG_TARGET_SYSLOG, LOG_TARGET_STDERR };
  * A file the configuration was loaded from, and its very text: a
  * reload's new image loads these, not what the files hold by then.
  */
+/* What a source is (cs_kind). */
+#define CONF_SOURCE_MAIN	0	/* spawnd.conf, or the built-in text */
+#define CONF_SOURCE_INCLUDE	1	/* a file an include glob found */
+#define CONF_SOURCE_INETD	2	/* the inetd_conf file */
+
 struct conf_source {
+	int			 cs_kind;	/* CONF_SOURCE_* */
 	char			*cs_path;	/* NULL: the built-in text */
 	char			*cs_text;
 	size_t			 cs_len;

@@ -77,6 +77,8 @@ struct child {
 struct svc_count {
 	unsigned		 sn_live;	/* children alive */
 	struct rate_window	 sn_rate;	/* connections: rate */
+	struct rate_window	 sn_rate_minute; /* rate_per_minute: its
+						   rw_second is time() / 60 */
 	struct rate_window	 sn_dgram_rate;	/* datagrams: datagram_rate */
 	struct rate_window	 sn_refusal_log; /* "refused" lines this second */
 	unsigned		 sn_refusals_unlogged; /* beyond them */

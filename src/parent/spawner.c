@@ -161,6 +161,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		return;
 	}
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
+	rate_take(&srv->srv_counts[li->li_svc].sn_rate_minute, now / 60);
 	if (forks)
 		spawn_fork(srv, li, ch, fd, peer, peerlen, report, parent_end);
 	else
@@ -347,6 +348,7 @@ spawn_wait(struct server *srv, size_t i)
 		return;
 	}
 	rate_take(rw, now);
+	rate_take(&srv->srv_counts[li->li_svc].sn_rate_minute, now / 60);
 	memset(ch, 0, sizeof(*ch));
 	ch->ch_pid = pid;
 	ch->ch_svc = li->li_svc;

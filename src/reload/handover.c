@@ -242,13 +242,19 @@ handover_line(struct handover *ho, char *line)
 	if (strncmp(line, "child ", 6) == 0)
 		return handover_child_line(ho, line + 6);
 	if (strncmp(line, "configfile ", 11) == 0)
-		return handover_config_line(ho, line + 11, 1, 0);
+		return handover_config_line(ho, line + 11, CONF_SOURCE_MAIN, 0);
 	if (strncmp(line, "config ", 7) == 0)
-		return handover_config_line(ho, line + 7, 1, 1);
+		return handover_config_line(ho, line + 7, CONF_SOURCE_MAIN, 1);
 	if (strncmp(line, "includefile ", 12) == 0)
-		return handover_config_line(ho, line + 12, 0, 0);
+		return handover_config_line(ho, line + 12, CONF_SOURCE_INCLUDE,
+		    0);
 	if (strncmp(line, "include ", 8) == 0)
-		return handover_config_line(ho, line + 8, 0, 1);
+		return handover_config_line(ho, line + 8, CONF_SOURCE_INCLUDE,
+		    1);
+	if (strncmp(line, "inetdfile ", 10) == 0)
+		return handover_config_line(ho, line + 10, CONF_SOURCE_INETD, 0);
+	if (strncmp(line, "inetd ", 6) == 0)
+		return handover_config_line(ho, line + 6, CONF_SOURCE_INETD, 1);
 	if (strncmp(line, "report ", 7) == 0)
 		return handover_report_line(ho, line + 7);
 	if (strncmp(line, "held ", 5) == 0)

@@ -22,6 +22,8 @@
  *					the old image checked it
  *	includefile PATH		a file it included, in order
  *	include TEXT			that file's very text
+ *	inetdfile PATH			its inetd_conf file
+ *	inetd TEXT			that file's very text
  *	board STARTED RELOADS_OK RELOADS_REFUSED   the counters' header
  *	counts N V1 ... VN SERVICE	a service's counters (reload/state.c
  *					says which is which)

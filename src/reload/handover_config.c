@@ -44,13 +44,19 @@ handover_add_config(int memfd, const struct config *cf)
 	const struct conf_source *cs;
 	size_t i;
 
+	static const char *const words[][2] = {
+		[CONF_SOURCE_MAIN] = { "configfile", "config" },
+		[CONF_SOURCE_INCLUDE] = { "includefile", "include" },
+		[CONF_SOURCE_INETD] = { "inetdfile", "inetd" },
+	};
+
 	for (i = 0; i < cf->cf_nsources; i++) {
 		cs = &cf->cf_sources[i];
-		if (cs->cs_path != NULL && handover_add_text(memfd, i == 0 ?
-		    "configfile" : "includefile", cs->cs_path,
+		if (cs->cs_path != NULL && handover_add_text(memfd,
+		    words[cs->cs_kind][0], cs->cs_path,
 		    strlen(cs->cs_path)) == -1)
 			return -1;
-		if (handover_add_text(memfd, i == 0 ? "config" : "include",
+		if (handover_add_text(memfd, words[cs->cs_kind][1],
 		    cs->cs_text, cs->cs_len) == -1)
 			return -1;
 	}
@@ -58,10 +64,11 @@ handover_add_config(int memfd, const struct config *cf)
 }
 
 int
-handover_config_line(struct handover *ho, char *rest, int main, int text)
+handover_config_line(struct handover *ho, char *rest, int kind, int text)
 {
 	struct conf_source *cs = ho->ho_nsources > 0 ?
 	    &ho->ho_sources[ho->ho_nsources - 1] : NULL;
+	int main = kind == CONF_SOURCE_MAIN;
 	int opens = !text || (main && cs == NULL);
 	size_t len;
 
@@ -79,8 +86,8 @@ handover_config_line(struct handover *ho, char *rest, int main, int text)
 		ho->ho_sources = cs;
 		cs = &ho->ho_sources[ho->ho_nsources++];
 		memset(cs, 0, sizeof(*cs));
-	} else if (cs == NULL || cs->cs_text != NULL ||
-	    main != (ho->ho_nsources == 1))
+		cs->cs_kind = kind;
+	} else if (cs == NULL || cs->cs_text != NULL || cs->cs_kind != kind)
 		return -1;	/* a text for no path, or for another's */
 	if (!text)
 		return (cs->cs_path = strdup(rest)) == NULL ? -1 : 0;

@@ -2,7 +2,8 @@
  * The configuration's files in the reload hand-over (handover.h lists
  * the records): "configfile PATH" and "config TEXT" for the main file
  * (the built-in text has no path), then "includefile PATH" and "include
- * TEXT" for each file it included, in order.
+ * TEXT" for each file it included, in order, and "inetdfile PATH" and
+ * "inetd TEXT" for its inetd_conf.
  */
 #ifndef SPAWND_RELOAD_HANDOVER_CONFIG_H
 #define SPAWND_RELOAD_HANDOVER_CONFIG_H
@@ -14,12 +15,11 @@ struct handover;
 int handover_add_config(int memfd, const struct config *cf);
 
 /*
- * The new image: the rest of a record of those (after its word; main:
- * "config..." not "include...", text: a TEXT not a PATH) into
- * ho_sources.  A path opens a source, its text completes it; the main
+ * The new image: the rest of a record of those (after its word; kind:
+ * CONF_SOURCE_*, text: a TEXT not a PATH) into ho_sources.  A path opens a source, its text completes it; the main
  * one comes first.  Returns 0, or -1 for a record out of place.
  */
-int handover_config_line(struct handover *ho, char *rest, int main,
+int handover_config_line(struct handover *ho, char *rest, int kind,
     int text);
 
 #endif

@@ -35,7 +35,8 @@
 /* What exec_check prepared: the split command line. */
 struct exec_prog {
 	char	*ep_words;			/* the copy argv points into */
-	char	*ep_argv[PROGRAM_ARGS + 1];
+	const char *ep_path;			/* the program */
+	char	*ep_argv[PROGRAM_ARGS + 1];	/* [0]: exec_argv0, or the path */
 };
 
 /* PATH, the client's variables, env, the closing NULL. */
@@ -59,18 +60,22 @@ exec_check_program(struct svc_conf *sc, struct exec_prog *ep, char *err,
 		snprintf(err, errlen, "exec: no program");
 		return -1;
 	}
-	if (stat(ep->ep_argv[0], &st) == -1 ||
-	    access(ep->ep_argv[0], X_OK) == -1) {
-		snprintf(err, errlen, "exec %s: %s", ep->ep_argv[0],
+	/* inetd.conf names argv[0] apart from the program (tcpd needs it). */
+	ep->ep_path = ep->ep_argv[0];
+	if (sc->sc_exec_argv0 != NULL)
+		ep->ep_argv[0] = sc->sc_exec_argv0;
+	if (stat(ep->ep_path, &st) == -1 ||
+	    access(ep->ep_path, X_OK) == -1) {
+		snprintf(err, errlen, "exec %s: %s", ep->ep_path,
 		    strerror(errno));
 		return -1;
 	}
 	if (!S_ISREG(st.st_mode)) {
 		snprintf(err, errlen, "exec %s: not a regular file",
-		    ep->ep_argv[0]);
+		    ep->ep_path);
 		return -1;
 	}
-	return privileges_check_access(sc, "exec", ep->ep_argv[0], X_OK, err,
+	return privileges_check_access(sc, "exec", ep->ep_path, X_OK, err,
 	    errlen);
 }
 
@@ -144,7 +149,7 @@ exec_run(const struct svc_conf *sc, int fd, char *const *vars)
 		    ep->ep_argv[0]);
 		return 1;
 	}
-	execve(ep->ep_argv[0], ep->ep_argv, envp);
+	execve(ep->ep_path, ep->ep_argv, envp);
 	log_warn("%s: exec %s", sc->sc_name, ep->ep_argv[0]);
 	return 127;
 }

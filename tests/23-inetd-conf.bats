@@ -1,0 +1,131 @@
+#!/usr/bin/env bats
+# spawnd as the machine's inetd (issue 24): inetd_conf = "FILE" serves
+# an inetd.conf(5) in Debian openbsd-inetd's dialect beside spawnd.conf.
+# Each line is a service named SERVICE/PROTO; a line spawnd cannot serve
+# is logged "FILE:LINE: reason (line skipped)" and the others serve; the
+# file is re-read on a reload, edited by rename as update-inetd does.
+
+load helpers
+load services
+
+setup() {
+	svc_setup
+	read -r P1 P2 P3 P4 < <(python3 "$TESTS_LIB/free-ports.py" "${TMPDIR:-/tmp}" 4 "${BUILTIN_TCP_PORTS[@]}")
+	INETD_CONF=$BATS_TEST_TMPDIR/inetd.conf
+	{
+		svc_globals
+		printf 'inetd_conf = "%s"\n' "$INETD_CONF"
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P1"
+	} | write_config
+}
+
+teardown() { svc_teardown; }
+
+# A program that says who it is: the argv[0] it was given (python's
+# orig_argv: a #! script's own $0 is its path), its arguments, its user.
+# Run as "/usr/bin/python3 ARGV0 $SVC_DIR/whoami.py ARGS...".
+whoami_program() {
+	cat >"$SVC_DIR/whoami.py" <<-'PY'
+	import os, pwd, sys
+	print("argv0=%s args=%s user=%s" % (sys.orig_argv[0],
+	    " ".join(sys.argv[1:]), pwd.getpwuid(os.getuid()).pw_name))
+	PY
+	chmod 644 "$SVC_DIR/whoami.py"
+	WHOAMI="/usr/bin/python3"
+}
+
+@test "an inetd.conf: internal and program lines serve as SERVICE/PROTO; bad lines are skipped with their reason, -t still says OK" {
+	whoami_program
+	local me
+	me=$(id -un)
+	cat >"$INETD_CONF" <<-EOF
+	# Comments, blank lines and update-inetd's disabled lines are nothing.
+
+	#<off># finger	stream	tcp	nowait	nobody	/usr/sbin/tcpd	/usr/sbin/in.fingerd
+	127.0.0.1:
+	$P2	stream	tcp	nowait	$me	internal
+	$P3	stream	tcp	nowait.2	$me	$WHOAMI	who-am-i	$SVC_DIR/whoami.py	one	two
+	rstatd/1-5	dgram	rpc/udp	wait	root	/usr/sbin/rpc.rstatd	rpc.rstatd
+	$P4	stream	tcp	nowait	no-such-user	/bin/cat	cat
+	$P4	stream	tcp	nowait	$me	/no/such/program	x
+	127.0.0.1:$P1	stream	tcp	nowait	$me	/bin/cat	cat
+	EOF
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	assert_output_has "configuration OK"
+	assert_output_re "$(re_quote "$INETD_CONF"):5: internal service \"$P2\": spawnd has echo, .* \\(line skipped\\)"
+	assert_output_re "$(re_quote "$INETD_CONF"):7: rpc services are not served \\(line skipped\\)"
+	assert_output_re "$(re_quote "$INETD_CONF"):8: unknown user \"no-such-user\" \\(line skipped\\)"
+	assert_output_re "$(re_quote "$INETD_CONF"):9: .*/no/such/program.* \\(line skipped\\)"
+	assert_output_re "$(re_quote "$INETD_CONF"):10: .*overlaps .* of service \"hello\" \\($(re_quote "$SPAWND_CONF"):[0-9]+\\) \\(line skipped\\)"
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "server started on $P3/tcp 127\\.0\\.0\\.1:$P3\$"
+	# The program gets the line's argv[0], apart from its path.
+	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
+	[[ $output == "argv0=who-am-i args=one two user=$me" ]] || fail "program line: '$output'"
+	# nowait.2: the third start within the minute is refused (rate).
+	timeout 5 nc 127.0.0.1 "$P3" </dev/null >/dev/null
+	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
+	[[ -z $output ]] || fail "a third start within a minute: '$output'"
+	wait_for_log "refused 127\\.0\\.0\\.1 on $P3/tcp: rate\$"
+	# The skipped lines are said at start too.
+	assert_log "$(re_quote "$INETD_CONF"):7: rpc services are not served \\(line skipped\\)"
+}
+
+@test "internal echo and chargen by name, over TCP and UDP, on the default address" {
+	(( EUID == 0 )) || skip "inetd's internal services use ports 7 and 19: root"
+	# (No other test binds 7 or 19; daytime's 13 is the shipped one's.)
+	for p in 7 19; do
+		! ss -Hlnt "sport = :$p" | grep -q . || skip "port $p is in use on this machine"
+		! ss -Hlnu "sport = :$p" | grep -q . || skip "udp port $p is in use on this machine"
+	done
+	cat >"$INETD_CONF" <<-EOF
+	127.0.0.1:
+	echo	stream	tcp	nowait	root	internal
+	echo	dgram	udp	wait	root	internal
+	chargen	stream	tcp	nowait	root	internal
+	EOF
+	start_spawnd -c "$SPAWND_CONF"
+	run bash -c "printf 'ping\r\n' | timeout 5 nc -N 127.0.0.1 7"
+	[[ $output == "ping"$'\r' ]] || fail "echo/tcp: $(printf '%q' "$output")"
+	run timeout 30 python3 "$TESTS_LIB/trivial-client.py" echo-udp 7 0,100
+	assert_status 0
+	run timeout 30 python3 "$TESTS_LIB/trivial-client.py" chargen-tcp 19 200
+	assert_status 0
+	assert_log "server started on echo/udp 127\\.0\\.0\\.1:7 \\(datagram\\)\$"
+}
+
+@test "an edit by rename (as update-inetd writes it) and a SIGHUP: the line added serves, a disabled one stops, same PID" {
+	whoami_program
+	local me
+	me=$(id -un)
+	printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\twhoami\t%s/whoami.py\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR" >"$INETD_CONF"
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "server started on $P2/tcp 127\\.0\\.0\\.1:$P2\$"
+	# update-inetd --disable: the line commented "#<off># "; --add: appended.
+	{
+		printf '#<off># 127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\twhoami\t%s/whoami.py\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR"
+		printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\twhoami\t%s/whoami.py\tadded\n' "$P3" "$me" "$WHOAMI" "$SVC_DIR"
+	} >"$INETD_CONF.new"
+	mv "$INETD_CONF.new" "$INETD_CONF"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	wait_for_log "server started on $P3/tcp 127\\.0\\.0\\.1:$P3\$"
+	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
+	[[ $output == "argv0=whoami args=added user=$me" ]] || fail "added line: '$output'"
+	! tcp_accepts 127.0.0.1 "$P2" || fail "the disabled line still listens"
+	# A line that cannot be served does not refuse the reload.
+	printf 'bogus line\n' >>"$INETD_CONF"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	(( $(log_count 'reload refused') == 0 )) || fail "$(grep refused "$SPAWND_LOG")"
+	assert_log "$(re_quote "$INETD_CONF"):3: 2 fields, not 6 or more \\(line skipped\\)"
+	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
+	[[ $output == "argv0=whoami args=added user=$me" ]] || fail "after the bad line: '$output'"
+}
+
+@test "no inetd.conf (not made yet) is no service, not an error" {
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	[[ $output == "configuration OK" ]] || fail "$output"
+}
