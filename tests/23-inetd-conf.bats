@@ -44,7 +44,7 @@ whoami_program() {
 	#<off># finger	stream	tcp	nowait	nobody	/usr/sbin/tcpd	/usr/sbin/in.fingerd
 	127.0.0.1:
 	$P2	stream	tcp	nowait	$me	internal
-	$P3	stream	tcp	nowait.2	$me	$WHOAMI	who-am-i	$SVC_DIR/whoami.py	one	two
+	$P3	stream	tcp	nowait.2	$me	$WHOAMI	who-am-i	$SVC_DIR/whoami.py	one	"two"	\${HOME}
 	rstatd/1-5	dgram	rpc/udp	wait	root	/usr/sbin/rpc.rstatd	rpc.rstatd
 	$P4	stream	tcp	nowait	no-such-user	/bin/cat	cat
 	$P4	stream	tcp	nowait	$me	/no/such/program	x
@@ -60,9 +60,10 @@ whoami_program() {
 	assert_output_re "$(re_quote "$INETD_CONF"):10: .*overlaps .* of service \"hello\" \\($(re_quote "$SPAWND_CONF"):[0-9]+\\) \\(line skipped\\)"
 	start_spawnd -c "$SPAWND_CONF"
 	wait_for_log "server started on $P3/tcp 127\\.0\\.0\\.1:$P3\$"
-	# The program gets the line's argv[0], apart from its path.
+	# The program gets the line's argv[0], apart from its path, and its
+	# arguments as written: no quoting, no variable expansion.
 	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
-	[[ $output == "argv0=who-am-i args=one two user=$me" ]] || fail "program line: '$output'"
+	[[ $output == 'argv0=who-am-i args=one "two" ${HOME} user='"$me" ]] || fail "program line: '$output'"
 	# nowait.2: the third start within the minute is refused (rate).
 	timeout 5 nc 127.0.0.1 "$P3" </dev/null >/dev/null
 	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"

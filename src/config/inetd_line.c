@@ -4,7 +4,7 @@
  *	[ADDR[,ADDR...]:]SERVICE SOCKTYPE PROTO[,sndbuf=N][,rcvbuf=N]
  *	    wait|nowait[.MAX] USER[.GROUP|:GROUP] PROGRAM|internal [ARGV0 ARGS...]
  *
- * Each value is quoted for libconfuse; what cannot be served (an rpc service, a
+ * Each value is quoted for libconfuse ('...'); what cannot be served (an rpc service, a
  * raw socket, a host name where spawnd wants numbers, an unknown
  * service or user) is INETD_BAD with the reason.
  */
@@ -54,21 +54,25 @@ inetd_bad(char *err, size_t errlen, const char *fmt, ...)
 	return INETD_BAD;
 }
 
-/* Appends to out, quoting s as a libconfuse string; 0, or -1 if full. */
+/*
+ * Appends to out, quoting s as a libconfuse string: single quotes, in
+ * which libconfuse expands no ${VARIABLE} (inetd passes its fields as
+ * they are), with ' and \\ escaped.  0, or -1 if out is full.
+ */
 static int
 inetd_quoted(char *out, size_t outlen, size_t *at, const char *s)
 {
 	if (*at + 1 >= outlen)
 		return -1;
-	out[(*at)++] = '"';
+	out[(*at)++] = '\'';
 	for (; *s != '\0'; s++) {
 		if (*at + 3 >= outlen)
 			return -1;
-		if (*s == '"' || *s == '\\')
+		if (*s == '\'' || *s == '\\')
 			out[(*at)++] = '\\';
 		out[(*at)++] = *s;
 	}
-	out[(*at)++] = '"';
+	out[(*at)++] = '\'';
 	out[*at] = '\0';
 	return 0;
 }
@@ -275,7 +279,7 @@ inetd_program(char **w, size_t n, const char *service, unsigned port,
 			if (strcmp(service, internal[i].name) == 0 ||
 			    port == internal[i].port)
 				return inetd_put(out, outlen, at, " type = "
-				    "\"%s\"", internal[i].name) == -1 ?
+				    "'%s'", internal[i].name) == -1 ?
 				    inetd_bad(err, errlen, "line too long") :
 				    INETD_SERVICE;
 		return inetd_bad(err, errlen, "internal service \"%s\": "
@@ -292,7 +296,7 @@ inetd_program(char **w, size_t n, const char *service, unsigned port,
 		if (len >= sizeof(line))
 			return inetd_bad(err, errlen, "line too long");
 	}
-	if (inetd_put(out, outlen, at, " type = \"exec\" exec = ") == -1 ||
+	if (inetd_put(out, outlen, at, " type = 'exec' exec = ") == -1 ||
 	    inetd_quoted(out, outlen, at, line) == -1 ||
 	    (n > 6 && (inetd_put(out, outlen, at, " exec_argv0 = ") == -1 ||
 	    inetd_quoted(out, outlen, at, w[6]) == -1)))

@@ -4,9 +4,9 @@
  * could write them into /etc/inetd.conf.  Each line of the input is
  * translated in turn, the default address carried from one to the next
  * as the loader does.  Nothing may crash or overrun, and a service's
- * section must be one line: 'service "NAME/PROTO" { ... }', with every
- * double quote inside a string escaped (so that the section cannot
- * smuggle a second one, or an option, into the configuration).
+ * section must be one line: "service 'NAME/PROTO' { ... }", every quote
+ * inside a (single-quoted) string escaped, so that the section cannot
+ * smuggle a second one, or an option, into the configuration.
  *
  * Built by tests/fuzz/run.sh with libFuzzer, or with tests/fuzz/replay.c
  * for make check.
@@ -25,7 +25,7 @@ check_section(const char *out)
 	size_t i, len = strlen(out), open = 0, close = 0;
 	int quoted = 0;
 
-	fuzz_check(strncmp(out, "service \"", 9) == 0, "a service section");
+	fuzz_check(strncmp(out, "service '", 9) == 0, "a service section");
 	fuzz_check(len >= 2 && strcmp(out + len - 2, " }") == 0,
 	    "the section ends the line");
 	fuzz_check(strchr(out, '\n') == NULL && strchr(out, '\r') == NULL,
@@ -36,7 +36,7 @@ check_section(const char *out)
 			i++;
 			continue;
 		}
-		if (out[i] == '"')
+		if (out[i] == '\'')
 			quoted = !quoted;
 		else if (!quoted && out[i] == '{')
 			open++;

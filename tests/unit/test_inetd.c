@@ -18,10 +18,10 @@ gives(const char *line, const char *def, const char *want)
 
 	strcpy(defaddr, def);
 	k = inetd_translate(line, defaddr, out, sizeof(out), err, sizeof(err));
-	ok(k == INETD_SERVICE, "\"%s\" is a service%s%s", line,
+	ok(k == INETD_SERVICE, "'%s' is a service%s%s", line,
 	    k == INETD_BAD ? ": " : "", k == INETD_BAD ? err : "");
 	if (k == INETD_SERVICE)
-		is_str(out, want, "\"%s\"", line);
+		is_str(out, want, "'%s'", line);
 }
 
 /* line is not served, with needle in the reason. */
@@ -32,7 +32,7 @@ bad(const char *line, const char *needle)
 
 	ok(inetd_translate(line, defaddr, out, sizeof(out), err,
 	    sizeof(err)) == INETD_BAD && strstr(err, needle) != NULL,
-	    "\"%s\" is skipped: want \"%s\", got \"%s\"", line, needle, err);
+	    "'%s' is skipped: want '%s', got '%s'", line, needle, err);
 }
 
 static void
@@ -47,7 +47,7 @@ test_nothing(void)
 
 	for (i = 0; i < sizeof(lines) / sizeof(*lines); i++)
 		ok(inetd_translate(lines[i], defaddr, out, sizeof(out), err,
-		    sizeof(err)) == INETD_NOTHING, "\"%s\": nothing", lines[i]);
+		    sizeof(err)) == INETD_NOTHING, "'%s': nothing", lines[i]);
 }
 
 static void
@@ -57,17 +57,17 @@ test_default_address(void)
 
 	ok(inetd_translate("127.0.0.1:", defaddr, out, sizeof(out), err,
 	    sizeof(err)) == INETD_ADDRESS && strcmp(defaddr, "127.0.0.1") == 0,
-	    "\"127.0.0.1:\" sets the default address");
+	    "'127.0.0.1:' sets the default address");
 	gives("echo stream tcp nowait root internal", "127.0.0.1",
-	    "service \"echo/tcp\" { type = \"echo\" listen_stream = "
-	    "{\"127.0.0.1:7\"} user = \"root\" group = \"root\" "
+	    "service 'echo/tcp' { type = 'echo' listen_stream = "
+	    "{'127.0.0.1:7'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
 	ok(inetd_translate("*:", defaddr, out, sizeof(out), err,
 	    sizeof(err)) == INETD_ADDRESS && strcmp(defaddr, "*") == 0,
-	    "\"*:\" sets every address again");
+	    "'*:' sets every address again");
 	gives("::1,127.0.0.2:7 stream tcp nowait root internal", "*",
-	    "service \"7/tcp\" { type = \"echo\" listen_stream = "
-	    "{\"[::1]:7\", \"127.0.0.2:7\"} user = \"root\" group = \"root\" "
+	    "service '7/tcp' { type = 'echo' listen_stream = "
+	    "{'[::1]:7', '127.0.0.2:7'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
 }
 
@@ -76,36 +76,36 @@ test_forms(void)
 {
 	/* Internal services, datagram and stream. */
 	gives("daytime\tdgram\tudp\twait\troot\tinternal", "",
-	    "service \"daytime/udp\" { type = \"daytime\" listen_datagram = "
-	    "{\"13\"} user = \"root\" group = \"root\" rate_per_minute = 256 }");
+	    "service 'daytime/udp' { type = 'daytime' listen_datagram = "
+	    "{'13'} user = 'root' group = 'root' rate_per_minute = 256 }");
 	/* A program, argv[0] apart, nowait.N, user.group and user:group. */
 	gives("finger stream tcp nowait.10 nobody.nogroup /usr/sbin/tcpd "
 	    "/usr/sbin/in.fingerd -w", "",
-	    "service \"finger/tcp\" { type = \"exec\" exec = \"/usr/sbin/tcpd "
-	    "-w\" exec_argv0 = \"/usr/sbin/in.fingerd\" listen_stream = "
-	    "{\"79\"} user = \"nobody\" group = \"nogroup\" "
+	    "service 'finger/tcp' { type = 'exec' exec = '/usr/sbin/tcpd "
+	    "-w' exec_argv0 = '/usr/sbin/in.fingerd' listen_stream = "
+	    "{'79'} user = 'nobody' group = 'nogroup' "
 	    "rate_per_minute = 10 }");
 	gives("tftp dgram udp4 wait root:root /usr/sbin/in.tftpd in.tftpd -s "
 	    "/srv/tftp", "",
-	    "service \"tftp/udp4\" { type = \"exec\" exec = \"/usr/sbin/in.tftpd "
-	    "-s /srv/tftp\" exec_argv0 = \"in.tftpd\" listen_datagram = "
-	    "{\"0.0.0.0:69\"} user = \"root\" group = \"root\" wait = true "
+	    "service 'tftp/udp4' { type = 'exec' exec = '/usr/sbin/in.tftpd "
+	    "-s /srv/tftp' exec_argv0 = 'in.tftpd' listen_datagram = "
+	    "{'0.0.0.0:69'} user = 'root' group = 'root' wait = true "
 	    "rate_per_minute = 256 }");
 	/* tcp6 and tcp46; a program without argv[0]; a quote in an argument. */
 	gives("2399 stream tcp6 nowait root /bin/echo", "",
-	    "service \"2399/tcp6\" { type = \"exec\" exec = \"/bin/echo\" "
-	    "listen_stream = {\"[::]:2399\"} user = \"root\" group = \"root\" "
+	    "service '2399/tcp6' { type = 'exec' exec = '/bin/echo' "
+	    "listen_stream = {'[::]:2399'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
-	gives("[::1]:2399 stream tcp46,sndbuf=8192 nowait root /bin/echo echo a\"b", "",
-	    "service \"2399/tcp46\" { type = \"exec\" exec = "
-	    "\"/bin/echo a\\\"b\" exec_argv0 = \"echo\" listen_stream = "
-	    "{\"[::1]:2399\"} user = \"root\" group = \"root\" "
+	gives("[::1]:2399 stream tcp46,sndbuf=8192 nowait root /bin/echo echo a'b\\c${HOME}", "",
+	    "service '2399/tcp46' { type = 'exec' exec = "
+	    "'/bin/echo a\\'b\\\\c${HOME}' exec_argv0 = 'echo' listen_stream = "
+	    "{'[::1]:2399'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
 	/* A Unix socket. */
 	gives("/run/x.sock stream unix nowait root /bin/cat cat", "",
-	    "service \"/run/x.sock/unix\" { type = \"exec\" exec = \"/bin/cat\" "
-	    "exec_argv0 = \"cat\" listen_stream = {\"/run/x.sock\"} user = "
-	    "\"root\" group = \"root\" rate_per_minute = 256 }");
+	    "service '/run/x.sock/unix' { type = 'exec' exec = '/bin/cat' "
+	    "exec_argv0 = 'cat' listen_stream = {'/run/x.sock'} user = "
+	    "'root' group = 'root' rate_per_minute = 256 }");
 }
 
 static void
