@@ -58,6 +58,10 @@ whoami_program() {
 	assert_output_re "$(re_quote "$INETD_CONF"):8: unknown user \"no-such-user\" \\(line skipped\\)"
 	assert_output_re "$(re_quote "$INETD_CONF"):9: .*/no/such/program.* \\(line skipped\\)"
 	assert_output_re "$(re_quote "$INETD_CONF"):10: .*overlaps .* of service \"hello\" \\($(re_quote "$SPAWND_CONF"):[0-9]+\\) \\(line skipped\\)"
+	# nowait.2 counts the clock's minutes: not across a minute's turn.
+	local sec
+	sec=$(date +%S)
+	(( 10#$sec < 45 )) || sleep $(( 61 - 10#$sec ))
 	start_spawnd -c "$SPAWND_CONF"
 	wait_for_log "server started on $P3/tcp 127\\.0\\.0\\.1:$P3\$"
 	# The program gets the line's argv[0], apart from its path, and its
@@ -102,7 +106,7 @@ whoami_program() {
 	me=$(id -un)
 	printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\twhoami\t%s/whoami.py\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR" >"$INETD_CONF"
 	start_spawnd -c "$SPAWND_CONF"
-	wait_for_log "server started on $P2/tcp 127\\.0\\.0\\.1:$P2\$"
+	wait_for_log "server started on 127\\.0\\.0\\.1:$P2/tcp 127\\.0\\.0\\.1:$P2\$"
 	# update-inetd --disable: the line commented "#<off># "; --add: appended.
 	{
 		printf '#<off># 127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\twhoami\t%s/whoami.py\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR"
@@ -111,7 +115,7 @@ whoami_program() {
 	mv "$INETD_CONF.new" "$INETD_CONF"
 	kill -HUP "$SPAWND_PID"
 	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
-	wait_for_log "server started on $P3/tcp 127\\.0\\.0\\.1:$P3\$"
+	wait_for_log "server started on 127\\.0\\.0\\.1:$P3/tcp 127\\.0\\.0\\.1:$P3\$"
 	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
 	[[ $output == "argv0=whoami args=added user=$me" ]] || fail "added line: '$output'"
 	! tcp_accepts 127.0.0.1 "$P2" || fail "the disabled line still listens"
@@ -129,4 +133,73 @@ whoami_program() {
 	run "$SPAWND" -t -c "$SPAWND_CONF"
 	assert_status 0
 	[[ $output == "configuration OK" ]] || fail "$output"
+}
+
+@test "review: a NUL, a busy port, one service on two addresses, nothing on yet: each only its own line's business" {
+	whoami_program
+	local me holder
+	me=$(id -un)
+	# Another program holds P4 on 127.0.0.1.
+	timeout 60 python3 -c 'import socket,sys,time
+s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.sleep(50)' "$P4" </dev/null >/dev/null 2>&1 3>&- &
+	holder=$!
+	track_daemon "$holder"
+	wait_until 10 _port_listening tcp "$P4" "" || fail "the holder did not start"
+	{
+		printf '#<off># %s\tstream\ttcp\tnowait\t%s\t%s\tw\t%s/whoami.py\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR"
+		printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\tw\t%s/whoami.py\tone\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR"
+		printf '127.0.0.2:%s\tstream\ttcp\tnowait\t%s\t%s\tw\t%s/whoami.py\ttwo\n' "$P2" "$me" "$WHOAMI" "$SVC_DIR"
+		printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\tw\t%s/whoami.py\tbusy\n' "$P4" "$me" "$WHOAMI" "$SVC_DIR"
+		printf '127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t%s\tw\t%s/whoami.py\ta\0b\n' "$P3" "$me" "$WHOAMI" "$SVC_DIR"
+	} >"$INETD_CONF"
+	start_spawnd -c "$SPAWND_CONF"
+	assert_log "$(re_quote "$INETD_CONF"):5: a control character \\(byte 0x01\\) in the line \\(line skipped\\)"
+	wait_for_log "$(re_quote "$INETD_CONF"):4: 127\\.0\\.0\\.1:$P4: bind: Address already in use \\(line skipped\\)"
+	run bash -c "timeout 5 nc 127.0.0.1 $P2 </dev/null"
+	[[ $output == "argv0=w args=one user=$me" ]] || fail "127.0.0.1: '$output'"
+	run bash -c "timeout 5 nc 127.0.0.2 $P2 </dev/null"
+	[[ $output == "argv0=w args=two user=$me" ]] || fail "127.0.0.2: '$output'"
+	# A reload with the NUL line and the busy port still there works.
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	(( $(log_count 'reload refused') == 0 )) || fail "$(grep refused "$SPAWND_LOG")"
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+	# Everything off (update-inetd --disable of the last line): spawnd.conf
+	# without services of its own still runs, and serves nothing.
+	{
+		svc_globals
+		printf 'inetd_conf = "%s"\n' "$INETD_CONF"
+	} | write_config
+	printf '#<off># 127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t/bin/cat\tcat\n' "$P2" "$me" >"$INETD_CONF"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	kill -0 "$SPAWND_PID" || fail "spawnd died with nothing to serve"
+	! tcp_accepts 127.0.0.1 "$P2" || fail "a disabled line still listens"
+}
+
+@test "review: wait.N is the most children a wait service starts in a minute" {
+	cat >"$SVC_DIR/udpone" <<-'EOF'
+	#!/usr/bin/python3
+	import socket
+	s = socket.socket(fileno=0)
+	data, peer = s.recvfrom(512)
+	s.sendto(b"ok", peer)
+	EOF
+	chmod 755 "$SVC_DIR/udpone"
+	printf '127.0.0.1:%s\tdgram\tudp\twait.1\t%s\t%s/udpone\tudpone\n' "$P2" "$(id -un)" "$SVC_DIR" >"$INETD_CONF"
+	start_spawnd -c "$SPAWND_CONF"
+	# The minutes are the clock's: not across a minute's turn.
+	local sec
+	sec=$(date +%S)
+	(( 10#$sec < 45 )) || sleep $(( 61 - 10#$sec ))
+	udp_ask 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/r1"
+	[[ $(<"$BATS_TEST_TMPDIR/r1") == ok ]] || fail "first datagram: $(<"$BATS_TEST_TMPDIR/r1")"
+	# Two more within the minute: no second child (they wait).
+	udp_ask 127.0.0.1 "$P2" "$BATS_TEST_TMPDIR/r2"
+	[[ ! -s $BATS_TEST_TMPDIR/r2 ]] || fail "a second child within the minute"
+	(( $(log_count "begat [0-9]+ for 127\\.0\\.0\\.1:$P2/udp$") == 1 )) ||
+	    fail "children: $(grep begat "$SPAWND_LOG")"
 }

@@ -73,6 +73,8 @@ conf_inetd_service(const struct conf_ctx *main, struct config *cf,
 	if (cx.cx_errors > 0)
 		while (cf->cf_nservices > before)
 			conf_service_free(&cf->cf_services[--cf->cf_nservices]);
+	while (before < cf->cf_nservices)
+		cf->cf_services[before++].sc_inetd_line = lineno;
 	conf_flush(&cx);
 	free(cx.cx_pos);
 	conf_layout_free(&cx.cx_layout);
@@ -155,6 +157,13 @@ conf_inetd(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
 		}
 		return;
 	}
+	/*
+	 * A NUL would cut its line short (and cannot travel in a reload's
+	 * hand-over): as another control byte, it has the line skipped.
+	 */
+	for (i = 0; text != NULL && i < len; i++)
+		if (text[i] == '\0')
+			text[i] = '\x01';
 	cs = conf_source_add(cf, full, from != NULL ? from->cs_text : text,
 	    from != NULL ? from->cs_len : len);
 	free(text);

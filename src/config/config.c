@@ -71,7 +71,9 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 		conf_flush(&cx);
 		conf_include(&cx, cfg, cf, given, ngiven);
 		conf_inetd(&cx, cfg, cf, given, ngiven);
-		if (conf_enabled(cf) == 0)
+		/* An inetd.conf may have nothing on yet: packages add it. */
+		if (conf_enabled(cf) == 0 && (cfg_getstr(cfg, "inetd_conf") ==
+		    NULL || cfg_getstr(cfg, "inetd_conf")[0] == '\0'))
 			conf_error(&cx, cx.cx_layout.cl_lines,
 			    "no enabled service");
 		cfg_free(cfg);

@@ -24,6 +24,9 @@ struct svc_conf {
 	int			 sc_enabled;
 	const char		*sc_file;	/* the file it is in (owned by
 						   the config's sources) */
+	unsigned		 sc_inetd_line;	/* its line of inetd_conf; 0: not
+						   from there (a bind that fails
+						   skips it, as a bad line) */
 	unsigned		 sc_line;	/* where the section starts */
 	struct listen_addr	*sc_stream;	/* listen_stream */
 	unsigned		*sc_stream_line; /* the line of each */

@@ -39,11 +39,7 @@ inetd_split(char *copy, char **words, size_t max)
 	return n;
 }
 
-static enum inetd_kind
-inetd_bad(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static enum inetd_kind
+__attribute__((format(printf, 3, 4))) static enum inetd_kind
 inetd_bad(char *err, size_t errlen, const char *fmt, ...)
 {
 	va_list ap;
@@ -62,7 +58,7 @@ inetd_bad(char *err, size_t errlen, const char *fmt, ...)
 static int
 inetd_quoted(char *out, size_t outlen, size_t *at, const char *s)
 {
-	if (*at + 1 >= outlen)
+	if (*at + 3 > outlen)	/* '', and the NUL */
 		return -1;
 	out[(*at)++] = '\'';
 	for (; *s != '\0'; s++) {
@@ -77,11 +73,7 @@ inetd_quoted(char *out, size_t outlen, size_t *at, const char *s)
 	return 0;
 }
 
-static int
-inetd_put(char *out, size_t outlen, size_t *at, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static int
+__attribute__((format(printf, 4, 5))) static int
 inetd_put(char *out, size_t outlen, size_t *at, const char *fmt, ...)
 {
 	va_list ap;
@@ -244,6 +236,8 @@ inetd_user(char *field, char *out, size_t outlen, size_t *at, char *err,
 
 	if (group != NULL)
 		*group++ = '\0';
+	if (field[0] == '\0' || (group != NULL && group[0] == '\0'))
+		return inetd_bad(err, errlen, "an empty user or group");
 	if (group == NULL) {
 		if ((pw = getpwnam(field)) == NULL)
 			return inetd_bad(err, errlen, "unknown user \"%s\"",
@@ -296,10 +290,12 @@ inetd_program(char **w, size_t n, const char *service, unsigned port,
 		if (len >= sizeof(line))
 			return inetd_bad(err, errlen, "line too long");
 	}
+	/* No ARGV0: the program's own name, as inetd gives it. */
 	if (inetd_put(out, outlen, at, " type = 'exec' exec = ") == -1 ||
 	    inetd_quoted(out, outlen, at, line) == -1 ||
-	    (n > 6 && (inetd_put(out, outlen, at, " exec_argv0 = ") == -1 ||
-	    inetd_quoted(out, outlen, at, w[6]) == -1)))
+	    inetd_put(out, outlen, at, " exec_argv0 = ") == -1 ||
+	    inetd_quoted(out, outlen, at, n > 6 ? w[6] : strrchr(w[5], '/') !=
+	    NULL ? strrchr(w[5], '/') + 1 : w[5]) == -1)
 		return inetd_bad(err, errlen, "line too long");
 	return INETD_SERVICE;
 }
@@ -322,7 +318,7 @@ enum inetd_kind
 inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
     size_t outlen, char *err, size_t errlen)
 {
-	char copy[4096], *w[INETD_FIELDS], name[160], *dot, service[128];
+	char copy[4096], *w[INETD_FIELDS], name[320], *dot, service[128];
 	struct inetd_proto ip;
 	unsigned port = 0;
 	size_t n, at = 0;
@@ -342,7 +338,7 @@ inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
 		if (((unsigned char)*line < 0x20 && *line != '\t') ||
 		    *line == 0x7f)
 			return inetd_bad(err, errlen, "a control character "
-			    "(\\x%02x) in the line", (unsigned char)*line);
+			    "(byte 0x%02x) in the line", (unsigned char)*line);
 	if (inetd_default_line(w, n, defaddr))
 		return INETD_ADDRESS;
 	if (n < 6)
@@ -369,10 +365,15 @@ inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
 	if ((wait = strcmp(w[3], "wait") == 0) == 0 &&
 	    strcmp(w[3], "nowait") != 0)
 		return inetd_bad(err, errlen, "\"%s\": wait or nowait", w[3]);
-	/* SERVICE/PROTO: the service part of the first field. */
+	/*
+	 * SERVICE/PROTO, and with the addresses it names: one service on
+	 * two addresses is two lines, and two services.
+	 */
 	snprintf(service, sizeof(service), "%s", ip.ip_unix ? w[0] :
 	    strrchr(w[0], ':') != NULL ? strrchr(w[0], ':') + 1 : w[0]);
-	snprintf(name, sizeof(name), "%s/%s", service, w[2]);
+	snprintf(name, sizeof(name), "%.*s%s/%s", ip.ip_unix ||
+	    strrchr(w[0], ':') == NULL ? 0 :
+	    (int)(strrchr(w[0], ':') - w[0] + 1), w[0], service, w[2]);
 	if (!ip.ip_unix && inetd_port(service, ip.ip_tcp, &port) == -1)
 		return inetd_bad(err, errlen, "service \"%s\": not in "
 		    "/etc/services for %s, nor a port", service,

@@ -95,9 +95,6 @@ admit_stream(const struct server *srv, size_t svc, const struct sockaddr *peer,
 	if (forks && (verdict = admit_children(srv, svc, peer)) != ADMIT_OK)
 		return verdict;
 	/* Last, so that a client refused for a count uses up no rate. */
-	if (rate_full(&srv->srv_counts[svc].sn_rate_minute, sc->sc_rate_minute,
-	    now / 60))
-		return ADMIT_RATE;
 	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now) ||
 	    rate_full(&srv->srv_counts[svc].sn_rate_minute, sc->sc_rate_minute,
 	    now / 60))
@@ -172,7 +169,9 @@ admit_wait(const struct server *srv, size_t svc, time_t now)
 
 	if (srv->srv_live >= srv->srv_conf->cf_max_children)
 		return ADMIT_MAX_CHILDREN;
-	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now))
+	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now) ||
+	    rate_full(&srv->srv_counts[svc].sn_rate_minute, sc->sc_rate_minute,
+	    now / 60))
 		return ADMIT_RATE;
 	return ADMIT_OK;
 }

@@ -41,6 +41,12 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 		ours = 1;
 		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
 	}
+	if (fd == -1 && sc->sc_inetd_line != 0) {
+		/* Other programs write inetd.conf: that line only goes. */
+		log_warnx("%s:%u: %s (line skipped)", sc->sc_file,
+		    sc->sc_inetd_line, err);
+		return 0;
+	}
 	if (fd == -1)
 		/* sysexits: a taken address is "unavailable", the rest an OS error. */
 		return errno == EADDRINUSE || errno == EEXIST ? EX_UNAVAILABLE :

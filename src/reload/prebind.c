@@ -98,9 +98,11 @@ prebind_one(const struct server *srv, const struct config *next,
 	if (prebind_have(srv, la, socktype))
 		return 0;
 	fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
-	if (fd == -1 && errno == EADDRINUSE &&
-	    (replaces = prebind_replaced(srv, next, la, socktype)) == SIZE_MAX)
-		return -1;
+	if (fd == -1 && errno == EADDRINUSE)
+		replaces = prebind_replaced(srv, next, la, socktype);
+	/* An inetd.conf line's address: the new image skips that line. */
+	if (fd == -1 && replaces == SIZE_MAX && sc->sc_inetd_line != 0)
+		return 0;
 	if (fd == -1 && replaces == SIZE_MAX)
 		return -1;
 	pb[*np].pb_fd = fd;

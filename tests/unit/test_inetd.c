@@ -66,7 +66,7 @@ test_default_address(void)
 	    sizeof(err)) == INETD_ADDRESS && strcmp(defaddr, "*") == 0,
 	    "'*:' sets every address again");
 	gives("::1,127.0.0.2:7 stream tcp nowait root internal", "*",
-	    "service '7/tcp' { type = 'echo' listen_stream = "
+	    "service '::1,127.0.0.2:7/tcp' { type = 'echo' listen_stream = "
 	    "{'[::1]:7', '127.0.0.2:7'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
 }
@@ -91,13 +91,17 @@ test_forms(void)
 	    "-s /srv/tftp' exec_argv0 = 'in.tftpd' listen_datagram = "
 	    "{'0.0.0.0:69'} user = 'root' group = 'root' wait = true "
 	    "rate_per_minute = 256 }");
-	/* tcp6 and tcp46; a program without argv[0]; a quote in an argument. */
+	/*
+	 * tcp6 and tcp46; a program without argv[0] (its name, as inetd
+	 * gives); quotes, a backslash and ${...} in an argument, which must
+	 * stay as they are; an address in the name.
+	 */
 	gives("2399 stream tcp6 nowait root /bin/echo", "",
 	    "service '2399/tcp6' { type = 'exec' exec = '/bin/echo' "
-	    "listen_stream = {'[::]:2399'} user = 'root' group = 'root' "
+	    "exec_argv0 = 'echo' listen_stream = {'[::]:2399'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
 	gives("[::1]:2399 stream tcp46,sndbuf=8192 nowait root /bin/echo echo a'b\\c${HOME}", "",
-	    "service '2399/tcp46' { type = 'exec' exec = "
+	    "service '[::1]:2399/tcp46' { type = 'exec' exec = "
 	    "'/bin/echo a\\'b\\\\c${HOME}' exec_argv0 = 'echo' listen_stream = "
 	    "{'[::1]:2399'} user = 'root' group = 'root' "
 	    "rate_per_minute = 256 }");
@@ -106,6 +110,21 @@ test_forms(void)
 	    "service '/run/x.sock/unix' { type = 'exec' exec = '/bin/cat' "
 	    "exec_argv0 = 'cat' listen_stream = {'/run/x.sock'} user = "
 	    "'root' group = 'root' rate_per_minute = 256 }");
+}
+
+/*
+ * The injection a double-quoted section allowed (${ runs to the next }):
+ * in single quotes it stays one argument of one service.
+ */
+static void
+test_injection(void)
+{
+	gives("41002 stream tcp nowait root /bin/echo echo "
+	    "exec_argv0=.listen_stream={127.0.0.1:41002}deny={127.0.0.1}}# ${x",
+	    "", "service '41002/tcp' { type = 'exec' exec = '/bin/echo "
+	    "exec_argv0=.listen_stream={127.0.0.1:41002}deny={127.0.0.1}}# ${x' "
+	    "exec_argv0 = 'echo' listen_stream = {'41002'} user = 'root' "
+	    "group = 'root' rate_per_minute = 256 }");
 }
 
 static void
@@ -128,6 +147,10 @@ test_bad(void)
 	bad("rel.sock stream unix nowait root /bin/cat cat", "absolute path");
 	/* A CR (or any control byte) inside a field would end the section. */
 	bad("echo stream tcp nowait root /bin/cat ca\rt", "control character");
+	bad("echo stream tcp nowait root /bin/cat ca\001t", "control character");
+	/* Empty user or group: never an empty string written past out. */
+	bad("echo stream tcp nowait .root internal", "empty user");
+	bad("echo stream tcp nowait root: internal", "empty user or group");
 }
 
 int
@@ -136,6 +159,7 @@ main(void)
 	test_nothing();
 	test_default_address();
 	test_forms();
+	test_injection();
 	test_bad();
 	return tap_done();
 }
