@@ -50,7 +50,6 @@ conf_inetd_service(const struct conf_ctx *main, struct config *cf,
 	size_t before = cf->cf_nservices, len = strlen(section);
 	struct conf_ctx cx;
 	char *text;
-	cfg_t *cfg;
 
 	memset(&cx, 0, sizeof(cx));
 	cx.cx_file = file;
@@ -63,6 +62,8 @@ conf_inetd_service(const struct conf_ctx *main, struct config *cf,
 		conf_error(&cx, lineno, "%s", strerror(errno));
 	} else {
 		memset(text, '\n', lineno - 1);
+		cfg_t *cfg;
+
 		memcpy(text + lineno - 1, section, len + 1);
 		if ((cfg = conf_parse(&cx, text, lineno - 1 + len, 1)) != NULL) {
 			conf_convert_services(&cx, cfg, cf);

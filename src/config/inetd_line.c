@@ -31,7 +31,7 @@ static size_t
 inetd_split(char *copy, char **words, size_t max)
 {
 	size_t n = 0;
-	char *p = copy, *save = NULL;
+	char *p, *save = NULL;
 
 	for (p = strtok_r(copy, " \t", &save); p != NULL && n < max;
 	    p = strtok_r(NULL, " \t", &save))
@@ -348,8 +348,8 @@ inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
 	if (inetd_proto(w[2], &ip) == -1)
 		return inetd_bad(err, errlen, "protocol \"%s\": tcp, udp (4, "
 		    "6, 46) or unix", w[2]);
-	if ((stream = strcmp(w[1], "stream") == 0) == 0 &&
-	    strcmp(w[1], "dgram") != 0)
+	stream = strcmp(w[1], "stream") == 0;
+	if (!stream && strcmp(w[1], "dgram") != 0)
 		return inetd_bad(err, errlen, "socket type \"%s\": stream or "
 		    "dgram", w[1]);
 	if (!ip.ip_unix && stream != ip.ip_tcp)
@@ -362,8 +362,8 @@ inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
 			return inetd_bad(err, errlen, "\"%s.%s\": the most "
 			    "children a minute, from 1", w[3], dot);
 	}
-	if ((wait = strcmp(w[3], "wait") == 0) == 0 &&
-	    strcmp(w[3], "nowait") != 0)
+	wait = strcmp(w[3], "wait") == 0;
+	if (!wait && strcmp(w[3], "nowait") != 0)
 		return inetd_bad(err, errlen, "\"%s\": wait or nowait", w[3]);
 	/*
 	 * SERVICE/PROTO, and with the addresses it names: one service on
