@@ -61,9 +61,9 @@ conf_inetd_service(const struct conf_ctx *main, struct config *cf,
 	if ((text = malloc(lineno + len)) == NULL) {
 		conf_error(&cx, lineno, "%s", strerror(errno));
 	} else {
-		memset(text, '\n', lineno - 1);
 		cfg_t *cfg;
 
+		memset(text, '\n', lineno - 1);
 		memcpy(text + lineno - 1, section, len + 1);
 		if ((cfg = conf_parse(&cx, text, lineno - 1 + len, 1)) != NULL) {
 			conf_convert_services(&cx, cfg, cf);
