@@ -154,9 +154,14 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 		child_fail(sc, what);
 	/*
 	 * A total deadline for everything but services that measure idle
-	 * time themselves; the default SIGALRM action ends the child.
+	 * time themselves or have the socket do it; the default SIGALRM
+	 * action ends the child.
 	 */
-	if (!sc->sc_type->sv_own_timeout && sc->sc_idle_timeout > 0)
+	if (sc->sc_type->sv_idle_socket &&
+	    netio_idle_limit(CHILD_CLIENT_FD, sc->sc_idle_timeout) == -1)
+		child_fail(sc, "setting the idle limit");
+	if (!sc->sc_type->sv_own_timeout && !sc->sc_type->sv_idle_socket &&
+	    sc->sc_idle_timeout > 0)
 		alarm(sc->sc_idle_timeout);
 }
 

@@ -13,7 +13,6 @@
 #include <sys/socket.h>
 
 #include "base/log.h"
-#include "base/netio.h"
 #include "config/config.h"
 #include "services/fortune_random.h"
 #include "services/service.h"
@@ -51,10 +50,6 @@ chargen_stream(int fd, const struct svc_client *cl)
 	ssize_t n;
 	size_t at = 0;
 
-	if (netio_idle_limit(fd, sc->sc_idle_timeout) == -1) {
-		log_warn("%s: setting the idle limit", sc->sc_name);
-		return 1;
-	}
 	chargen_fill(cycle, sizeof(cycle));
 	for (;;) {
 		n = send(fd, cycle + at, sizeof(cycle) - at, MSG_NOSIGNAL);
@@ -89,5 +84,5 @@ const struct service svc_chargen = {
 	.sv_dgram = chargen_dgram,
 	.sv_fork_default = 1,
 	.sv_datagram = 1,
-	.sv_own_timeout = 1,
+	.sv_idle_socket = 1,
 };

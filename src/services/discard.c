@@ -8,7 +8,6 @@
 #include <unistd.h>
 
 #include "base/log.h"
-#include "base/netio.h"
 #include "config/config.h"
 #include "services/service.h"
 
@@ -19,10 +18,6 @@ discard_stream(int fd, const struct svc_client *cl)
 	char buf[16384];
 	ssize_t n;
 
-	if (netio_idle_limit(fd, sc->sc_idle_timeout) == -1) {
-		log_warn("%s: setting the idle limit", sc->sc_name);
-		return 1;
-	}
 	while ((n = read(fd, buf, sizeof(buf))) != 0)
 		if (n == -1 && errno != EINTR) {
 			log_debug("%s: %s", sc->sc_name, errno == EAGAIN ?
@@ -49,5 +44,5 @@ const struct service svc_discard = {
 	.sv_dgram = discard_dgram,
 	.sv_fork_default = 1,
 	.sv_datagram = 1,
-	.sv_own_timeout = 1,
+	.sv_idle_socket = 1,
 };

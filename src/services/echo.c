@@ -21,10 +21,6 @@ echo_stream(int fd, const struct svc_client *cl)
 	char buf[16384];
 	ssize_t n;
 
-	if (netio_idle_limit(fd, sc->sc_idle_timeout) == -1) {
-		log_warn("%s: setting the idle limit", sc->sc_name);
-		return 1;
-	}
 	for (;;) {
 		n = read(fd, buf, sizeof(buf));
 		if (n == -1 && errno == EINTR)
@@ -54,5 +50,5 @@ const struct service svc_echo = {
 	.sv_dgram = echo_dgram,
 	.sv_fork_default = 1,
 	.sv_datagram = 1,
-	.sv_own_timeout = 1,
+	.sv_idle_socket = 1,
 };

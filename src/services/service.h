@@ -78,6 +78,13 @@ struct service {
 	 */
 	int		 sv_own_timeout;
 	/*
+	 * Nonzero if the core bounds each read and write on the client
+	 * socket at idle_timeout (SO_RCVTIMEO, SO_SNDTIMEO: they fail with
+	 * EAGAIN) instead of the total deadline: for services that talk
+	 * until the client closes.
+	 */
+	int		 sv_idle_socket;
+	/*
 	 * Nonzero if a child only writes one short reply and exits, never
 	 * reading from the client: then SIGTERM (spawnd's shutdown, a
 	 * restart) waits until it has, so a client already accepted still
