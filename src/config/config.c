@@ -64,8 +64,10 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 		conf_error(&cx, 1, "keeping the text: %s", strerror(errno));
 	/* On failure conf_parse() has reported why. */
 	else if ((cfg = conf_parse(&cx, text, len, 0)) != NULL) {
+		/* The services and the config keep the source's copy. */
+		cf->cf_file = cs->cs_path;
 		if (cs->cs_path != NULL)
-			cx.cx_file = cs->cs_path;	/* the services keep it */
+			cx.cx_file = cs->cs_path;
 		conf_convert(&cx, cfg, cf);
 		/* This file's errors first, then each included file's. */
 		conf_flush(&cx);
@@ -90,21 +92,8 @@ int
 conf_load_sources(struct config *cf, const struct conf_source *sources,
     size_t n, const char *cwd, conf_report_fn *report, void *arg)
 {
-	char msg[1024];
-	const char *file = sources[0].cs_path;
-	int errors;
-
-	errors = conf_text(cf, file, sources[0].cs_text, sources[0].cs_len,
-	    sources + 1, n - 1, cwd, report, arg);
-	if (errors == 0 && file != NULL && (cf->cf_file = strdup(file)) ==
-	    NULL) {
-		snprintf(msg, sizeof(msg), "%s: %s", file, strerror(errno));
-		if (report != NULL)
-			report(arg, msg);
-		conf_free(cf);
-		errors = 1;
-	}
-	return errors;
+	return conf_text(cf, sources[0].cs_path, sources[0].cs_text,
+	    sources[0].cs_len, sources + 1, n - 1, cwd, report, arg);
 }
 
 int
@@ -132,13 +121,6 @@ conf_load(struct config *cf, const char *path, const char *cwd,
 	}
 	n = conf_text(cf, path, text, len, NULL, 0, cwd, report, arg);
 	free(text);
-	if (n == 0 && (cf->cf_file = strdup(path)) == NULL) {
-		snprintf(msg, sizeof(msg), "%s: %s", path, strerror(errno));
-		if (report != NULL)
-			report(arg, msg);
-		conf_free(cf);
-		n = 1;
-	}
 	return n;
 }
 
@@ -250,7 +232,6 @@ conf_free(struct config *cf)
 	for (i = 0; i < cf->cf_nservices; i++)
 		conf_service_free(&cf->cf_services[i]);
 	free(cf->cf_services);
-	free(cf->cf_file);
 	for (i = 0; i < cf->cf_nsources; i++) {
 		free(cf->cf_sources[i].cs_path);
 		free(cf->cf_sources[i].cs_text);

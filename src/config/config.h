@@ -97,7 +97,8 @@ struct conf_source {
 };
 
 struct config {
-	char			*cf_file;	/* NULL: the built-in default */
+	const char		*cf_file;	/* NULL: the built-in default;
+						   else cf_sources[0].cs_path */
 	struct conf_source	*cf_sources;	/* the main text first, then
 						   each included file */
 	size_t			 cf_nsources;
