@@ -229,14 +229,7 @@ s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); time.sleep(6)' "$
 @test "issue 23: rate on a wait service is its children started per second" {
 	# A program that takes its datagram and answers it: never paced as
 	# a looping one, only by rate.
-	cat >"$SVC_DIR/udpone" <<-'EOF'
-	#!/usr/bin/python3
-	import socket
-	s = socket.socket(fileno=0)
-	data, peer = s.recvfrom(512)
-	s.sendto(b"ok", peer)
-	EOF
-	chmod 755 "$SVC_DIR/udpone"
+	install -m 755 "$TESTS_LIB/udp-answer-once.py" "$SVC_DIR/udpone"
 	one_service udpone 'wait = true' 'rate = 2' "exec = \"$SVC_DIR/udpone\"" \
 	    "listen_datagram = {\"127.0.0.1:$PORT\"}"
 	run "$SPAWND" -t -c "$SPAWND_CONF"

@@ -181,14 +181,7 @@ s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.s
 }
 
 @test "review: wait.N is the most children a wait service starts in a minute" {
-	cat >"$SVC_DIR/udpone" <<-'EOF'
-	#!/usr/bin/python3
-	import socket
-	s = socket.socket(fileno=0)
-	data, peer = s.recvfrom(512)
-	s.sendto(b"ok", peer)
-	EOF
-	chmod 755 "$SVC_DIR/udpone"
+	install -m 755 "$TESTS_LIB/udp-answer-once.py" "$SVC_DIR/udpone"
 	printf '127.0.0.1:%s\tdgram\tudp\twait.1\t%s\t%s/udpone\tudpone\n' "$P2" "$(id -un)" "$SVC_DIR" >"$INETD_CONF"
 	start_spawnd -c "$SPAWND_CONF"
 	# The minutes are the clock's: not across a minute's turn.

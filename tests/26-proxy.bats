@@ -288,13 +288,6 @@ for s in conns:
 	wait_for_log 'connection from 127\.0\.0\.5 \[127\.0\.0\.5\] at port 5 on pp via 127\.0\.0\.1$'
 }
 
-# _lowest_free PID: the lowest fd number PID has not open.
-_lowest_free() {
-	local i=0
-	while [[ -e /proc/$1/fd/$i ]]; do i=$((i + 1)); done
-	echo "$i"
-}
-
 @test "issue 23: per_source with no fd for the report pair: refused as per_source (no report channel), counted, never served unchecked" {
 	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
 	local pm soft limit out=$BATS_TEST_TMPDIR
@@ -305,7 +298,7 @@ _lowest_free() {
 	} | write_config
 	start_spawnd -c "$SPAWND_CONF"
 	# One fd left: enough for accept(), not for a pair of sockets.
-	limit=$(( $(_lowest_free "$SPAWND_PID") + 1 ))
+	limit=$(( $(lowest_free "$SPAWND_PID") + 1 ))
 	soft=$(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings)
 	prlimit --pid "$SPAWND_PID" --nofile="$limit:"
 	proxy_refused --hold 2 127.0.0.1 "$PORT" 'text:PROXY TCP4 127.0.0.5 127.0.0.1 5 80\r\n' >"$out/refused"

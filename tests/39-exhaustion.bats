@@ -7,24 +7,6 @@
 
 load helpers
 
-# _lowest_free PID: the lowest fd number PID has not open: a limit of
-# that many leaves it no fd to open.
-_lowest_free() {
-	local i=0
-	while [[ -e /proc/$1/fd/$i ]]; do i=$((i + 1)); done
-	echo "$i"
-}
-
-# _cpu_ticks PID: user + system clock ticks PID has used.
-_cpu_ticks() {
-	local stat
-	stat=$(<"/proc/$1/stat")
-	stat=${stat##*) }
-	# shellcheck disable=SC2086 # fields on purpose
-	set -- $stat
-	echo $(( ${12} + ${13} ))
-}
-
 @test "issue 23: no fd for accept(): the listener pauses (< 30 ticks, < 100 lines in 3 s), and the queued client is served once fds are free" {
 	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"
 	local port d=$BATS_TEST_TMPDIR limit soft t0 t1 client
@@ -34,10 +16,10 @@ _cpu_ticks() {
 	hello_answers_here() { fetch_tcp 127.0.0.1 "$port" "$d/reply0"; }
 	hello_answers_here || fail "no hello before the test"
 	# The soft limit only: raising a hard one back needs CAP_SYS_RESOURCE.
-	limit=$(_lowest_free "$SPAWND_PID")
+	limit=$(lowest_free "$SPAWND_PID")
 	soft=$(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings)
 	prlimit --pid "$SPAWND_PID" --nofile="$limit:"
-	t0=$(_cpu_ticks "$SPAWND_PID")
+	t0=$(cpu_ticks "$SPAWND_PID")
 	# One client, queued: the parent cannot take it.
 	timeout 20 python3 -c 'import socket,sys
 s = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
@@ -51,7 +33,7 @@ sys.stdout.buffer.write(data)' "$port" </dev/null >"$d/reply" 2>"$d/client.err" 
 	client=$!
 	wait_for_log "127\.0\.0\.1:$port: accept: Too many open files; pausing hello for [0-9]+ ms$"
 	sleep 3	# what the parent does with these 3 s is what is measured
-	t1=$(_cpu_ticks "$SPAWND_PID")
+	t1=$(cpu_ticks "$SPAWND_PID")
 	echo "# 3 s without an fd: $((t1 - t0)) ticks, $(log_count 'accept: ') log lines" >&3
 	(( t1 - t0 < 30 )) || fail "the parent used $((t1 - t0)) ticks in 3 s: it spins"
 	(( $(log_count 'accept: ') < 100 )) || fail "$(log_count 'accept: ') accept lines in 3 s"
@@ -72,7 +54,7 @@ sys.stdout.buffer.write(data)' "$port" </dev/null >"$d/reply" 2>"$d/client.err" 
 	soft=$(prlimit --pid "$SPAWND_PID" --nofile -o SOFT --noheadings)
 	# 0 to spare: the check cannot start; 6: the check runs, the exec not.
 	for spare in 0 6; do
-		limit=$(( $(_lowest_free "$SPAWND_PID") + spare ))
+		limit=$(( $(lowest_free "$SPAWND_PID") + spare ))
 		prlimit --pid "$SPAWND_PID" --nofile="$limit:"
 		kill -HUP "$SPAWND_PID"
 		wait_for_log 'reload refused: .*Too many open files.*; still running with the old configuration$' $(( spare == 0 ? 1 : 2 ))

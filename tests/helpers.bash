@@ -180,6 +180,24 @@ log_count() {
 	echo "${n:-0}"
 }
 
+# lowest_free PID: the lowest fd number PID has not open: a soft
+# RLIMIT_NOFILE of that many (prlimit) leaves it no fd to open.
+lowest_free() {
+	local i=0
+	while [[ -e /proc/$1/fd/$i ]]; do i=$((i + 1)); done
+	echo "$i"
+}
+
+# cpu_ticks PID: the user + system clock ticks PID has used so far.
+cpu_ticks() {
+	local stat
+	stat=$(<"/proc/$1/stat")
+	stat=${stat##*) }
+	# shellcheck disable=SC2086 # fields on purpose
+	set -- $stat
+	echo $(( ${12} + ${13} ))
+}
+
 # ---- waiting
 
 # wait_until SECONDS COMMAND...: run COMMAND every 0.05 s until it succeeds
