@@ -104,8 +104,11 @@ status_text() {
 	hold b "127.0.0.1:$P_CMD" 1 --src 127.0.0.3
 	assert_refused "127.0.0.1:$P_CMD" 127.0.0.4
 	# Kill one session's child: an exit by signal.
-	local victim
-	victim=$(ps --ppid "$SPAWND_PID" -o pid= | tr -d ' ' | head -n 1)
+	# (Which is which is not assumed: PIDs wrap at pid_max.)
+	local -a sessions
+	mapfile -t sessions < <(ps --ppid "$SPAWND_PID" -o pid=,stat= | awk '$2 !~ /^Z/ { print $1 }')
+	(( ${#sessions[@]} == 2 )) || fail "two command sessions expected:" "$(ps --ppid "$SPAWND_PID" -o pid=,stat=,args=)"
+	local victim=${sessions[0]} survivor=${sessions[1]}
 	kill -KILL "$victim"
 	wait_for_log "reaped $victim \\(command\\) killed by signal 9$"
 	# Datagrams: answered, then over datagram_rate in one second.
@@ -138,7 +141,7 @@ status_text() {
 	expect_metric "$m" 'spawnd_reloads_total{result="refused"}' 1
 	# The session that lived through the reload is still listed.
 	status_text "$BATS_TEST_TMPDIR/st"
-	grep -qE '^[0-9]+ +command +127\.0\.0\.3:' "$BATS_TEST_TMPDIR/st" ||
+	grep -qE "^$survivor +command +127\\.0\\.0\\.[13]:" "$BATS_TEST_TMPDIR/st" ||
 	    fail "the adopted session is not listed:" "$(cat "$BATS_TEST_TMPDIR/st")"
 	# A rate refusal: a burst of datagrams over datagram_rate = 3.
 	python3 -c '
@@ -147,11 +150,18 @@ s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
 for _ in range(20):
     s.sendto(b"x", ("127.0.0.1", int(sys.argv[1])))
 ' "$P_TIME"
-	_dropped() { scrape "$m" && (( $(metric "$m" 'spawnd_datagrams_dropped_total{service="time",reason="rate"}') > 0 )); }
-	wait_until 5 _dropped || fail "no datagram dropped for the rate:" "$(grep datagrams "$m")"
+	# The parent may still be reading the burst when a scrape comes
+	# (the metrics listener can be ready in the same turn): wait for
+	# all 22 to be counted, one way or the other.
 	local answered dropped
-	answered=$(metric "$m" 'spawnd_datagrams_total{service="time"}')
-	dropped=$(metric "$m" 'spawnd_datagrams_dropped_total{service="time",reason="rate"}')
+	_all_counted() {
+		scrape "$m" || return 1
+		answered=$(metric "$m" 'spawnd_datagrams_total{service="time"}') || return 1
+		dropped=$(metric "$m" 'spawnd_datagrams_dropped_total{service="time",reason="rate"}') || return 1
+		(( answered + dropped >= 22 ))
+	}
+	wait_until 5 _all_counted || fail "not every datagram counted:" "$(grep datagrams "$m")"
+	(( dropped > 0 )) || fail "no datagram dropped for the rate:" "$(grep datagrams "$m")"
 	(( answered + dropped == 22 )) || fail "answered $answered + dropped $dropped != 22"
 	# And over TCP: 10 connections back to back to time (rate = 2):
 	# each one either answered inline or refused for the rate.
