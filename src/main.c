@@ -215,6 +215,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 	    se->se_reexec ? "reloaded" : "started",
 	    cf->cf_file ? cf->cf_file : "the built-in default configuration");
 	server_announce(srv);
+	watch_open(&srv->srv_watch, cf, se->se_reexec);
 	fdstore_sync(srv);
 	daemon_ready();
 	if (notify_send("READY=1") == -1)
@@ -255,7 +256,9 @@ serve(struct server *srv, struct config *cf, const struct self *se,
 
 	while ((why = server_loop(srv)) != SERVER_STOP) {
 		if (why == SERVER_RELOAD)
-			reload_request(srv, se);
+			reload_request(srv, se, NULL);
+		else if (why == SERVER_CHANGED)
+			reload_request(srv, se, srv->srv_watch.wt_path);
 		else
 			reload_checked(srv, se, pidfile, &pidfd);
 	}

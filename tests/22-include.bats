@@ -21,6 +21,9 @@ teardown() { svc_teardown; }
 main_config() {
 	svc_globals
 	printf 'include = {"%s/*.conf", "%s/none-*.conf"}\n' "$DROPIN" "$DROPIN"
+	# Reloads here come from SIGHUP alone (tests/24-watch-config.bats
+	# has the reloads a change makes by itself).
+	printf 'watch_config = false\n'
 	printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P1"
 }
 

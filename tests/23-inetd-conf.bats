@@ -15,6 +15,9 @@ setup() {
 	{
 		svc_globals
 		printf 'inetd_conf = "%s"\n' "$INETD_CONF"
+		# Reloads here come from SIGHUP alone (tests/24-watch-config.bats
+		# has the reloads a change makes by itself).
+		printf 'watch_config = false\n'
 		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P1"
 	} | write_config
 }
@@ -169,7 +172,7 @@ s = socket.socket(); s.bind(("127.0.0.1", int(sys.argv[1]))); s.listen(); time.s
 	# without services of its own still runs, and serves nothing.
 	{
 		svc_globals
-		printf 'inetd_conf = "%s"\n' "$INETD_CONF"
+		printf 'inetd_conf = "%s"\nwatch_config = false\n' "$INETD_CONF"
 	} | write_config
 	printf '#<off># 127.0.0.1:%s\tstream\ttcp\tnowait\t%s\t/bin/cat\tcat\n' "$P2" "$me" >"$INETD_CONF"
 	run "$SPAWND" -t -c "$SPAWND_CONF"

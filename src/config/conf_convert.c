@@ -105,6 +105,7 @@ conf_globals(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 	cf->cf_shutdown_grace = conf_uint(cx, cfg, "shutdown_grace", 0,
 	    CONF_MAX_GRACE, 1, "");
 	cf->cf_resolve_names = cfg_getbool(cfg, "resolve_names");
+	cf->cf_watch_config = cfg_getbool(cfg, "watch_config");
 	conf_global_log(cx, cfg, cf);
 }
 

@@ -9,7 +9,6 @@
 #endif
 
 #include <errno.h>
-#include <fcntl.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
@@ -21,73 +20,10 @@
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
 #include "config/conf_include.h"
+#include "config/conf_source.h"
 #include "config/conf_parse.h"
+#include "config/conf_watch.h"
 #include "config/config.h"
-
-char *
-conf_read(const char *path, size_t *lenp)
-{
-	char	*buf = NULL, *p;
-	size_t	 len = 0, cap = 0;
-	ssize_t	 n;
-	int	 fd, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return NULL;
-	for (;;) {
-		if (len == cap) {
-			cap = cap ? cap * 2 : 8192;
-			if ((p = realloc(buf, cap)) == NULL)
-				goto fail;
-			buf = p;
-		}
-		if ((n = read(fd, buf + len, cap - len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		if (n == 0)
-			break;
-		len += n;
-		if (len > CONF_FILE_MAX) {
-			errno = EFBIG;
-			goto fail;
-		}
-	}
-	close(fd);
-	*lenp = len;
-	return buf;
-fail:
-	saved = errno;
-	free(buf);
-	close(fd);
-	errno = saved;
-	return NULL;
-}
-
-struct conf_source *
-conf_source_add(struct config *cf, const char *path, const char *text,
-    size_t len)
-{
-	struct conf_source *cs;
-
-	cs = reallocarray(cf->cf_sources, cf->cf_nsources + 1, sizeof(*cs));
-	if (cs == NULL)
-		return NULL;
-	cf->cf_sources = cs;
-	cs += cf->cf_nsources;
-	memset(cs, 0, sizeof(*cs));
-	if ((path != NULL && (cs->cs_path = strdup(path)) == NULL) ||
-	    (cs->cs_text = malloc(len + 1)) == NULL) {
-		free(cs->cs_path);
-		return NULL;
-	}
-	memcpy(cs->cs_text, text, len);
-	cs->cs_text[len] = '\0';
-	cs->cs_len = len;
-	cf->cf_nsources++;
-	return cs;
-}
 
 /*
  * One included file's text (st: where a glob found it; NULL: given):
@@ -184,21 +120,17 @@ conf_included(const struct config *cf, const struct stat *st)
 	return 0;
 }
 
-/* Every file one glob finds, sorted, read and loaded. */
+/* Every file one glob (full: made absolute) finds, sorted, read and loaded. */
 static void
 conf_include_glob(struct conf_ctx *cx, struct config *cf,
-    const char *pattern, unsigned line)
+    const char *pattern, const char *full, unsigned line)
 {
-	char full[PATH_MAX * 2], *text;
+	char *text;
 	struct stat st;
 	glob_t g;
 	size_t i, len;
 	int rc;
 
-	if (conf_glob_pattern(full, sizeof(full), cx->cx_cwd, pattern) == -1) {
-		conf_error(cx, line, "include \"%s\": path too long", pattern);
-		return;
-	}
 	conf_glob_errno = 0;
 	rc = glob(full, 0, conf_glob_error, &g);
 	if (conf_glob_errno != 0)
@@ -241,17 +173,28 @@ void
 conf_include(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
     const struct conf_source *given, size_t n)
 {
-	unsigned i, count = cfg_size(cfg, "include");
+	unsigned i, line, count = cfg_size(cfg, "include");
+	char full[PATH_MAX * 2];
+	const char *pattern;
 
-	if (given != NULL) {
-		for (i = 0; i < n; i++)
-			if (given[i].cs_kind == CONF_SOURCE_INCLUDE)
-				conf_include_text(cx, cf, given[i].cs_path,
-				    given[i].cs_text, given[i].cs_len,
-				    conf_line(cx, cfg, "include", 0, 1), NULL);
-		return;
+	for (i = 0; i < count; i++) {
+		pattern = cfg_getnstr(cfg, "include", i);
+		line = conf_line(cx, cfg, "include", i, 1);
+		if (conf_glob_pattern(full, sizeof(full), cx->cx_cwd,
+		    pattern) == -1) {
+			conf_error(cx, line, "include \"%s\": path too long",
+			    pattern);
+			continue;
+		}
+		if (conf_watch_add(cf, CONF_SOURCE_INCLUDE, full) == -1)
+			conf_error(cx, line, "include \"%s\": %s", pattern,
+			    strerror(errno));
+		if (given == NULL)
+			conf_include_glob(cx, cf, pattern, full, line);
 	}
-	for (i = 0; i < count; i++)
-		conf_include_glob(cx, cf, cfg_getnstr(cfg, "include", i),
-		    conf_line(cx, cfg, "include", i, 1));
+	for (i = 0; given != NULL && i < n; i++)
+		if (given[i].cs_kind == CONF_SOURCE_INCLUDE)
+			conf_include_text(cx, cf, given[i].cs_path,
+			    given[i].cs_text, given[i].cs_len,
+			    conf_line(cx, cfg, "include", 0, 1), NULL);
 }

@@ -1,7 +1,6 @@
 /*
- * Internal to the configuration module: the texts a configuration is
- * loaded from (its sources), and the files its include globs name, each
- * loaded as more service sections with its own FILE:LINE.
+ * Internal to the configuration module: the files its include globs
+ * name, each loaded as more service sections with its own FILE:LINE.
  */
 #ifndef SPAWND_CONFIG_CONF_INCLUDE_H
 #define SPAWND_CONFIG_CONF_INCLUDE_H
@@ -13,20 +12,6 @@
 struct conf_ctx;
 struct conf_source;
 struct config;
-
-/*
- * The whole file in a malloc'd buffer, or NULL with errno (EFBIG past
- * CONF_FILE_MAX: libconfuse's lexer is quadratic in a line's length, and
- * the parent itself loads the file on a reload).
- */
-char *conf_read(const char *path, size_t *lenp);
-
-/*
- * Keep a copy of path (NULL: the built-in text) and text among cf's
- * sources.  Returns the copy, or NULL with errno.
- */
-struct conf_source *conf_source_add(struct config *cf, const char *path,
-    const char *text, size_t len);
 
 /*
  * The files of the main file's include globs (cfg, parsed through cx),

@@ -15,8 +15,9 @@
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
 #include "config/conf_inetd.h"
-#include "config/conf_include.h"
+#include "config/conf_source.h"
 #include "config/conf_parse.h"
+#include "config/conf_watch.h"
 #include "config/config.h"
 #include "config/inetd_line.h"
 
@@ -135,6 +136,7 @@ conf_inetd(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
 	const struct conf_source *from = NULL;
 	struct conf_source *cs;
 	char full[PATH_MAX], *text = NULL, msg[PATH_MAX + 128];
+	char escaped[PATH_MAX * 2];
 	size_t i, len = 0;
 
 	if (option == NULL || option[0] == '\0')
@@ -144,6 +146,10 @@ conf_inetd(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
 		    "inetd_conf \"%s\": path too long", option);
 		return;
 	}
+	if (conf_glob_literal(escaped, sizeof(escaped), full) == -1 ||
+	    conf_watch_add(cf, CONF_SOURCE_INETD, escaped) == -1)
+		conf_error(cx, conf_line(cx, cfg, "inetd_conf", 0, 1),
+		    "inetd_conf \"%s\": %s", option, strerror(errno));
 	for (i = 0; given != NULL && i < n; i++)
 		if (given[i].cs_kind == CONF_SOURCE_INETD)
 			from = &given[i];

@@ -191,6 +191,8 @@ conf_schema(int services_only)
 		CFG_INT_CB("shutdown_grace", 10, CFGF_NONE, conf_cb_int),
 		CFG_STR_LIST_CB("include", NULL, CFGF_NONE, conf_cb_str),
 		CFG_STR_CB("inetd_conf", "", CFGF_NONE, conf_cb_str),
+		CFG_BOOL_CB("watch_config", cfg_true, CFGF_NONE,
+		    conf_cb_bool),
 		CFG_SEC("service", service_opts,
 		    CFGF_MULTI | CFGF_TITLE | CFGF_NO_TITLE_DUPES),
 		CFG_END()

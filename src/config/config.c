@@ -24,6 +24,7 @@
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
 #include "config/conf_include.h"
+#include "config/conf_source.h"
 #include "config/conf_inetd.h"
 #include "config/conf_parse.h"
 #include "config/config.h"
@@ -237,6 +238,9 @@ conf_free(struct config *cf)
 		free(cf->cf_sources[i].cs_text);
 	}
 	free(cf->cf_sources);
+	for (i = 0; i < cf->cf_nwatched; i++)
+		free(cf->cf_watched[i].cw_glob);
+	free(cf->cf_watched);
 	free(cf->cf_pidfile);
 	free(cf->cf_user);
 	free(cf->cf_group);

@@ -96,12 +96,27 @@ struct conf_source {
 	ino_t			 cs_ino;	/* found it; 0: not known */
 };
 
+/*
+ * What watch_config watches: an include glob, or inetd_conf's path,
+ * made absolute as glob(3) takes it (a literal path's wildcards and the
+ * start directory's are escaped).  Kept even when nothing matches yet:
+ * a file may appear there later.
+ */
+struct conf_watch {
+	int			 cw_kind;	/* CONF_SOURCE_INCLUDE or _INETD */
+	char			*cw_glob;
+};
+
 struct config {
 	const char		*cf_file;	/* NULL: the built-in default;
 						   else cf_sources[0].cs_path */
 	struct conf_source	*cf_sources;	/* the main text first, then
 						   each included file */
 	size_t			 cf_nsources;
+	int			 cf_watch_config; /* reload when a watched file
+						   changes */
+	struct conf_watch	*cf_watched;	/* the include globs, inetd_conf */
+	size_t			 cf_nwatched;
 	char			*cf_pidfile;
 	char			*cf_user;
 	char			*cf_group;
@@ -156,6 +171,15 @@ void conf_free(struct config *cf);
  */
 int conf_load_chosen(struct config *cf, const char *path, const char *cwd,
     conf_report_fn *report, void *ctx);
+
+/*
+ * Do the files cf's include globs and inetd_conf find now differ from
+ * the sources cf was loaded from (a file new, gone or edited)?  Returns
+ * 1 and the first such path in path (size bytes), or 0.  A reload's new
+ * image asks, so that an edit made while the image before it was
+ * checking is not missed.
+ */
+int conf_changed(const struct config *cf, char *path, size_t size);
 
 /* How many sockets the enabled services of cf ask for. */
 size_t conf_count_listeners(const struct config *cf);

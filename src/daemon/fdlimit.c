@@ -11,7 +11,10 @@
 
 #include "daemon/fdlimit.h"
 
-/* stdio, signalfd, pidfile, board memfd, refusals pair, -t check, spare. */
+/*
+ * stdio, signalfd, inotify, pidfile, board memfd, refusals pair, -t
+ * check, spare.
+ */
 #define FDLIMIT_OWN	16
 
 unsigned long

@@ -75,10 +75,11 @@ listeners_open(struct server *srv, struct handover *ho, char *err,
 
 	srv->srv_listeners = nofork_calloc(total, sizeof(struct listener));
 	/*
-	 * After the listeners, sig_fd, the refusals channel and room for the
-	 * reports of proxied children.
+	 * After the listeners, sig_fd, the inotify fd, the refusals channel
+	 * and room for the reports of proxied children.
 	 */
-	srv->srv_pollfds = nofork_calloc(total + 2 + srv->srv_reports_max,
+	srv->srv_pollfds = nofork_calloc(total + SERVER_SLOTS_AFTER_LISTENERS +
+	    srv->srv_reports_max,
 	    sizeof(struct pollfd));
 	if (srv->srv_listeners == NULL || srv->srv_pollfds == NULL) {
 		snprintf(err, errlen, "allocating listeners: %s",

@@ -27,6 +27,7 @@
 #include "parent/refusals.h"
 #include "parent/server.h"
 #include "parent/spawner.h"
+#include "parent/watch.h"
 #include "reload/check.h"
 
 /* Listener i is readable. */
@@ -70,14 +71,16 @@ loop_sooner(int a, int b)
 
 /*
  * How long ppoll() may sleep (NULL: until an event): until a running
- * check's deadline, the end of a listener's pause, a STATUS= due
- * (status_ms, -1: none) and, while refusals wait to be summed up, a
- * second.
+ * check's deadline, the end of a listener's pause, a reload due after
+ * a change, a STATUS= due (status_ms, -1: none) and, while refusals
+ * wait to be summed up, a second.
  */
 static struct timespec *
 loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 {
 	int ms = reload_check_poll_ms(&srv->srv_check);
+
+	ms = loop_sooner(ms, watch_poll_ms(&srv->srv_watch));
 
 	if (srv->srv_refusals_unlogged)
 		ms = loop_sooner(ms, 1000);
@@ -96,6 +99,7 @@ enum server_exit
 server_loop(struct server *srv)
 {
 	struct pollfd *sigpfd = &srv->srv_pollfds[SERVER_SIGFD_SLOT(srv)];
+	struct pollfd *watchpfd = &srv->srv_pollfds[SERVER_WATCH_SLOT(srv)];
 	struct timespec ts;
 	size_t i;
 	int n, status_ms;
@@ -103,6 +107,9 @@ server_loop(struct server *srv)
 	sigpfd->fd = sig_fd;
 	sigpfd->events = POLLIN;
 	sigpfd->revents = 0;
+	watchpfd->fd = srv->srv_watch.wt_fd;
+	watchpfd->events = POLLIN;
+	watchpfd->revents = 0;
 	for (;;) {
 		if (srv->srv_signals & SIG_GOT_CHLD) {
 			srv->srv_signals &= ~SIG_GOT_CHLD;
@@ -118,6 +125,8 @@ server_loop(struct server *srv)
 			srv->srv_signals &= ~SIG_GOT_HUP;
 			return SERVER_RELOAD;
 		}
+		if (watch_due(&srv->srv_watch))
+			return SERVER_CHANGED;
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
 		status_ms = sdstatus_tick(srv);
@@ -142,6 +151,10 @@ server_loop(struct server *srv)
 				srv->srv_signals &= ~SIG_GOT_CHLD;
 				server_reap(srv);
 			}
+		}
+		if (watchpfd->revents != 0) {
+			n--;
+			watch_read(&srv->srv_watch);
 		}
 		/* Reports first: answering one never adds one. */
 		loop_reports(srv);

@@ -26,6 +26,7 @@ server_init(struct server *srv, struct config *cf)
 	memset(srv, 0, sizeof(*srv));
 	srv->srv_check.rc_out = srv->srv_check.rc_err = -1;
 	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
+	srv->srv_watch.wt_fd = -1;	/* watch_open() comes once serving */
 	/* After main()'s fd clean-up, which would close it. */
 	if (sig_open() == -1)
 		return -1;
@@ -132,6 +133,7 @@ server_free(struct server *srv)
 	while (srv->srv_nreports > 0)
 		proxied_forget(srv, srv->srv_reports[0]);
 	proxied_channel_close(srv);
+	watch_close(&srv->srv_watch);
 	listeners_close(srv, 0);
 	nofork_free(srv->srv_listeners);
 	nofork_free(srv->srv_pollfds);

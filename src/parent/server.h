@@ -18,6 +18,7 @@
 #include <time.h>
 
 #include "parent/admission.h"
+#include "parent/watch.h"
 #include "reload/check.h"
 
 struct config;
@@ -88,8 +89,9 @@ struct server {
 	struct config		*srv_conf;
 	struct listener		*srv_listeners;
 	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners, then
-						   sig_fd, the refusals channel
-						   and srv_nreports more */
+						   sig_fd, the inotify fd, the
+						   refusals channel and
+						   srv_nreports more */
 	size_t			 srv_nlisteners;
 	int			 srv_refusals_rd; /* the proxied children's refusals
 						   channel (parent/proxied.h),
@@ -109,6 +111,7 @@ struct server {
 	char			*srv_dgram_buf;	/* DGRAM_MAX bytes: the datagram
 						   being answered */
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
+	struct watch		 srv_watch;	/* watch_config */
 	unsigned		 srv_held;	/* listeners with li_held set */
 	int64_t			 srv_resume_ms;	/* the next paused listener is due
 						   (netio_now_ms()); 0: none */
@@ -119,11 +122,14 @@ struct server {
 };
 
 /*
- * Where things are in srv_pollfds after the listeners: sig_fd, then the
+ * Where things are in srv_pollfds after the listeners: sig_fd, the
+ * watch_config inotify fd (-1 when not watching: poll() skips it), the
  * refusals channel (parent/proxied.h), then the reports.
  */
 #define SERVER_SIGFD_SLOT(srv)		((srv)->srv_nlisteners)
-#define SERVER_CHANNEL_SLOT(srv)	((srv)->srv_nlisteners + 1)
+#define SERVER_WATCH_SLOT(srv)		((srv)->srv_nlisteners + 1)
+#define SERVER_CHANNEL_SLOT(srv)	((srv)->srv_nlisteners + 2)
+#define SERVER_SLOTS_AFTER_LISTENERS	3	/* before the reports */
 
 /*
  * Prepare srv for cf (which it borrows).  Returns 0 or -1 with errno.

@@ -197,7 +197,8 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 }
 
 void
-reload_request(struct server *srv, const struct self *se)
+reload_request(struct server *srv, const struct self *se,
+    const char *changed)
 {
 	char err[256];
 
@@ -206,12 +207,23 @@ reload_request(struct server *srv, const struct self *se)
 	 * once it is over, whatever its verdict.
 	 */
 	if (srv->srv_check.rc_pid != 0 || srv->srv_check.rc_done) {
-		log_info("got SIGHUP while the last one is being checked; "
-		    "checking again after it");
+		if (changed != NULL)
+			log_info("configuration changed (%s) while the last "
+			    "reload is being checked; checking again after "
+			    "it", changed);
+		else
+			log_info("got SIGHUP while the last one is being "
+			    "checked; checking again after it");
 		srv->srv_check.rc_again = 1;
 		return;
 	}
-	log_info("got SIGHUP, checking %s -t", se->se_path);
+	if (changed == NULL)
+		log_info("got SIGHUP, checking %s -t", se->se_path);
+	else if (changed[0] == '\0')
+		log_info("checking %s -t again", se->se_path);
+	else
+		log_info("configuration changed (%s), checking %s -t", changed,
+		    se->se_path);
 	if (reload_check_start(&srv->srv_check, se->se_path, se->se_argv,
 	    se->se_startdir, err, sizeof(err)) == -1)
 		reload_refused(err);
@@ -237,5 +249,5 @@ reload_checked(struct server *srv, const struct self *se, const char *pidfile,
 	else if (!again)
 		reload(srv, se, pidfile, pidfdp);
 	if (again)	/* that verdict may be stale: once more */
-		reload_request(srv, se);
+		reload_request(srv, se, "");
 }

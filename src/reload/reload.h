@@ -14,8 +14,13 @@
 struct self;
 struct server;
 
-/* SIGHUP: start checking the binary we would exec; serve on meanwhile. */
-void reload_request(struct server *srv, const struct self *se);
+/*
+ * SIGHUP (changed NULL), or a watched file changed (changed: its path;
+ * "": a check to be done again): start checking the binary we would
+ * exec; serve on meanwhile.
+ */
+void reload_request(struct server *srv, const struct self *se,
+    const char *changed);
 
 /*
  * The check has ended (server_loop returned SERVER_CHECKED): refuse, or
