@@ -32,6 +32,7 @@
 #include "parent/proxied.h"
 #include "parent/server.h"
 #include "parent/stats.h"
+#include "parent/writers.h"
 #include "reload/handover.h"
 #include "reload/inherited.h"
 #include "reload/reload.h"
@@ -203,6 +204,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 	if (proxied_channel_open(srv) == -1)
 		log_warn("the proxied children's refusals channel");
 	state_adopt_reports(srv, ho);
+	writers_adopt_all(srv, ho);
 	/* Without a board spawnd serves on; status and metrics say so. */
 	if (stats_open(cf, srv->srv_nslots) == -1)
 		log_warn("the status board");
@@ -215,6 +217,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 	    se->se_reexec ? "reloaded" : "started",
 	    cf->cf_file ? cf->cf_file : "the built-in default configuration");
 	server_announce(srv);
+	writers_start(srv, se->se_reexec);
 	watch_open(&srv->srv_watch, cf, se->se_reexec);
 	fdstore_sync(srv);
 	daemon_ready();

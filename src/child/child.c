@@ -198,3 +198,10 @@ child_serve_wait(const struct svc_conf *sc, int listen_fd)
 	child_prepare(sc, listen_fd, -1);
 	_exit(sc->sc_type->sv_wait(CHILD_CLIENT_FD, sc));
 }
+
+void
+child_serve_fifo(const struct svc_conf *sc, int fifo_fd)
+{
+	child_prepare(sc, fifo_fd, -1);
+	_exit(sc->sc_type->sv_fifo(CHILD_CLIENT_FD, sc));
+}

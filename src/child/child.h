@@ -30,4 +30,12 @@ void child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
 void child_serve_wait(const struct svc_conf *sc, int listen_fd)
     __attribute__((noreturn));
 
+/*
+ * The same for the writer of a listen_fifo service: fifo_fd (an O_PATH
+ * descriptor of the FIFO) instead of a client, then the service's
+ * sv_fifo.  Never returns.
+ */
+void child_serve_fifo(const struct svc_conf *sc, int fifo_fd)
+    __attribute__((noreturn));
+
 #endif

@@ -280,6 +280,8 @@ conf_service_free(struct svc_conf *sc)
 	free(sc->sc_groups);
 	free(sc->sc_fortune_file);
 	free(sc->sc_fortune_command);
+	free(sc->sc_fifo);
+	free(sc->sc_signature);
 	free(sc->sc_exec);
 	free(sc->sc_exec_argv0);
 	for (j = 0; j < sc->sc_nenv; j++)

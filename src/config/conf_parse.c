@@ -157,6 +157,8 @@ conf_schema(int services_only)
 		CFG_STR_CB("socket_mode", "0666", CFGF_NONE, conf_cb_str),
 		CFG_STR_CB("fortune_file", NULL, CFGF_NODEFAULT, conf_cb_str),
 		CFG_STR_CB("fortune_command", "", CFGF_NONE, conf_cb_str),
+		CFG_STR_CB("listen_fifo", "", CFGF_NONE, conf_cb_str),
+		CFG_STR_CB("signature", "", CFGF_NONE, conf_cb_str),
 		/* Unset means: as the service type does by default. */
 		CFG_BOOL_CB("fork", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
 		CFG_STR_CB("exec", NULL, CFGF_NODEFAULT, conf_cb_str),

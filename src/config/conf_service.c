@@ -176,6 +176,49 @@ conf_svc_files(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 		    sec, "fortune_command", 0, sc->sc_line));
 }
 
+/*
+ * listen_fifo and signature: type signature's, and only its.  Two
+ * services on one FIFO would share its readers.
+ */
+static void
+conf_svc_fifo(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
+    struct svc_conf *sc, const char *who)
+{
+	const char	*fifo = cfg_getstr(sec, "listen_fifo");
+	unsigned	 line = conf_line(cx, sec, "listen_fifo", 0, sc->sc_line);
+	int		 wanted = sc->sc_type != NULL &&
+			    sc->sc_type->sv_fifo != NULL;
+	size_t		 i;
+
+	sc->sc_signature = conf_strdup(cx, cfg_getstr(sec, "signature"),
+	    conf_line(cx, sec, "signature", 0, sc->sc_line));
+	if (fifo[0] == '\0') {
+		if (wanted && sc->sc_enabled)
+			conf_error(cx, sc->sc_line, "%stype %s needs "
+			    "listen_fifo", who, sc->sc_type->sv_type);
+		return;
+	}
+	if (!wanted && sc->sc_type != NULL) {
+		conf_error(cx, line, "%slisten_fifo: type %s does not serve "
+		    "a FIFO (type signature does)", who, sc->sc_type->sv_type);
+		return;
+	}
+	if (sc->sc_nstream + sc->sc_ndgram > 0)
+		conf_error(cx, line, "%slisten_fifo: a signature service "
+		    "has no listen_stream or listen_datagram", who);
+	if ((sc->sc_fifo = conf_path(cx, fifo, line, who,
+	    "listen_fifo")) == NULL)
+		return;
+	for (i = 0; i < cf->cf_nservices; i++)
+		if (&cf->cf_services[i] != sc &&
+		    cf->cf_services[i].sc_fifo != NULL &&
+		    cf->cf_services[i].sc_enabled && sc->sc_enabled &&
+		    strcmp(cf->cf_services[i].sc_fifo, sc->sc_fifo) == 0)
+			conf_error(cx, line, "%slisten_fifo \"%s\": service "
+			    "\"%s\" serves it already", who, sc->sc_fifo,
+			    cf->cf_services[i].sc_name);
+}
+
 int
 conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
     struct svc_conf *sc)
@@ -196,7 +239,8 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	    &sc->sc_stream_line, &sc->sc_nstream, who);
 	conf_svc_addrs(cx, sec, "listen_datagram", &sc->sc_dgram,
 	    &sc->sc_dgram_line, &sc->sc_ndgram, who);
-	if (sc->sc_enabled && sc->sc_nstream + sc->sc_ndgram == 0)
+	if (sc->sc_enabled && sc->sc_nstream + sc->sc_ndgram == 0 &&
+	    (sc->sc_type == NULL || sc->sc_type->sv_fifo == NULL))
 		conf_error(cx, sc->sc_line, "%sno listen_stream or "
 		    "listen_datagram address", who);
 	conf_cidrs(cx, sec, "allow", &sc->sc_allow, &sc->sc_nallow, who);
@@ -216,6 +260,7 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	conf_svc_identity(cx, cf, sec, sc, who);
 	conf_svc_groups(cx, sc);
 	conf_svc_files(cx, cf, sec, sc, who);
+	conf_svc_fifo(cx, cf, sec, sc, who);
 	conf_exec(cx, sec, sc, who);
 	conf_proxy(cx, sec, sc, who);
 	return cx->cx_errors != before;

@@ -34,6 +34,9 @@ struct svc_conf {
 	struct listen_addr	*sc_dgram;	/* listen_datagram */
 	unsigned		*sc_dgram_line;
 	size_t			 sc_ndgram;
+	char			*sc_fifo;	/* listen_fifo, absolute; NULL:
+						   none (type signature's) */
+	char			*sc_signature;	/* its first line; "" for none */
 	unsigned		 sc_max_instances; /* 0: only max_children */
 	unsigned		 sc_per_source;	/* 0: unlimited */
 	unsigned		 sc_rate;	/* connections per second; 0: unlimited */

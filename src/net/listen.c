@@ -172,8 +172,8 @@ unix_prepare(const struct listen_addr *la, int socktype, char *err,
  * owner only; every directory above it root's, and not writable by
  * others unless sticky (as /tmp: nobody can rename what is not theirs).
  */
-static int
-unix_dir_safe(const char *path, char *err, size_t errlen)
+int
+listen_dir_safe(const char *path, char *err, size_t errlen)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
 	struct stat st;
@@ -224,7 +224,7 @@ unix_open(const struct listen_addr *la, int socktype, mode_t unix_mode,
 	mode_t old_mask;
 	int fd, rc, saved;
 
-	if (unix_dir_safe(path, err, errlen) == -1 ||
+	if (listen_dir_safe(path, err, errlen) == -1 ||
 	    unix_prepare(la, socktype, err, errlen) == -1)
 		return -1;
 	fd = socket(AF_UNIX, socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);

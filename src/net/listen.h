@@ -49,4 +49,12 @@ int listen_retire(int fd, int socktype);
  */
 int listen_unlink(const struct listen_addr *la);
 
+/*
+ * Is the directory of path (and every one above it) safe for root to
+ * make a file in: root's, and writable by root only (or sticky, above
+ * the last)?  Others could swap the file for a symlink otherwise.  0, or
+ * -1 with a message in err (not root: always 0).
+ */
+int listen_dir_safe(const char *path, char *err, size_t errlen);
+
 #endif

@@ -28,6 +28,7 @@
 #include "parent/server.h"
 #include "parent/spawner.h"
 #include "parent/watch.h"
+#include "parent/writers.h"
 #include "reload/check.h"
 
 /* Listener i is readable. */
@@ -81,6 +82,7 @@ loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 	int ms = reload_check_poll_ms(&srv->srv_check);
 
 	ms = loop_sooner(ms, watch_poll_ms(&srv->srv_watch));
+	ms = loop_sooner(ms, writers_poll_ms(srv));
 
 	if (srv->srv_refusals_unlogged)
 		ms = loop_sooner(ms, 1000);
@@ -130,6 +132,7 @@ server_loop(struct server *srv)
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
 		status_ms = sdstatus_tick(srv);
+		writers_run(srv);
 		/* Paused listeners whose pause is over (or a child exits). */
 		if (srv->srv_resume_ms != 0 &&
 		    netio_left_ms(srv->srv_resume_ms) == 0)

@@ -15,6 +15,7 @@
 #include "parent/reaper.h"
 #include "parent/server.h"
 #include "parent/stats.h"
+#include "parent/writers.h"
 #include "reload/check.h"
 
 static struct child *
@@ -74,6 +75,8 @@ server_reap(struct server *srv)
 		if (sc->sc_log_connections || status != 0)
 			reap_log(pid, sc->sc_name, status);
 		srv->srv_counts[ch->ch_svc].sn_live--;
+		if (sc->sc_fifo != NULL)
+			writers_gone(srv, ch->ch_svc, pid, status);
 	}
 	if (pid == -1 && errno != ECHILD)
 		log_warn("waitpid");

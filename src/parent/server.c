@@ -19,10 +19,13 @@
 #include "parent/reaper.h"
 #include "parent/datagram.h"
 #include "parent/server.h"
+#include "parent/writers.h"
 
 int
 server_init(struct server *srv, struct config *cf)
 {
+	size_t i;
+
 	memset(srv, 0, sizeof(*srv));
 	srv->srv_check.rc_out = srv->srv_check.rc_err = -1;
 	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
@@ -36,6 +39,8 @@ server_init(struct server *srv, struct config *cf)
 	srv->srv_children = nofork_calloc(srv->srv_nslots, sizeof(struct child));
 	srv->srv_counts = nofork_calloc(cf->cf_nservices,
 	    sizeof(struct svc_count));
+	for (i = 0; srv->srv_counts != NULL && i < cf->cf_nservices; i++)
+		srv->srv_counts[i].sn_fifo_fd = -1;
 	srv->srv_reports_max = proxied_capacity(cf);
 	srv->srv_reports = nofork_calloc(srv->srv_reports_max,
 	    sizeof(struct child *));
@@ -101,6 +106,8 @@ void
 server_stop(struct server *srv)
 {
 	log_info("shutting down");
+	/* Before their writers go: none is started again. */
+	writers_close(srv, 1);
 	/* A reload's check, if one runs, has nothing left to check. */
 	if (srv->srv_check.rc_pid != 0)
 		(void)kill(srv->srv_check.rc_pid, SIGKILL);
@@ -134,6 +141,7 @@ server_free(struct server *srv)
 		proxied_forget(srv, srv->srv_reports[0]);
 	proxied_channel_close(srv);
 	watch_close(&srv->srv_watch);
+	writers_close(srv, 0);
 	listeners_close(srv, 0);
 	nofork_free(srv->srv_listeners);
 	nofork_free(srv->srv_pollfds);

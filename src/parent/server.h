@@ -83,6 +83,15 @@ struct svc_count {
 	struct rate_window	 sn_dgram_rate;	/* datagrams: datagram_rate */
 	struct rate_window	 sn_refusal_log; /* "refused" lines this second */
 	unsigned		 sn_refusals_unlogged; /* beyond them */
+	/* listen_fifo (parent/writers.h): */
+	int			 sn_fifo_fd;	/* O_PATH of the FIFO; -1: none */
+	pid_t			 sn_writer;	/* its writer; 0: none */
+	int			 sn_writer_retiring; /* asked to go (its service
+						   changed): the next one
+						   starts once it has */
+	int64_t			 sn_writer_started_ms;
+	int64_t			 sn_writer_due_ms; /* start one then; 0: no */
+	unsigned		 sn_writer_backoff_ms; /* the last restart's */
 };
 
 struct server {
@@ -113,6 +122,8 @@ struct server {
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
 	struct watch		 srv_watch;	/* watch_config */
 	unsigned		 srv_held;	/* listeners with li_held set */
+	int64_t			 srv_writers_due_ms; /* a FIFO's writer is to start
+						   (netio_now_ms()); 0: none */
 	int64_t			 srv_resume_ms;	/* the next paused listener is due
 						   (netio_now_ms()); 0: none */
 	unsigned		 srv_signals;	/* SIG_GOT_* still to act on */
@@ -130,6 +141,22 @@ struct server {
 #define SERVER_WATCH_SLOT(srv)		((srv)->srv_nlisteners + 1)
 #define SERVER_CHANNEL_SLOT(srv)	((srv)->srv_nlisteners + 2)
 #define SERVER_SLOTS_AFTER_LISTENERS	3	/* before the reports */
+
+/*
+ * A free slot of the children's table, or NULL: all are taken.  Inline:
+ * the spawner and the FIFOs' writers take slots, and neither is the
+ * other's business.
+ */
+static inline struct child *
+server_free_slot(struct server *srv)
+{
+	unsigned i;
+
+	for (i = 0; i < srv->srv_nslots; i++)
+		if (srv->srv_children[i].ch_pid == 0)
+			return &srv->srv_children[i];
+	return NULL;
+}
 
 /*
  * Prepare srv for cf (which it borrows).  Returns 0 or -1 with errno.

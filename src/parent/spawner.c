@@ -59,17 +59,6 @@ spawn_inline(const struct svc_conf *sc, size_t li_svc, int fd,
 		log_debug("%s: send: %s", sc->sc_name, strerror(errno));
 }
 
-static struct child *
-spawn_free_slot(struct server *srv)
-{
-	unsigned i;
-
-	for (i = 0; i < srv->srv_nslots; i++)
-		if (srv->srv_children[i].ch_pid == 0)
-			return &srv->srv_children[i];
-	return NULL;
-}
-
 static void
 spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
     int fd, const struct sockaddr_storage *peer, socklen_t peerlen,
@@ -139,7 +128,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		verdict = admit_stream(srv, li->li_svc, sa, forks, now);
 	}
 	/* Below max_children a slot is free; should none be, say so. */
-	if (verdict == ADMIT_OK && forks && (ch = spawn_free_slot(srv)) == NULL)
+	if (verdict == ADMIT_OK && forks && (ch = server_free_slot(srv)) == NULL)
 		verdict = ADMIT_MAX_CHILDREN;
 	if (verdict != ADMIT_OK) {
 		refusal_log(srv, li->li_svc, sa, peerlen,
@@ -332,7 +321,7 @@ spawn_wait(struct server *srv, size_t i)
 		server_reap(srv);
 		verdict = admit_wait(srv, li->li_svc, now);
 	}
-	if (verdict == ADMIT_OK && (ch = spawn_free_slot(srv)) == NULL)
+	if (verdict == ADMIT_OK && (ch = server_free_slot(srv)) == NULL)
 		verdict = ADMIT_MAX_CHILDREN;
 	if (verdict != ADMIT_OK) {
 		spawn_wait_later(srv, i, verdict == ADMIT_RATE ? LISTENER_RATE :

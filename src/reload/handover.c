@@ -104,6 +104,27 @@ handover_held_line(struct handover *ho, char *rest)
 	return -1;
 }
 
+/* "writer PID TAG": a child already described writes its service's FIFO. */
+static int
+handover_writer_line(struct handover *ho, char *rest)
+{
+	unsigned long long tag;
+	long pid;
+	int n = 0;
+	size_t i;
+
+	if (sscanf(rest, "%ld %llx%n", &pid, &tag, &n) != 2 ||
+	    rest[n] != '\0' || pid <= 0 || pid > INT_MAX)
+		return -1;
+	for (i = 0; i < ho->ho_nchildren; i++)
+		if (ho->ho_children[i].ic_pid == (pid_t)pid) {
+			ho->ho_children[i].ic_writer = 1;
+			ho->ho_children[i].ic_writer_tag = tag;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * "report FD PID": a child already described awaits its answer on FD,
  * an fd no other record names, and a SOCK_SEQPACKET socket.  A bad record
@@ -259,6 +280,8 @@ handover_line(struct handover *ho, char *line)
 		return handover_report_line(ho, line + 7);
 	if (strncmp(line, "held ", 5) == 0)
 		return handover_held_line(ho, line + 5);
+	if (strncmp(line, "writer ", 7) == 0)
+		return handover_writer_line(ho, line + 7);
 	if (strncmp(line, "name ", 5) == 0)
 		return handover_name_line(ho, line + 5);
 	if (strncmp(line, "board ", 6) == 0)

@@ -75,6 +75,9 @@ struct inherited_child {
 						   adopted */
 	struct sockaddr_storage	 ic_peer;	/* family AF_UNIX for "-" */
 	char			 ic_service[128];
+	int			 ic_writer;	/* the writer of its service's FIFO */
+	uint64_t		 ic_writer_tag;	/* its settings (writers_tag());
+						   0: to be replaced */
 };
 
 /* A service's counters, as many as the image before us had. */

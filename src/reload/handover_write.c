@@ -56,6 +56,13 @@ handover_add_listener(int memfd, int fd, int socktype, const char *text)
 }
 
 int
+handover_add_writer(int memfd, pid_t pid, uint64_t tag)
+{
+	return dprintf(memfd, "writer %ld %llx\n", (long)pid,
+	    (unsigned long long)tag) < 0 ? -1 : 0;
+}
+
+int
 handover_add_held(int memfd, int fd, pid_t pid)
 {
 	return dprintf(memfd, "held %d %ld\n", fd, (long)pid) < 0 ? -1 : 0;

@@ -17,6 +17,7 @@
 int handover_create(const char *startdir, int pidfd, const char *pidfile);
 int handover_add_listener(int memfd, int fd, int socktype, const char *text);
 int handover_add_held(int memfd, int fd, pid_t pid);
+int handover_add_writer(int memfd, pid_t pid, uint64_t tag);
 int handover_add_name(int memfd, int fd, const char *service);
 int handover_add_board(int memfd, int64_t started, uint64_t reloads_ok,
     uint64_t reloads_refused);

@@ -14,6 +14,7 @@
 #include "parent/proxied.h"
 #include "parent/server.h"
 #include "parent/stats.h"
+#include "parent/writers.h"
 #include "reload/handover.h"
 #include "reload/handover_write.h"
 #include "reload/prebind.h"
@@ -153,6 +154,12 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 		    (const struct sockaddr *)&ch->ch_peer,
 		    ch->ch_svc == SIZE_MAX ? "-" :
 		    cf->cf_services[ch->ch_svc].sc_name) == -1)
+			return -1;
+		if (ch->ch_svc != SIZE_MAX &&
+		    srv->srv_counts[ch->ch_svc].sn_writer == ch->ch_pid &&
+		    handover_add_writer(memfd, ch->ch_pid,
+		    srv->srv_counts[ch->ch_svc].sn_writer_retiring ? 0 :
+		    writers_tag(&cf->cf_services[ch->ch_svc])) == -1)
 			return -1;
 		/* Its report, still to come, goes to the next image. */
 		if (ch->ch_report != 0 && handover_add_report(memfd,

@@ -10,7 +10,7 @@
 
 extern const struct service svc_catsock, svc_chargen, svc_command,
     svc_daytime, svc_discard, svc_echo, svc_exec, svc_fortune, svc_hello,
-    svc_metrics, svc_status, svc_time;
+    svc_metrics, svc_signature, svc_status, svc_time;
 
 static const struct service *const svc_table[] = {
 	&svc_hello,
@@ -25,6 +25,7 @@ static const struct service *const svc_table[] = {
 	&svc_echo,
 	&svc_discard,
 	&svc_chargen,
+	&svc_signature,
 };
 
 #define SVC_COUNT (sizeof(svc_table) / sizeof(svc_table[0]))

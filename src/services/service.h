@@ -69,6 +69,13 @@ struct service {
 	 * has exited.  Returns the child's exit status.
 	 */
 	int		(*sv_wait)(int fd, const struct svc_conf *sc);
+	/*
+	 * Optional, for a service of listen_fifo (type signature): serve
+	 * every reader of the FIFO, fd an O_PATH descriptor of it, in a
+	 * long-lived child that has already dropped privileges; it returns
+	 * (its exit status) only on failure or after SIGTERM.
+	 */
+	int		(*sv_fifo)(int fd, const struct svc_conf *sc);
 
 	int		 sv_fork_default; /* "fork" when the config says nothing */
 	int		 sv_datagram;	/* listen_datagram allowed */

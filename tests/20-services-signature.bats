@@ -1,0 +1,135 @@
+#!/usr/bin/env bats
+# type = signature (perlipc's "Named Pipes", issue 24): a FIFO spawnd
+# makes (socket_mode, owned by the service's user) that hands every
+# reader the signature line and one fortune cookie, "\n" line ends, then
+# end of file.  One long-lived writer serves it: started again if it
+# dies, adopted across a reload (replaced if its settings changed), and
+# the FIFO is removed at stop.  Readers are cat(1) and head(1).
+
+load helpers
+load services
+
+SIG='John Smith (smith@host.org)'
+
+setup() {
+	svc_setup
+	FIFO=$SVC_DIR/signature
+	sig_config | write_config
+}
+
+teardown() { svc_teardown; }
+
+# sig_config [SIGNATURE [MORE OPTION LINES...]]
+sig_config() {
+	svc_globals
+	printf 'service sig {\n\ttype = "signature"\n\tlisten_fifo = "%s"\n' "$FIFO"
+	printf '\tsignature = "%s"\n\tsocket_mode = "0640"\n\tidle_timeout = 5\n' "${1:-$SIG}"
+	printf '%s\n' "${@:2}"
+	printf '}\n'
+}
+
+# read_sig OUT: one reader, as a mailer reads ~/.signature.
+read_sig() {
+	timeout 10 cat "$FIFO" >"$1"
+}
+
+# assert_signature FILE [SIGNATURE]: the signature line, then exactly one
+# whole cookie of the fortune file, LF line ends.
+assert_signature() {
+	local want=${2:-$SIG}
+	[[ $(head -n 1 "$1") == "$want" ]] || fail "first line:" "$(svc_dump "$1")"
+	assert_cookie "$FORTUNES_FILE" "$1" lf $(( ${#want} + 1 ))
+}
+
+# writer: spawnd's live children (the writer is its only one).
+writer() {
+	ps --ppid "$SPAWND_PID" -o pid=,stat= | awk '$2 !~ /^Z/ { print $1 }'
+}
+
+@test "20 readers one after another: each gets exactly one whole signature and cookie; the FIFO has socket_mode and the service's user" {
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig \\(the writer of $(re_quote "$FIFO")\\)\$"
+	[[ -p $FIFO ]] || fail "no FIFO at $FIFO"
+	[[ $(stat -c '%a %U' "$FIFO") == "640 $(id -un nobody)" ]] ||
+	    fail "mode and owner: $(stat -c '%a %U:%G' "$FIFO")"
+	local i w
+	w=$(writer)
+	[[ $(ps -o user= -p "$w") == nobody ]] || fail "the writer runs as $(ps -o user= -p "$w")"
+	for i in $(seq 1 20); do
+		read_sig "$BATS_TEST_TMPDIR/s$i" || fail "reader $i got no end of file"
+		assert_signature "$BATS_TEST_TMPDIR/s$i"
+	done
+	# head(1) stops early: the next reader still gets a whole one.
+	timeout 10 head -c 5 "$FIFO" >/dev/null
+	read_sig "$BATS_TEST_TMPDIR/after-head"
+	assert_signature "$BATS_TEST_TMPDIR/after-head"
+	[[ $(writer) == "$w" ]] || fail "the writer changed"
+}
+
+@test "the writer killed: another starts (at most once a second) and serves; a reader waiting meanwhile is served" {
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	local w
+	w=$(writer)
+	kill -KILL "$w"
+	wait_for_log "sig: its writer $w was killed; another in 1 s\$"
+	# Opened before the next writer is there: it waits, then reads.
+	read_sig "$BATS_TEST_TMPDIR/s" || fail "the waiting reader got nothing"
+	assert_signature "$BATS_TEST_TMPDIR/s"
+	[[ -n $(writer) && $(writer) != "$w" ]] || fail "no new writer"
+}
+
+@test "a reload adopts the writer (same PID); a changed signature replaces it; a reader during the reload gets one whole signature" {
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	local w
+	w=$(writer)
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	[[ $(writer) == "$w" ]] || fail "the writer was not adopted: $(writer), was $w"
+	read_sig "$BATS_TEST_TMPDIR/s1"
+	assert_signature "$BATS_TEST_TMPDIR/s1"
+	sig_config 'Jane Doe (doe@host.org)' | write_config
+	kill -HUP "$SPAWND_PID"
+	read_sig "$BATS_TEST_TMPDIR/s2"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	# Read during the reload: the old text or the new, whole either way.
+	[[ $(head -n 1 "$BATS_TEST_TMPDIR/s2") == 'Jane Doe (doe@host.org)' ]] ||
+	    assert_signature "$BATS_TEST_TMPDIR/s2"
+	wait_for_log "reaped $w \\(sig\\) killed by signal 15\$"
+	read_sig "$BATS_TEST_TMPDIR/s3"
+	assert_signature "$BATS_TEST_TMPDIR/s3" 'Jane Doe (doe@host.org)'
+}
+
+@test "a stale FIFO is replaced; any other file is an error (exit 78, FILE:LINE) and is never removed; the FIFO goes at stop" {
+	mkfifo -m 600 "$FIFO"
+	local before
+	before=$(stat -c %i "$FIFO")
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	[[ $(stat -c '%i %a' "$FIFO") != "$before 600" ]] || fail "the stale FIFO was kept as it was"
+	read_sig "$BATS_TEST_TMPDIR/s"
+	assert_signature "$BATS_TEST_TMPDIR/s"
+	stop_spawnd
+	[[ ! -e $FIFO ]] || fail "the FIFO is still there after stop"
+	echo 'my own file' >"$FIFO"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$SPAWND_CONF"):[0-9]+: .*listen_fifo \"$(re_quote "$FIFO")\": exists and is not a FIFO"
+	[[ $(cat "$FIFO") == 'my own file' ]] || fail "the file was touched"
+}
+
+@test "listen_fifo belongs to type signature, which needs it and has no socket" {
+	{ svc_globals; printf 'service s {\n\ttype = "signature"\n}\n'; } | write_config
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re ":$(line_of 'service s'): service \"s\": type signature needs listen_fifo"
+	{ svc_globals; printf 'service h {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:1"}\n\tlisten_fifo = "%s"\n}\n' "$FIFO"; } | write_config
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re ":$(line_of listen_fifo): service \"h\": listen_fifo: type hello does not serve a FIFO"
+	{ sig_config "$SIG" "listen_stream = {\"127.0.0.1:1\"}"; } | write_config
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re ":$(line_of listen_fifo): service \"sig\": listen_fifo: a signature service has no listen_stream or listen_datagram"
+}
