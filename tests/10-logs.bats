@@ -172,6 +172,45 @@ assert_devlog_clean() {
 	[[ ! -e $CATSOCK ]] || fail "the catsock socket file was left behind"
 }
 
+@test "daemon mode with a real /dev/log: inetd.conf and a drop-in changed by rename reload by themselves, said on syslog; a signature FIFO serves" {
+	devlog_setup
+	local inetd=$BATS_TEST_TMPDIR/inetd.conf dropin=$BATS_TEST_TMPDIR/spawnd.d
+	local fifo=$SVC_DIR/signature out=$BATS_TEST_TMPDIR/reply
+	mkdir "$dropin"
+	{
+		daemon_services_conf
+		printf 'inetd_conf = "%s"\ninclude = {"%s/*.conf"}\n' "$inetd" "$dropin"
+		printf 'service sig { type = "signature"  listen_fifo = "%s"  signature = "-- spawnd" }\n' "$fifo"
+	} | write_config
+	launch_daemon
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: begat [0-9]+ for sig \(the writer of $(re_quote "$fifo")\)\$"
+	timeout 10 cat "$fifo" >"$out"
+	assert_bytes "$out" '-- spawnd\nThe only cookie\nin this jar.\n'
+	# update-inetd's way: a new file renamed over the old.
+	local p
+	p=$(free_port)
+	printf '127.0.0.1:%s\tstream\ttcp\tnowait\tnobody\t/bin/echo\techo\tfrom-inetd\n' "$p" >"$inetd.new"
+	mv "$inetd.new" "$inetd"
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: configuration changed \($(re_quote "$inetd")\), checking .* -t\$"
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: spawnd [^ ]+ reloaded with "
+	wait_until 5 test "$(timeout 5 nc -N 127.0.0.1 "$p" </dev/null)" = from-inetd ||
+	    fail "the inetd.conf line does not serve"
+	# A package's drop-in, as dpkg installs it (a temporary name, renamed).
+	p=$(free_port)
+	printf 'service dropped { type = "daytime"  listen_stream = {"127.0.0.1:%s"} }\n' "$p" \
+	    >"$dropin/x.conf.dpkg-new"
+	mv "$dropin/x.conf.dpkg-new" "$dropin/x.conf"
+	wait_for_devlog "spawnd\[$DAEMON_PID\]: configuration changed \($(re_quote "$dropin/x.conf")\), checking .* -t\$"
+	wait_until 5 tcp_accepts 127.0.0.1 "$p" || fail "the drop-in does not serve"
+	check_every_service
+	assert_devlog_clean
+	# The FIFO's writer was adopted by both reloads, and still serves.
+	timeout 10 cat "$fifo" >"$out"
+	assert_bytes "$out" '-- spawnd\nThe only cookie\nin this jar.\n'
+	(( $(grep -c "begat [0-9]* for sig " "$DEVLOG_FILE") == 1 )) || fail "the writer was started again"
+	[[ $(<"$SPAWND_PIDFILE") == "$DAEMON_PID" ]] || fail "pidfile changed"
+}
+
 # start_journaled ARG...: start_spawnd ARG... with $JOURNAL_STREAM naming
 # the log file it writes its stderr to (or, with JOURNAL_OTHER=1, some
 # other file: a shell started from a unit inherits the variable).
