@@ -29,6 +29,9 @@ setup() {
 	# The installed tree is the file's; a test that edits the
 	# configuration gets it back at teardown.
 	cp -p "$SYSCONF/spawnd.conf" "$BATS_TEST_TMPDIR/spawnd.conf.installed"
+	if [[ -e $SYSCONF/inetd.conf ]]; then
+		cp -p "$SYSCONF/inetd.conf" "$BATS_TEST_TMPDIR/inetd.conf.installed"
+	fi
 	sysd_boot "$DEST"
 }
 
@@ -36,6 +39,11 @@ teardown() {
 	sysd_teardown
 	if [[ -f $BATS_TEST_TMPDIR/spawnd.conf.installed ]]; then
 		cp -p "$BATS_TEST_TMPDIR/spawnd.conf.installed" "$SYSCONF/spawnd.conf"
+	fi
+	if [[ -f $BATS_TEST_TMPDIR/inetd.conf.installed ]]; then
+		cp -p "$BATS_TEST_TMPDIR/inetd.conf.installed" "$SYSCONF/inetd.conf"
+	elif [[ -n ${SYSCONF:-} ]]; then
+		rm -f "$SYSCONF/inetd.conf"
 	fi
 	svc_teardown
 }
@@ -151,6 +159,33 @@ _loop_past() {
 	[[ $(unit_prop ActiveState)/$(unit_prop SubState) == active/running ]] ||
 	    fail "after a bad reload: $(unit_prop ActiveState)/$(unit_prop SubState)"
 	[[ $(unit_prop MainPID) == "$main" ]] || fail "MainPID changed"
+	check_installed_services
+}
+
+@test "under the unit, inetd.conf edited as update-inetd does (a rename): served with no systemctl reload, same MainPID, said in the journal" {
+	local conf=$SYSCONF/spawnd.conf inetd=$SYSCONF/inetd.conf
+	local seen=${SYSCONF#"$DEST"}/inetd.conf main
+	# The installed configuration serves the machine's inetd.conf; if a
+	# build's does not, this test makes it (globals come first).
+	if ! grep -q '^inetd_conf' "$conf"; then
+		{ printf 'inetd_conf = "%s"\n' "$seen"; cat "$BATS_TEST_TMPDIR/spawnd.conf.installed"; } >"$conf"
+	fi
+	sysctl_ns start spawnd.service
+	main=$(unit_prop MainPID)
+	printf '# made by the test\n127.0.0.1:echo\tstream\ttcp\tnowait\tnobody\tinternal\n' >"$inetd.new"
+	mv "$inetd.new" "$inetd"
+	wait_for_journal "^configuration changed \\($(re_quote "$seen")\\), checking "
+	wait_for_journal '^spawnd [^ ]+ reloaded with '
+	_echoes() { [[ $(printf 'over the unit\n' | in_sysd timeout 5 nc -N 127.0.0.1 7) == 'over the unit' ]]; }
+	wait_until 10 _echoes || fail "the inetd.conf line does not serve"
+	# update-inetd --disable: the line commented out, renamed in again.
+	sed 's/^127/#<off># 127/' "$inetd" >"$inetd.new"
+	mv "$inetd.new" "$inetd"
+	wait_for_journal '^spawnd [^ ]+ reloaded with ' 2
+	_stopped() { ! in_sysd timeout 2 bash -c 'exec 5<>/dev/tcp/127.0.0.1/7' 2>/dev/null; }
+	wait_until 10 _stopped || fail "the disabled line still listens"
+	[[ $(unit_prop MainPID) == "$main" ]] || fail "MainPID changed: $main -> $(unit_prop MainPID)"
+	[[ $(unit_prop ActiveState) == active ]] || fail "not active: $(unit_prop ActiveState)"
 	check_installed_services
 }
 
