@@ -11,6 +11,7 @@
 #include <sys/uio.h>
 #include <time.h>
 
+#include "base/fnv.h"
 #include "base/log.h"
 #include "config/config.h"
 #include "net/addr.h"
@@ -139,17 +140,6 @@ dgram_answer(struct server *srv, const struct listener *li)
 	return 0;
 }
 
-/* FNV-1a, 64 bits: enough to tell one waiting datagram from the next. */
-static uint64_t
-dgram_fnv(uint64_t h, const void *p, size_t len)
-{
-	const unsigned char *c = p;
-
-	while (len-- > 0)
-		h = (h ^ *c++) * 0x100000001b3ULL;
-	return h;
-}
-
 uint64_t
 dgram_head(int fd)
 {
@@ -191,14 +181,14 @@ dgram_head(int fd)
 	if (n == -1)
 		return 0;
 	/* Its whole length (MSG_TRUNC), its source, first bytes, stamp. */
-	h = dgram_fnv(0xcbf29ce484222325ULL, &n, sizeof(n));
-	h = dgram_fnv(h, &peer, msg.msg_namelen < sizeof(peer) ?
+	h = fnv_add(FNV_START, &n, sizeof(n));
+	h = fnv_add(h, &peer, msg.msg_namelen < sizeof(peer) ?
 	    msg.msg_namelen : sizeof(peer));
-	h = dgram_fnv(h, head, (size_t)n < sizeof(head) ? (size_t)n :
+	h = fnv_add(h, head, (size_t)n < sizeof(head) ? (size_t)n :
 	    sizeof(head));
 	for (cm = CMSG_FIRSTHDR(&msg); cm != NULL; cm = CMSG_NXTHDR(&msg, cm))
 		if (cm->cmsg_level == SOL_SOCKET &&
 		    cm->cmsg_type == SCM_TIMESTAMPNS)
-			h = dgram_fnv(h, CMSG_DATA(cm), sizeof(struct timespec));
+			h = fnv_add(h, CMSG_DATA(cm), sizeof(struct timespec));
 	return h != 0 ? h : 1;
 }

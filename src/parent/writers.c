@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "base/fnv.h"
 #include "base/log.h"
 #include "base/netio.h"
 #include "child/child.h"
@@ -32,36 +33,26 @@
 #define WRITER_MAX_MS		60000	/* while it keeps dying */
 #define WRITER_STEADY_MS	10000	/* lived this long: it was fine */
 
-/* FNV-1a over n bytes, continuing h. */
-static uint64_t
-writers_fnv(uint64_t h, const void *p, size_t n)
-{
-	const unsigned char *b = p;
-
-	while (n-- > 0)
-		h = (h ^ *b++) * 0x100000001b3ULL;
-	return h;
-}
-
+/* A string and its NUL (NULL as ""), into h. */
 static uint64_t
 writers_fnv_str(uint64_t h, const char *s)
 {
-	return writers_fnv(h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
+	return fnv_add(h, s != NULL ? s : "", s != NULL ? strlen(s) + 1 : 1);
 }
 
 uint64_t
 writers_tag(const struct svc_conf *sc)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = FNV_START;
 
 	h = writers_fnv_str(h, sc->sc_fifo);
 	h = writers_fnv_str(h, sc->sc_signature);
 	h = writers_fnv_str(h, sc->sc_fortune_file);
 	h = writers_fnv_str(h, sc->sc_fortune_command);
-	h = writers_fnv(h, &sc->sc_uid, sizeof(sc->sc_uid));
-	h = writers_fnv(h, &sc->sc_gid, sizeof(sc->sc_gid));
-	h = writers_fnv(h, &sc->sc_socket_mode, sizeof(sc->sc_socket_mode));
-	h = writers_fnv(h, &sc->sc_idle_timeout, sizeof(sc->sc_idle_timeout));
+	h = fnv_add(h, &sc->sc_uid, sizeof(sc->sc_uid));
+	h = fnv_add(h, &sc->sc_gid, sizeof(sc->sc_gid));
+	h = fnv_add(h, &sc->sc_socket_mode, sizeof(sc->sc_socket_mode));
+	h = fnv_add(h, &sc->sc_idle_timeout, sizeof(sc->sc_idle_timeout));
 	return h != 0 ? h : 1;	/* 0 stands for "replace it" */
 }
 
