@@ -42,34 +42,34 @@ function strings(text, addrs,    n, s) {
 	return n
 }
 
+# An enabled service's lines into the body, printed at the end: the
+# [Socket] section's BindIPv6Only= depends on every address.
 function flush(    i) {
 	if (name == "" || !enabled)
 		return
 	if (nlines == 0)
 		return
-	printf "\n# service %s\n", name
-	for (i = 1; i <= nlines; i++)
-		print lines[i]
+	body = body sprintf("\n# service %s\n", name)
+	for (i = 1; i <= nlines; i++) {
+		family(substr(lines[i], index(lines[i], "=") + 1))
+		body = body lines[i] "\n"
+	}
+}
+
+# How spawnd opens ADDR: a port alone as one dual-stack socket, "[...]:N"
+# as an IPv6-only one (IPV6_V6ONLY).  systemd sets that flag for every
+# IPv6 socket of a unit alike, and spawnd adopts a socket only where the
+# flag matches, so one unit cannot hold both kinds.
+function family(addr) {
+	if (addr ~ /^[0-9]+$/)
+		wildcard = 1
+	else if (addr ~ /^\[/)
+		explicit6 = 1
 }
 
 BEGIN {
 	name = ""
-	print "# spawnd.socket -- generated from the shipped spawnd.conf by"
-	print "# systemd/socket-unit.awk: the addresses of its enabled services."
-	print "# Started, it holds them for spawnd.service, which adopts each one"
-	print "# for the service bound to the same address, across restarts too."
-	print "# Edit both files together (\"systemctl edit --full spawnd.socket\")."
-	print "[Unit]"
-	print "Description=spawnd's listening sockets"
-	print "Documentation=man:spawnd(8) man:spawnd.conf(5)"
-	print ""
-	print "[Socket]"
-	print "# \"2345\" in spawnd.conf is every address, IPv6 and IPv4 on one socket."
-	print "BindIPv6Only=both"
-	print "# The catsock socket of the shipped configuration lives here."
-	print "DirectoryMode=0755"
-	print "SocketMode=0666"
-	print "Service=spawnd.service"
+	body = ""
 }
 
 {
@@ -111,6 +111,34 @@ END {
 	if (failed)
 		exit 1
 	flush()
+	if (wildcard && explicit6) {
+		print "socket-unit.awk: " FILENAME ": a port alone and an [IPv6] address in one unit" > "/dev/stderr"
+		exit 1
+	}
+	print "# spawnd.socket -- generated from the shipped spawnd.conf by"
+	print "# systemd/socket-unit.awk: the addresses of its enabled services."
+	print "# Started, it holds them for spawnd.service, which adopts each one"
+	print "# for the service bound to the same address, across restarts too."
+	print "# Edit both files together (\"systemctl edit --full spawnd.socket\")."
+	print "[Unit]"
+	print "Description=spawnd's listening sockets"
+	print "Documentation=man:spawnd(8) man:spawnd.conf(5)"
+	print ""
+	print "[Socket]"
+	if (wildcard) {
+		print "# A port alone in spawnd.conf is every address, IPv6 and IPv4 on"
+		print "# one socket."
+		print "BindIPv6Only=both"
+	} else {
+		print "# \"[::1]:N\" in spawnd.conf is an IPv6-only socket; spawnd adopts"
+		print "# only a socket made the same way."
+		print "BindIPv6Only=ipv6-only"
+	}
+	print "# The catsock socket of the shipped configuration lives here."
+	print "DirectoryMode=0755"
+	print "SocketMode=0666"
+	print "Service=spawnd.service"
+	printf "%s", body
 	print ""
 	print "[Install]"
 	print "WantedBy=sockets.target"

@@ -199,32 +199,42 @@ lint() {
 	local socket=$TOP_BUILDDIR/systemd/spawnd.socket conf=$TOP_BUILDDIR/etc/spawnd.conf
 	[[ -f $socket ]] || fail "$socket was not generated (run make)"
 	spawnd_setup
-	# What spawnd itself makes of the file: a copy on free ports, its
-	# Unix socket in our directory, started and read from the log.
+	# What spawnd itself makes of the file: a copy with each port the
+	# unit names moved to a free one (every address of it alike), its
+	# Unix socket in our directory, started and read from the log.  The
+	# system's inetd.conf and drop-ins stay out of it: this is about
+	# the file's own services.
 	local -a ports want=() got=()
-	local p i=0 addr svc kind
-	mapfile -t ports < <(grep -oE '^(Listen(Stream|Datagram))=[0-9]+$' "$socket" |
-	    cut -d= -f2 | sort -un)
-	cp "$conf" "$BATS_TEST_TMPDIR/shipped.conf"
+	local p addr svc kind var port copy=$BATS_TEST_TMPDIR/shipped.conf
+	mapfile -t ports < <(sed -nE 's/^Listen(Stream|Datagram)=(.*:)?([0-9]+)$/\3/p' "$socket" |
+	    sort -un)
+	(( ${#ports[@]} >= 5 )) || fail "too few ports in $socket: ${ports[*]}"
+	cp "$conf" "$copy"
 	for p in "${ports[@]}"; do
 		eval "local new_$p=\$(free_port)"
-		local var=new_$p
-		sed -i -E "s/\"$p\"/\"${!var}\"/g" "$BATS_TEST_TMPDIR/shipped.conf"
+		var=new_$p
+		sed -i -E "s/([\":])$p\"/\1${!var}\"/g" "$copy"
 	done
-	sed -i -E "s|\"/[^\"]*/catsock\"|\"$BATS_TEST_TMPDIR/catsock\"|" "$BATS_TEST_TMPDIR/shipped.conf"
+	sed -i -E "s|\"/[^\"]*/catsock\"|\"$BATS_TEST_TMPDIR/catsock\"|" "$copy"
 	{
-		grep -vE '^(pidfile|user|group|log_target|fortune_file)[[:space:]]*=' \
-		    "$BATS_TEST_TMPDIR/shipped.conf"
+		grep -vE '^(pidfile|user|group|log_target|fortune_file|inetd_conf|include)[[:space:]]*=' \
+		    "$copy"
 		config_globals
 		printf 'fortune_file = "%s"\n' "$TOP_SRCDIR/etc/fortunes"
 		printf 'user = "%s"\ngroup = "%s"\n' "$(id -un)" "$(id -gn)"
 	} | write_config
 	start_spawnd -c "$SPAWND_CONF"
 	while read -r svc addr kind; do
+		port=${addr##*:}
 		for p in "${ports[@]}"; do
-			local var=new_$p
+			var=new_$p
+			[[ $port == "${!var}" ]] || continue
 			# A port alone is logged as "*:PORT".
-			[[ $addr == "*:${!var}" ]] && addr=$p
+			if [[ $addr == "*:$port" ]]; then
+				addr=$p
+			else
+				addr=${addr%:*}:$p
+			fi
 		done
 		[[ $addr == "$BATS_TEST_TMPDIR/catsock" ]] && addr=catsock
 		got+=("$svc $addr ${kind:-stream}")
@@ -241,6 +251,25 @@ lint() {
 	[[ "$(printf '%s\n' "${want[@]}" | sort)" == "$(printf '%s\n' "${got[@]}" | sort)" ]] ||
 	    fail "spawnd.socket says:" "${want[@]}" "spawnd binds:" "${got[@]}"
 	(( ${#want[@]} >= 6 )) || fail "too few addresses in $socket: ${want[*]}"
+}
+
+@test "the shipped configuration listens on loopback addresses only" {
+	local conf=$TOP_BUILDDIR/etc/spawnd.conf socket=$TOP_BUILDDIR/systemd/spawnd.socket
+	local line addr bad=
+	[[ -f $socket ]] || fail "$socket was not generated (run make)"
+	# The unit holds the enabled services' addresses (the test above
+	# holds it to what spawnd binds): each a loopback one or a path.
+	while IFS= read -r line; do
+		addr=${line#*=}
+		[[ $addr == 127.0.0.1:* || $addr == "[::1]:"* || $addr == /* ]] ||
+		    bad+=" $line"
+	done < <(grep -E '^Listen(Stream|Datagram)=' "$socket")
+	[[ -z $bad ]] || fail "public addresses in $socket:$bad"
+	# It reads the system's inetd.conf and drop-in directory.
+	grep -qE '^inetd_conf = "/[^"]*/inetd\.conf"' "$conf" ||
+	    fail "no inetd_conf in $conf"
+	grep -qE '^include = \{"/[^"]*/spawnd\.d/\*\.conf"\}' "$conf" ||
+	    fail "no include of spawnd.d in $conf"
 }
 
 @test "the configuration examples of spawnd.conf(5) pass spawnd -t" {

@@ -63,15 +63,16 @@ teardown_file() {
 	p_time=$(free_port); p_day=$(free_port); p_qotd=$(free_port)
 	p_hello=$(free_port); p_cmd=$(free_port); p_git=$(free_port)
 	mkdir -p "$INST_DIR/run/spawnd"
-	# The shipped file, only its ports moved to free loopback ones.
-	sed -e "s|{\"37\"}|{\"127.0.0.1:$p_time\"}|" \
-	    -e "s|{\"13\"}|{\"127.0.0.1:$p_day\"}|" \
-	    -e "s|{\"17\"}|{\"127.0.0.1:$p_qotd\"}|" \
-	    -e "s|{\"2345\"}|{\"127.0.0.1:$p_hello\"}|" \
-	    -e "s|{\"9000\"}|{\"127.0.0.1:$p_cmd\"}|" \
+	# The shipped file, only its ports moved to free loopback ones
+	# (its two loopback addresses to one).
+	sed -e "s|{\"127.0.0.1:37\", \"\[::1\]:37\"}|{\"127.0.0.1:$p_time\"}|" \
+	    -e "s|{\"127.0.0.1:13\", \"\[::1\]:13\"}|{\"127.0.0.1:$p_day\"}|" \
+	    -e "s|{\"127.0.0.1:17\", \"\[::1\]:17\"}|{\"127.0.0.1:$p_qotd\"}|" \
+	    -e "s|{\"127.0.0.1:2345\", \"\[::1\]:2345\"}|{\"127.0.0.1:$p_hello\"}|" \
+	    -e "s|{\"127.0.0.1:9000\", \"\[::1\]:9000\"}|{\"127.0.0.1:$p_cmd\"}|" \
 	    -e "s|{\"9418\"}|{\"127.0.0.1:$p_git\"}|" \
 	    "$INST_PREFIX/etc/spawnd.conf" >"$conf"
-	if grep -nE 'listen_(stream|datagram) *= *\{"[0-9]+"' "$conf"; then
+	if grep -nE '^[[:space:]]*listen_(stream|datagram) *= *\{.*[":](37|13|17|2345|9000|9418)"' "$conf"; then
 		fail "a port of the shipped configuration was not remapped"
 	fi
 	SPAWND=$INST_PREFIX/sbin/spawnd start_spawnd -c "$conf"
