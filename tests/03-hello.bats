@@ -248,3 +248,35 @@ compiled_default_config() {
 	[[ ! -e $SPAWND_PIDFILE ]] || fail "pidfile still there after SIGTERM"
 	! tcp_accepts 127.0.0.1 "$port" || fail "port $port still accepts"
 }
+
+@test "a host with IPv6 off: [::1] is skipped with its reason, 127.0.0.1 serves, at start and across a reload" {
+	[[ $(id -u) -eq 0 ]] || skip "a network namespace needs root"
+	local port=2345 ns_log=$BATS_TEST_TMPDIR/ns.out
+	config_globals >"$SPAWND_CONF"
+	printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s", "[::1]:%s"}\n}\n' \
+	    "$port" "$port" >>"$SPAWND_CONF"
+	# A network namespace of our own whose loopback has no ::1, as
+	# net.ipv6.conf.lo.disable_ipv6 = 1 leaves it; spawnd runs in it and
+	# is stopped by the script itself, by PID.
+	timeout 60 unshare --net -- bash -c '
+		set -u
+		ip link set lo up
+		sysctl -qw net.ipv6.conf.lo.disable_ipv6=1
+		"$1" -f -p "$2" -c "$3" 2>"$4" &
+		pid=$!
+		up() { [[ $(timeout 2 nc -N 127.0.0.1 "$5" </dev/null 2>/dev/null) == "Hello there, "* ]]; }
+		for _ in $(seq 100); do up "$@" && break; sleep 0.1; done
+		up "$@" || { echo "no hello at start"; kill "$pid"; exit 1; }
+		kill -HUP "$pid"
+		for _ in $(seq 100); do grep -q "reloaded with" "$4" && break; sleep 0.1; done
+		up "$@" || { echo "no hello after the reload"; kill "$pid"; exit 1; }
+		kill -0 "$pid" || exit 1
+		kill "$pid"
+		wait "$pid"
+		echo "stopped with $?"
+	' ns "$SPAWND" "$SPAWND_PIDFILE" "$SPAWND_CONF" "$SPAWND_LOG" "$port" >"$ns_log" 2>&1 ||
+	    fail "in the namespace:" "$(cat "$ns_log")" "$(cat "$SPAWND_LOG")"
+	[[ $(<"$ns_log") == "stopped with 0" ]] || fail "$(cat "$ns_log")"
+	(( $(log_count 'hello: \[::1\]:2345: bind: Cannot assign requested address \(IPv6 is off on this host: not served\)$') == 2 )) ||
+	    fail "the skip is not said at start and reload:" "$(cat "$SPAWND_LOG")"
+}

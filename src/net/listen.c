@@ -328,3 +328,15 @@ listen_unlink(const struct listen_addr *la)
 		return -1;
 	return 0;
 }
+
+int
+listen_no_ipv6(const struct listen_addr *la, int err)
+{
+	const struct sockaddr_in6 *sin6 =
+	    (const struct sockaddr_in6 *)&la->la_sa;
+
+	if (la->la_family != AF_INET6)
+		return 0;
+	return err == EAFNOSUPPORT ||
+	    (err == EADDRNOTAVAIL && IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr));
+}

@@ -57,4 +57,13 @@ int listen_unlink(const struct listen_addr *la);
  */
 int listen_dir_safe(const char *path, char *err, size_t errlen);
 
+/*
+ * Did opening la fail (errno err) only because this host has IPv6 off
+ * (ipv6.disable=1: no IPv6 sockets at all; disable_ipv6 on lo: no ::1)?
+ * The shipped configuration listens on [::1] too, and such a host must
+ * still serve on 127.0.0.1.  An unassigned address other than ::1 is
+ * the configuration's error, not this.
+ */
+int listen_no_ipv6(const struct listen_addr *la, int err);
+
 #endif

@@ -41,6 +41,11 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 		ours = 1;
 		fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
 	}
+	if (fd == -1 && listen_no_ipv6(la, errno)) {
+		log_warnx("%s: %s (IPv6 is off on this host: not served)",
+		    sc->sc_name, err);
+		return 0;
+	}
 	if (fd == -1 && sc->sc_inetd_line != 0) {
 		/* Other programs write inetd.conf: that line only goes. */
 		log_warnx("%s:%u: %s (line skipped)", sc->sc_file,

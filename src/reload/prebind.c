@@ -100,8 +100,12 @@ prebind_one(const struct server *srv, const struct config *next,
 	fd = listen_open(la, socktype, sc->sc_socket_mode, err, errlen);
 	if (fd == -1 && errno == EADDRINUSE)
 		replaces = prebind_replaced(srv, next, la, socktype);
-	/* An inetd.conf line's address: the new image skips that line. */
-	if (fd == -1 && replaces == SIZE_MAX && sc->sc_inetd_line != 0)
+	/*
+	 * An inetd.conf line's address, or IPv6 where the host has none:
+	 * the new image skips it too, with the reason.
+	 */
+	if (fd == -1 && replaces == SIZE_MAX && (sc->sc_inetd_line != 0 ||
+	    listen_no_ipv6(la, errno)))
 		return 0;
 	if (fd == -1 && replaces == SIZE_MAX)
 		return -1;
