@@ -15,6 +15,7 @@ load helpers
 setup() {
 	DOC_CONF5=$(generated man/spawnd.conf.5)
 	DOC_MAN8=$(generated man/spawnd.8)
+	DOC_MIGRATE8=$(generated man/spawnd-migrate.8)
 	SPAWND_CONF=
 }
 teardown() {
@@ -48,10 +49,10 @@ documented_options() {
 # main.c's getopt_long() tables: the optstring and the long names.
 optstring() {
 	sed -nE 's/.*optstring\[\][[:space:]]*=[[:space:]]*"([^"]*)".*/\1/p' \
-	    "$TOP_SRCDIR/src/main.c" | head -n 1
+	    "${1:-$TOP_SRCDIR/src/main.c}" | head -n 1
 }
 long_options() {
-	tr '\n' ' ' <"$TOP_SRCDIR/src/main.c" |
+	tr '\n' ' ' <"${1:-$TOP_SRCDIR/src/main.c}" |
 	    grep -oE '\{[[:space:]]*"[a-z0-9-]+"[[:space:]]*,[[:space:]]*(no|required|optional)_argument' |
 	    sed -E 's/^\{[[:space:]]*"([^"]+)".*/\1/' | sort -u
 }
@@ -138,13 +139,31 @@ lint() {
 	[[ -z $extra ]] || fail "documented but not in main.c:$extra"
 }
 
-@test "mandoc -Tlint finds nothing in either page" {
+@test "mandoc -Tlint finds nothing in any page" {
 	command -v mandoc >/dev/null || fail "mandoc is not installed"
 	local page out
-	for page in "$DOC_MAN8" "$DOC_CONF5"; do
+	for page in "$DOC_MAN8" "$DOC_CONF5" "$DOC_MIGRATE8"; do
 		out=$(lint "$page")
 		[[ -z $out ]] || fail "mandoc -Tlint $page:" "$out"
 	done
+}
+
+@test "spawnd-migrate(8) has every flag of src/migrate/main.c, and no other" {
+	local opts flag name missing= extra=
+	opts=$(optstring "$TOP_SRCDIR/src/migrate/main.c")
+	[[ -n $opts ]] || fail "no optstring in src/migrate/main.c"
+	for flag in $(grep -o . <<<"$opts"); do
+		grep -qE "^\.It Fl $flag( |$)" "$DOC_MIGRATE8" || missing+=" -$flag"
+	done
+	for name in $(long_options "$TOP_SRCDIR/src/migrate/main.c"); do
+		grep -qE "^\.It .*Fl \\\\-$name( |$)" "$DOC_MIGRATE8" ||
+		    missing+=" --$name"
+	done
+	for flag in $(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MIGRATE8"); do
+		[[ $opts == *"$flag"* ]] || extra+=" -$flag"
+	done
+	[[ -z $missing && -z $extra ]] ||
+	    fail "missing from $DOC_MIGRATE8:$missing; not in main.c:$extra"
 }
 
 @test "the shipped configuration shows every option" {

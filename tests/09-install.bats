@@ -36,12 +36,14 @@ teardown_file() {
 
 @test "make install puts the binary, config, cookies, man pages and unit under the prefix" {
 	local f
-	for f in sbin/spawnd etc/spawnd.conf share/spawnd/fortunes \
-	    share/man/man8/spawnd.8 share/man/man5/spawnd.conf.5 \
+	for f in sbin/spawnd sbin/spawnd-migrate etc/spawnd.conf \
+	    share/spawnd/fortunes share/man/man8/spawnd.8 \
+	    share/man/man8/spawnd-migrate.8 share/man/man5/spawnd.conf.5 \
 	    lib/systemd/system/spawnd.service; do
 		[[ -f $INST_PREFIX/$f ]] || fail "not installed: $f"
 	done
 	[[ -x $INST_PREFIX/sbin/spawnd ]] || fail "sbin/spawnd not executable"
+	[[ -x $INST_PREFIX/sbin/spawnd-migrate ]] || fail "sbin/spawnd-migrate not executable"
 	grep -q "ExecStart=$INST_PREFIX/sbin/spawnd" \
 	    "$INST_PREFIX/lib/systemd/system/spawnd.service" ||
 	    fail "the unit does not run the installed binary"
