@@ -18,10 +18,12 @@ acl_list(struct msection *ms, const struct mattr *ma, int allow,
 {
 	char blocks[256][MACL_BLOCK_MAX];
 	size_t i;
-	int n, j;
+	int j;
 
 	for (i = 0; i < ma->ma_nvalues; i++) {
-		if ((n = macl_blocks(ma->ma_values[i], blocks, 256)) == -1) {
+		int n = macl_blocks(ma->ma_values[i], blocks, 256);
+
+		if (n == -1) {
 			msection_note_value(ms, ma, ma->ma_values[i], "spawnd "
 			    "matches numeric addresses and blocks only: this "
 			    "one is %s", allow ? "refused" : "not refused");

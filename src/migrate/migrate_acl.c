@@ -105,8 +105,6 @@ factorized(const char *value, char (*out)[MACL_BLOCK_MAX], size_t max)
 int
 macl_blocks(const char *value, char (*out)[MACL_BLOCK_MAX], size_t max)
 {
-	unsigned char buf[sizeof(struct in6_addr)];
-
 	if (max == 0 || strlen(value) >= MACL_BLOCK_MAX)
 		return -1;
 	if (strchr(value, '{') != NULL)
@@ -114,6 +112,8 @@ macl_blocks(const char *value, char (*out)[MACL_BLOCK_MAX], size_t max)
 	if (strchr(value, '/') != NULL)
 		return cidr(value, out);
 	if (strchr(value, ':') != NULL) {
+		unsigned char buf[sizeof(struct in6_addr)];
+
 		if (inet_pton(AF_INET6, value, buf) != 1)
 			return -1;
 		snprintf(out[0], MACL_BLOCK_MAX, "%s", value);

@@ -158,12 +158,12 @@ int
 mattrs_settle(struct mattrs *mx, const struct xentry *svc, const char *file,
     const struct xentry *defaults, const char *deffile)
 {
-	const struct xattr *xa;
 	size_t i;
 
 	memset(mx, 0, sizeof(*mx));
 	for (i = 0; defaults != NULL && i < defaults->xe_nattrs; i++) {
-		xa = &defaults->xe_attrs[i];
+		const struct xattr *xa = &defaults->xe_attrs[i];
+
 		if (mattrs_inherited(xa->xa_name) &&
 		    settle_one(mx, xa, deffile, 1) == -1)
 			return -1;

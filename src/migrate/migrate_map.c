@@ -53,11 +53,11 @@ single(const struct mattrs *mx, const char *name)
 static int
 refuse(struct msection *ms, const struct mattr *ma, const char *why)
 {
-	size_t i;
-
 	textbuf_printf(&ms->ms_notes, "# not converted: service %s (%s:%u)",
 	    ms->ms_xname, ms->ms_file, ms->ms_line);
 	if (ma != NULL) {
+		size_t i;
+
 		textbuf_printf(&ms->ms_notes, ": %s =", ma->ma_name);
 		for (i = 0; i < ma->ma_nvalues; i++)
 			textbuf_printf(&ms->ms_notes, " %s", ma->ma_values[i]);
@@ -112,8 +112,9 @@ map_socket(struct msection *ms, const struct mattrs *mx, const char **proto)
 	if (pr != NULL && strcmp(pr, "tcp") != 0 && strcmp(pr, "udp") != 0)
 		return refuse(ms, mattrs_get(mx, "protocol"), "spawnd listens "
 		    "with tcp and udp only");
+	/* One of the two is there (checked above). */
 	ms->ms_dgram = st != NULL ? strcmp(st, "dgram") == 0 :
-	    strcmp(pr, "udp") == 0;
+	    pr != NULL && strcmp(pr, "udp") == 0;
 	if (pr != NULL && (strcmp(pr, "udp") == 0) != ms->ms_dgram)
 		return refuse(ms, mattrs_get(mx, "protocol"), "not the "
 		    "protocol of the socket_type");
@@ -128,11 +129,11 @@ map_port(struct msection *ms, const struct mattrs *mx, const char *proto,
 {
 	const char *p = single(mx, "port");
 	struct servent *se;
-	char *end;
-	unsigned long n;
 
 	if (p != NULL) {
-		n = strtoul(p, &end, 10);
+		char *end;
+		unsigned long n = strtoul(p, &end, 10);
+
 		if (*p < '0' || *p > '9' || *end != '\0' || n == 0 || n > 65535)
 			return refuse(ms, mattrs_get(mx, "port"), "a port is "
 			    "a number from 1 to 65535");
@@ -183,7 +184,7 @@ map_exec(struct msection *ms, const struct mattrs *mx, struct mcore *mc)
 	const struct mattr *args = mattrs_get(mx, "server_args");
 	const char *server = single(mx, "server"), *wait = single(mx, "wait");
 	int nameinargs = has_value(mattrs_get(mx, "flags"), "NAMEINARGS");
-	size_t i, from = nameinargs ? 1 : 0;
+	size_t from = nameinargs ? 1 : 0;
 
 	if (wait == NULL || (strcmp(wait, "yes") != 0 && strcmp(wait, "no")))
 		return refuse(ms, mattrs_get(mx, "wait"), "wait = yes or no, "
@@ -215,6 +216,7 @@ map_exec(struct msection *ms, const struct mattrs *mx, struct mcore *mc)
 		msection_quote(&ms->ms_body, server);
 	else {
 		struct textbuf line = { NULL, 0, 0, 0 };
+		size_t i;
 
 		textbuf_printf(&line, "%s", server);
 		for (i = from; i < args->ma_nvalues; i++)
@@ -247,11 +249,11 @@ map_flags(struct msection *ms, const struct mattrs *mx, const struct mcore *mc)
 		{ "LABELED", "spawnd sets no SELinux context" },
 	};
 	const struct mattr *flags = mattrs_get(mx, "flags");
-	const char *f;
 	size_t i, j;
 
 	for (i = 0; flags != NULL && i < flags->ma_nvalues; i++) {
-		f = flags->ma_values[i];
+		const char *f = flags->ma_values[i];
+
 		/* REUSE: spawnd always sets SO_REUSEADDR; no libwrap at all. */
 		if (strcmp(f, "IPv4") == 0 || strcmp(f, "IPv6") == 0 ||
 		    strcmp(f, "REUSE") == 0 || strcmp(f, "NOLIBWRAP") == 0 ||

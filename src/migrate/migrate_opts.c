@@ -8,6 +8,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <ctype.h>
 #include <grp.h>
 #include <pwd.h>
 #include <stdio.h>
@@ -173,12 +174,41 @@ opt_cps(struct msection *ms, const struct mattr *ma, const struct mattrs *mx,
 	    ma->ma_values[0], ma->ma_values[1], ma->ma_values[1]);
 }
 
+/*
+ * Why spawnd's env would refuse entry i of ma, or NULL: its rules are
+ * a shell's name, not one of the client's variables spawnd sets, and
+ * each name once.
+ */
+static const char *
+env_bad(const struct mattr *ma, size_t i)
+{
+	static const char *const client[] = {
+		"PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP",
+		"TCPLOCALPORT", "TCPREMOTEHOST", "UNIXREMOTEUID",
+		"UNIXREMOTEGID", "UNIXREMOTEPID", "PROXYREMOTEIP",
+	};
+	const char *v = ma->ma_values[i];
+	size_t len = strcspn(v, "="), j;
+
+	if (v[len] != '=' || len == 0 || (v[0] >= '0' && v[0] <= '9'))
+		return "not NAME=VALUE with a name spawnd takes";
+	for (j = 0; j < len; j++)
+		if (!isalnum((unsigned char)v[j]) && v[j] != '_')
+			return "a name of letters, digits and _ only, in spawnd";
+	for (j = 0; j < sizeof(client) / sizeof(*client); j++)
+		if (strlen(client[j]) == len && strncmp(v, client[j], len) == 0)
+			return "spawnd sets this variable for each client";
+	for (j = 0; j < i; j++)
+		if (strncmp(ma->ma_values[j], v, len + 1) == 0)
+			return "the name again";
+	return i >= 64 ? "spawnd's env takes 64 at most" : NULL;
+}
+
 static void
 opt_env(struct msection *ms, const struct mattr *ma, const struct mattrs *mx,
     const struct mcore *mc)
 {
 	struct textbuf env = { NULL, 0, 0, 0 };
-	const char *eq;
 	size_t i;
 
 	(void)mx;
@@ -187,10 +217,11 @@ opt_env(struct msection *ms, const struct mattr *ma, const struct mattrs *mx,
 		return;
 	}
 	for (i = 0; i < ma->ma_nvalues; i++) {
-		eq = strchr(ma->ma_values[i], '=');
-		if (eq == NULL || eq == ma->ma_values[i]) {
-			msection_note_value(ms, ma, ma->ma_values[i], "not "
-			    "NAME=VALUE");
+		const char *why = env_bad(ma, i);
+
+		if (why != NULL) {
+			msection_note_value(ms, ma, ma->ma_values[i], "%s",
+			    why);
 			continue;
 		}
 		textbuf_printf(&env, "%s", env.tb_len > 0 ? ", " : "");
@@ -225,7 +256,6 @@ opt_log(struct msection *ms, const struct mattr *ma, const struct mattrs *mx,
     const struct mcore *mc)
 {
 	int success = strcmp(ma->ma_name, "log_on_success") == 0;
-	const char *v;
 	size_t i;
 
 	(void)mx;
@@ -236,7 +266,8 @@ opt_log(struct msection *ms, const struct mattr *ma, const struct mattrs *mx,
 		msection_note(ms, ma, "spawnd logs every refusal, at most 10 "
 		    "lines a second");
 	for (i = 0; i < ma->ma_nvalues; i++) {
-		v = ma->ma_values[i];
+		const char *v = ma->ma_values[i];
+
 		if (strcmp(v, "HOST") == 0 || (success && (strcmp(v, "PID") ==
 		    0 || strcmp(v, "EXIT") == 0)) || (!success &&
 		    strcmp(v, "ATTEMPT") == 0))
@@ -327,11 +358,11 @@ void
 migrate_opts(struct msection *ms, const struct mattrs *mx,
     const struct mcore *mc)
 {
-	const struct mattr *ma;
 	size_t i, j;
 
 	for (i = 0; i < mx->mx_n; i++) {
-		ma = &mx->mx_attrs[i];
+		const struct mattr *ma = &mx->mx_attrs[i];
+
 		if (ma->ma_ignored) {
 			msection_note(ms, ma, "xinetd takes one '=' for it, "
 			    "and ignores this line");

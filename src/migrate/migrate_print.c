@@ -74,12 +74,12 @@ name_taken(const struct mentry *me, size_t upto, const char *name)
 static void
 name_sections(struct mentry *me, size_t n)
 {
-	const struct msection *ms;
 	unsigned k;
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		ms = &me[i].me_sec;
+		const struct msection *ms = &me[i].me_sec;
+
 		if (me[i].me_joined || !ms->ms_converted)
 			continue;
 		snprintf(me[i].me_name, sizeof(me[i].me_name), "%.100s",
@@ -144,12 +144,12 @@ static unsigned
 print_defaults(struct textbuf *out, const struct xconf *xc)
 {
 	const struct xentry *d = xc->xc_defaults;
-	const struct xattr *xa;
 	unsigned notes = 0;
 	size_t i, j;
 
 	for (i = 0; d != NULL && i < d->xe_nattrs; i++) {
-		xa = &d->xe_attrs[i];
+		const struct xattr *xa = &d->xe_attrs[i];
+
 		if (mattrs_inherited(xa->xa_name) || strcmp(xa->xa_name,
 		    "disabled") == 0 || strcmp(xa->xa_name, "enabled") == 0)
 			continue;

@@ -106,13 +106,14 @@ xline_split(struct xline *xl)
 static int
 xp_next(struct xparser *xp, struct xline *xl)
 {
-	const char *start, *end;
-	size_t n, i;
+	size_t i;
 
 	while (xp->xp_at < xp->xp_len) {
-		start = xp->xp_text + xp->xp_at;
-		end = memchr(start, '\n', xp->xp_len - xp->xp_at);
-		n = end != NULL ? (size_t)(end - start) : xp->xp_len - xp->xp_at;
+		const char *start = xp->xp_text + xp->xp_at;
+		const char *end = memchr(start, '\n', xp->xp_len - xp->xp_at);
+		size_t n = end != NULL ? (size_t)(end - start) :
+		    xp->xp_len - xp->xp_at;
+
 		xp->xp_at += n + 1;
 		xp->xp_no++;
 		for (i = 0; i < n; i++)
@@ -243,10 +244,11 @@ static int
 xp_body(struct xparser *xp, struct xentry *xe, const char *what)
 {
 	struct xline xl;
-	int rc;
 
 	for (;;) {
-		if ((rc = xp_next(xp, &xl)) <= 0)
+		int rc = xp_next(xp, &xl);
+
+		if (rc <= 0)
 			return rc == 0 ? xp_error(xp, xe->xe_line, "%s: no '}' "
 			    "before the end of the file", what) : -1;
 		rc = xline_only(&xl, "}") ? 1 : xp_attr(xp, xe, &xl);
@@ -264,7 +266,6 @@ xp_section(struct xparser *xp, struct xfile *xf, const struct xline *head)
 	char what[96];
 	struct xentry *xe;
 	struct xline brace;
-	int rc;
 
 	if (service && head->xl_nwords != 2)
 		return xp_error(xp, head->xl_no, "service: one name expected, "
@@ -274,11 +275,15 @@ xp_section(struct xparser *xp, struct xfile *xf, const struct xline *head)
 		    "on its line");
 	snprintf(what, sizeof(what), "%s%.64s", service ? "service " :
 	    "defaults", service ? head->xl_words[1] : "");
-	if ((rc = xp_next(xp, &brace)) == -1)
+	switch (xp_next(xp, &brace)) {
+	case -1:
 		return -1;
-	if (rc == 0 || !xline_only(&brace, "{")) {
-		if (rc == 1)
-			xline_free(&brace);
+	case 1:
+		if (xline_only(&brace, "{"))
+			break;
+		xline_free(&brace);
+		/* FALLTHROUGH */
+	default:
 		return xp_error(xp, head->xl_no, "%s: '{' expected alone on "
 		    "the next line", what);
 	}
@@ -347,10 +352,10 @@ void
 xinetd_free(struct xfile *xf)
 {
 	size_t i, j, k;
-	struct xentry *xe;
 
 	for (i = 0; i < xf->xf_nentries; i++) {
-		xe = &xf->xf_entries[i];
+		struct xentry *xe = &xf->xf_entries[i];
+
 		for (j = 0; j < xe->xe_nattrs; j++) {
 			for (k = 0; k < xe->xe_attrs[j].xa_nvalues; k++)
 				free(xe->xe_attrs[j].xa_values[k]);

@@ -158,13 +158,13 @@ xread_entries(struct xconf *xc, const char *file, const struct xfile *xf,
 	const struct xentry *xe;
 	struct xservice *grown;
 	struct xwhere at = { file, 0 };
-	enum xread_status st;
 	size_t i;
 
 	for (i = 0; i < xf->xf_nentries; i++) {
+		enum xread_status st = XREAD_OK;
+
 		xe = &xf->xf_entries[i];
 		at.xw_line = xe->xe_line;
-		st = XREAD_OK;
 		if (xe->xe_kind == XK_INCLUDE)
 			st = xread_file(xc, xe->xe_name, &at, depth + 1, err,
 			    errlen);

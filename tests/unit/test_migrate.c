@@ -216,6 +216,22 @@ test_program(void)
 }
 
 static void
+test_env(void)
+{
+	const char *in = "service x\n{\n\tsocket_type = stream\n\twait = no\n"
+	    "\tport = 1\n\tserver = /x\n\tenv = A=1 1B=2 C-D=3 TCPREMOTEIP=4 "
+	    "A=5 E=$F\n}\n";
+
+	has(in, "\tenv = {\"A=1\", 'E=$F'}\n", "env: what spawnd takes");
+	has(in, "# not converted: env = 1B=2 (not NAME=VALUE", "a digit first");
+	has(in, "# not converted: env = C-D=3 (a name of letters", "a '-'");
+	has(in, "# not converted: env = TCPREMOTEIP=4 (spawnd sets this "
+	    "variable for each client)", "a client's variable");
+	has(in, "# not converted: env = A=5 (the name again)", "a name twice");
+	ok(notes == 4, "four notes");
+}
+
+static void
 test_access(void)
 {
 	has("service x\n{\n\tsocket_type = stream\n\twait = no\n\tport = 1\n"
@@ -242,6 +258,7 @@ main(void)
 	test_settle();
 	test_internal();
 	test_program();
+	test_env();
 	test_access();
 	xinetd_free(&xf);
 	return tap_done();
