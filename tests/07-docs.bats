@@ -149,7 +149,7 @@ lint() {
 }
 
 @test "spawnd-migrate(8) has every flag of src/migrate/main.c, and no other" {
-	local opts flag name missing= extra=
+	local opts flag name missing='' extra=''
 	opts=$(optstring "$TOP_SRCDIR/src/migrate/main.c")
 	[[ -n $opts ]] || fail "no optstring in src/migrate/main.c"
 	for flag in $(grep -o . <<<"$opts"); do
