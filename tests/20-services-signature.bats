@@ -133,3 +133,16 @@ writer() {
 	assert_status 78
 	assert_output_re ":$(line_of listen_fifo): service \"sig\": listen_fifo: a signature service has no listen_stream or listen_datagram"
 }
+
+@test "a FIFO path longer than a socket's: its own directory is still checked (not one cut short)" {
+	[[ $(id -u) == 0 ]] || skip "the directory check is root's"
+	local long
+	long=$BATS_TEST_TMPDIR/$(printf 'x%.0s' $(seq 1 120))
+	mkdir -m 777 "$long"
+	chmod 777 "$long"
+	FIFO=$long/signature
+	sig_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "sig: $(re_quote "$FIFO"): directory $(re_quote "$long") is writable by others than root"
+	[[ ! -e $FIFO ]] || fail "a FIFO was made in a directory anyone can write"
+}

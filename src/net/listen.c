@@ -13,6 +13,7 @@
 #include <sys/un.h>
 
 #include <errno.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -175,14 +176,19 @@ unix_prepare(const struct listen_addr *la, int socktype, char *err,
 int
 listen_dir_safe(const char *path, char *err, size_t errlen)
 {
-	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char dir[PATH_MAX];	/* a FIFO's path is longer than sun_path */
 	struct stat st;
 	char *slash;
 	int last = 1;
 
 	if (geteuid() != 0)
 		return 0;
-	snprintf(dir, sizeof(dir), "%s", path);
+	/* Cut short, it would name another directory than the file's. */
+	if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir)) {
+		errno = ENAMETOOLONG;
+		listen_err(err, errlen, "%.64s...: %s", path, strerror(errno));
+		return -1;
+	}
 	while ((slash = strrchr(dir, '/')) != NULL) {
 		slash[slash == dir] = '\0';	/* keep "/" itself */
 		if (stat(dir, &st) == -1) {
