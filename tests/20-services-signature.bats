@@ -146,3 +146,17 @@ writer() {
 	wait_for_log "sig: $(re_quote "$FIFO"): directory $(re_quote "$long") is writable by others than root"
 	[[ ! -e $FIFO ]] || fail "a FIFO was made in a directory anyone can write"
 }
+
+@test "the FIFO is writable by its writer only: with the default socket_mode nobody else can put text in a signature" {
+	{ svc_globals; printf 'service sig {\n\ttype = "signature"\n\tlisten_fifo = "%s"\n\tsignature = "%s"\n}\n' "$FIFO" "$SIG"; } | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	[[ $(stat -c '%a' "$FIFO") == 644 ]] || fail "mode $(stat -c '%a' "$FIFO")"
+	if [[ $(id -u) == 0 ]]; then
+		! timeout 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
+		    sh -c 'echo INJECTED >"$1"' sh "$FIFO" 2>/dev/null ||
+		    fail "another user could write the FIFO"
+	fi
+	read_sig "$BATS_TEST_TMPDIR/s"
+	assert_signature "$BATS_TEST_TMPDIR/s"
+}

@@ -53,6 +53,11 @@ fifo_make(const char *path, mode_t mode, uid_t uid, gid_t gid, int keep,
 	struct stat st;
 	int fd, there;
 
+	/*
+	 * Only the writer writes: anyone else who could would put his own
+	 * text before or inside a reader's signature.
+	 */
+	mode &= ~(mode_t)022;
 	if (listen_dir_safe(path, err, errlen) == -1)
 		return -1;
 	if ((there = lstat(path, &st) == 0) && !S_ISFIFO(st.st_mode)) {
