@@ -160,3 +160,30 @@ writer() {
 	read_sig "$BATS_TEST_TMPDIR/s"
 	assert_signature "$BATS_TEST_TMPDIR/s"
 }
+
+@test "a reload that moves listen_fifo or disables the service removes the FIFO it no longer serves; a FIFO removed by hand is made anew at a reload, and served" {
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	local old=$FIFO w
+	FIFO=$SVC_DIR/signature2
+	sig_config | write_config
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	wait_for_log "begat [0-9]+ for sig \\(the writer of $(re_quote "$FIFO")\\)\$"
+	[[ ! -e $old ]] || fail "the old FIFO $old is still there: its readers would wait for ever"
+	read_sig "$BATS_TEST_TMPDIR/s1"
+	assert_signature "$BATS_TEST_TMPDIR/s1"
+	# Removed by hand (a tmp cleaner): the writer kept would serve nobody.
+	w=$(writer)
+	rm "$FIFO"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 2
+	wait_for_log "reaped $w \\(sig\\) killed by signal 15\$"
+	read_sig "$BATS_TEST_TMPDIR/s2" || fail "no signature from the FIFO made anew"
+	assert_signature "$BATS_TEST_TMPDIR/s2"
+	sig_config "$SIG" 'enabled = false' | write_config
+	printf 'service h {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$(python3 "$TESTS_LIB/free-ports.py" "${TMPDIR:-/tmp}" 1)" >>"$SPAWND_CONF"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 3
+	[[ ! -e $FIFO ]] || fail "the disabled service's FIFO is still there"
+}

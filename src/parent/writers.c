@@ -13,6 +13,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -103,11 +104,101 @@ writers_adopt_all(struct server *srv, const struct handover *ho)
 	}
 }
 
+/* Ask service svc's writer to go: the next starts once it has. */
+static void
+writers_retire(struct server *srv, size_t svc, const char *why)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+	struct svc_count *sn = &srv->srv_counts[svc];
+
+	if (sn->sn_writer == 0 || sn->sn_writer_retiring)
+		return;
+	log_info("%s: %s; asking writer %ld to go", sc->sc_name, why,
+	    (long)sn->sn_writer);
+	sn->sn_writer_retiring = 1;
+	if (kill(sn->sn_writer, SIGTERM) == -1 && errno != ESRCH)
+		log_warn("%s: asking writer %ld to go", sc->sc_name,
+		    (long)sn->sn_writer);
+}
+
+/*
+ * Make service svc's FIFO (keep: the one there, if any).  A writer
+ * serving a FIFO that was removed serves nobody: a new one was made,
+ * and the writer is replaced.
+ */
+static int
+writers_make(struct server *srv, size_t svc, int keep)
+{
+	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
+	struct svc_count *sn = &srv->srv_counts[svc];
+	struct stat st;
+	char err[512];
+	int gone;
+
+	gone = lstat(sc->sc_fifo, &st) == -1 && errno == ENOENT;
+	sn->sn_fifo_fd = fifo_make(sc->sc_fifo, sc->sc_socket_mode,
+	    sc->sc_uid, sc->sc_gid, keep, err, sizeof(err));
+	if (sn->sn_fifo_fd == -1) {
+		log_warnx("%s: %s (not served)", sc->sc_name, err);
+		return -1;
+	}
+	if (gone)
+		writers_retire(srv, svc, "its FIFO was removed, and made anew");
+	return 0;
+}
+
+void
+writers_unlink_unserved(const struct server *srv, const struct config *next)
+{
+	const struct config *cf = srv->srv_conf;
+	size_t i, j;
+
+	for (i = 0; srv->srv_counts != NULL && i < cf->cf_nservices; i++) {
+		const char *path = cf->cf_services[i].sc_fifo;
+
+		if (srv->srv_counts[i].sn_fifo_fd == -1 || path == NULL)
+			continue;
+		for (j = 0; j < next->cf_nservices; j++)
+			if (next->cf_services[j].sc_enabled &&
+			    next->cf_services[j].sc_fifo != NULL &&
+			    strcmp(next->cf_services[j].sc_fifo, path) == 0)
+				break;
+		if (j < next->cf_nservices)
+			continue;
+		/* Readers would wait there for a writer that never comes. */
+		if (fifo_unlink(path) == -1)
+			log_warn("%s: unlink", path);
+		else
+			log_info("%s: not served after the reload; removed",
+			    path);
+	}
+}
+
+void
+writers_remake_missing(struct server *srv)
+{
+	const struct config *cf = srv->srv_conf;
+	struct stat st;
+	size_t j;
+
+	for (j = 0; srv->srv_counts != NULL && j < cf->cf_nservices; j++) {
+		struct svc_count *sn = &srv->srv_counts[j];
+
+		if (sn->sn_fifo_fd == -1 ||
+		    lstat(cf->cf_services[j].sc_fifo, &st) == 0 ||
+		    errno != ENOENT)
+			continue;
+		(void)close(sn->sn_fifo_fd);
+		sn->sn_fifo_fd = -1;
+		if (writers_make(srv, j, 1) == -1)
+			writers_retire(srv, j, "its FIFO is gone");
+	}
+}
+
 void
 writers_start(struct server *srv, int reloaded)
 {
 	const struct config *cf = srv->srv_conf;
-	char err[512];
 	size_t j;
 
 	for (j = 0; j < cf->cf_nservices; j++) {
@@ -117,12 +208,8 @@ writers_start(struct server *srv, int reloaded)
 		if (!sc->sc_enabled || sc->sc_fifo == NULL)
 			continue;
 		/* A reload's: readers may be waiting on the one there. */
-		sn->sn_fifo_fd = fifo_make(sc->sc_fifo, sc->sc_socket_mode,
-		    sc->sc_uid, sc->sc_gid, reloaded, err, sizeof(err));
-		if (sn->sn_fifo_fd == -1) {
-			log_warnx("%s: %s (not served)", sc->sc_name, err);
+		if (writers_make(srv, j, reloaded) == -1)
 			continue;
-		}
 		log_info("server started on %s %s (FIFO)", sc->sc_name,
 		    sc->sc_fifo);
 		if (sn->sn_writer == 0)

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+struct config;
 struct handover;
 struct server;
 struct svc_conf;
@@ -26,6 +27,17 @@ void writers_adopt_all(struct server *srv, const struct handover *ho);
  * was adopted.
  */
 void writers_start(struct server *srv, int reloaded);
+
+/*
+ * Before a reload's exec: remove the FIFOs that next does not serve (a
+ * path changed, a service disabled or gone), else readers would wait
+ * there for ever.
+ */
+void writers_unlink_unserved(const struct server *srv,
+    const struct config *next);
+
+/* The exec failed: make anew the FIFOs that are gone, writers replaced. */
+void writers_remake_missing(struct server *srv);
 
 /* Start the writers that are due. */
 void writers_run(struct server *srv);

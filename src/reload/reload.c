@@ -22,6 +22,7 @@
 #include "reload/handover_write.h"
 #include "reload/prebind.h"
 #include "parent/stats.h"
+#include "parent/writers.h"
 #include "reload/reload.h"
 #include "reload/self.h"
 #include "reload/state.h"
@@ -181,8 +182,10 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 		 */
 		if (at.at_newfd != pidfd)
 			(void)unlink(pidfile);
+		writers_unlink_unserved(srv, &at.at_next);
 		execv(se->se_path, se->se_argv);
 		log_warn("re-executing %s; still running", se->se_path);
+		writers_remake_missing(srv);
 		stats_reload_refused();
 		(void)notify_send("READY=1");
 		if (at.at_newfd != pidfd &&
