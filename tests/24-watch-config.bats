@@ -179,3 +179,23 @@ within_2s() {
 	[[ ! -e /run/inetd.pid ]] || [[ $(cat /run/inetd.pid) != "$SPAWND_PID" ]] ||
 	    fail "spawnd wrote /run/inetd.pid"
 }
+
+@test "a drop-in directory missing at start, then made by a package, is watched; removed and made again, it still is" {
+	rmdir "$DROPIN"
+	main_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "watch_config: $(re_quote "$DROPIN") does not exist; watching $(re_quote "$BATS_TEST_TMPDIR") until it does\$"
+	mkdir "$DROPIN"
+	printf 'service daytime {\n\ttype = "daytime"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P2" \
+	    >"$DROPIN/10-daytime.conf"
+	wait_until 6 tcp_accepts 127.0.0.1 "$P2" || fail "the new directory's drop-in does not serve:" "$(cat "$SPAWND_LOG")"
+	# dpkg --purge, then the package installed again.
+	rm -r "$DROPIN"
+	_daytime_gone() { ! tcp_accepts 127.0.0.1 "$P2"; }
+	wait_until 6 _daytime_gone || fail "the removed directory's service still listens"
+	mkdir "$DROPIN"
+	printf 'service time {\n\ttype = "time"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P3" \
+	    >"$DROPIN/10-time.conf"
+	wait_until 6 tcp_accepts 127.0.0.1 "$P3" || fail "the directory made again is not watched:" "$(cat "$SPAWND_LOG")"
+	[[ $(<"$SPAWND_PIDFILE") == "$SPAWND_PID" ]] || fail "pidfile changed"
+}

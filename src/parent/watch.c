@@ -15,6 +15,7 @@
 
 #include <errno.h>
 #include <fnmatch.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "config/conf_watch.h"
 #include "config/config.h"
 #include "parent/watch.h"
 
@@ -75,11 +77,13 @@ watch_split(const char *glob, char *dir, size_t size, const char **names)
 	return 0;
 }
 
+static int watch_add_above(struct watch *, const char *);
+static int watch_record(struct watch *, int, const char *, const char *);
+
 /* Watch one glob's directory.  0, or -1 (logged: it is not watched). */
 static int
 watch_add(struct watch *wt, const char *glob)
 {
-	struct watch_dir *wd;
 	char dir[PATH_MAX];
 	const char *names;
 	int w;
@@ -89,10 +93,56 @@ watch_add(struct watch *wt, const char *glob)
 		    "its last /)", glob);
 		return -1;
 	}
-	if ((w = inotify_add_watch(wt->wt_fd, dir, WATCH_EVENTS)) == -1) {
+	if ((w = inotify_add_watch(wt->wt_fd, dir, WATCH_EVENTS)) == -1 &&
+	    (errno == ENOENT || errno == ENOTDIR))
+		return watch_add_above(wt, dir);
+	if (w == -1) {
 		log_warn("watch_config: watching %s", dir);
 		return -1;
 	}
+	return watch_record(wt, w, dir, names);
+}
+
+/*
+ * dir is not there (yet: a package makes its drop-in directory; or it
+ * was removed): watch the nearest directory above it that is, for the
+ * next part of the path, whose coming is a change.
+ */
+static int
+watch_add_above(struct watch *wt, const char *dir)
+{
+	char above[PATH_MAX], name[NAME_MAX * 2 + 1], *slash;
+	int w;
+
+	snprintf(above, sizeof(above), "%s", dir);
+	for (;;) {
+		while ((slash = strrchr(above, '/')) != NULL &&
+		    slash[1] == '\0' && slash != above)
+			*slash = '\0';		/* "a/b/" is "a/b" */
+		if ((slash = strrchr(above, '/')) == NULL || slash[1] == '\0')
+			break;
+		if (conf_glob_literal(name, sizeof(name), slash + 1) == -1)
+			break;
+		slash[slash == above] = '\0';	/* keep "/" itself */
+		if ((w = inotify_add_watch(wt->wt_fd, above,
+		    WATCH_EVENTS)) != -1) {
+			log_warnx("watch_config: %s does not exist; watching "
+			    "%s until it does", dir, above);
+			return watch_record(wt, w, above, name);
+		}
+		if (errno != ENOENT && errno != ENOTDIR)
+			break;
+	}
+	log_warn("watch_config: watching %s", dir);
+	return -1;
+}
+
+/* Record watch w on dir, for the names glob names matches. */
+static int
+watch_record(struct watch *wt, int w, const char *dir, const char *names)
+{
+	struct watch_dir *wd;
+
 	wd = reallocarray(wt->wt_dirs, wt->wt_ndirs + 1, sizeof(*wd));
 	if (wd == NULL) {
 		log_warn("watch_config: watching %s", dir);
