@@ -187,3 +187,17 @@ writer() {
 	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with " 3
 	[[ ! -e $FIFO ]] || fail "the disabled service's FIFO is still there"
 }
+
+@test "a reload that changes the service's user keeps serving: the FIFO the user before owned is replaced, not refused as someone else's" {
+	[[ $(id -u) == 0 ]] || skip "needs root to run the writer as another user"
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	sig_config "$SIG" 'user = "daemon"' | write_config
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	wait_for_log "begat [0-9]+ for sig " 2
+	! grep -q "replaced by someone else's file" "$SPAWND_LOG" || fail "the FIFO was refused:" "$(cat "$SPAWND_LOG")"
+	[[ $(stat -c '%U' "$FIFO") == daemon ]] || fail "owner $(stat -c '%U' "$FIFO")"
+	read_sig "$BATS_TEST_TMPDIR/s" || fail "no signature after the user changed"
+	assert_signature "$BATS_TEST_TMPDIR/s"
+}

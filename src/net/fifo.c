@@ -68,6 +68,13 @@ fifo_make(const char *path, mode_t mode, uid_t uid, gid_t gid, int keep,
 	}
 	if (!there && errno != ENOENT)
 		return fifo_fail(-1, path, "lstat", err, errlen);
+	/*
+	 * A reload that changed the service's user finds the FIFO of the
+	 * one before: in a directory only root writes (listen_dir_safe),
+	 * ours, and replaced rather than refused as someone else's.
+	 */
+	if (there && keep && st.st_uid != geteuid() && st.st_uid != uid)
+		keep = 0;
 	if (there && !keep && unlink(path) == -1 && errno != ENOENT)
 		return fifo_fail(-1, path, "unlink stale FIFO", err, errlen);
 	if ((!there || !keep) && fifo_create(path, mode) == -1)
