@@ -201,3 +201,10 @@ writer() {
 	read_sig "$BATS_TEST_TMPDIR/s" || fail "no signature after the user changed"
 	assert_signature "$BATS_TEST_TMPDIR/s"
 }
+
+@test "a socket_mode without the owner's write bit is a configuration error (exit 78, FILE:LINE), not a writer dying at every start" {
+	sig_config "$SIG" | sed 's/socket_mode = "0640"/socket_mode = "0444"/' | write_config
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$SPAWND_CONF"):$(line_of socket_mode): service \"sig\": socket_mode \"0444\": the owner of listen_fifo, its writer, must be able to write it"
+}

@@ -209,6 +209,12 @@ conf_svc_fifo(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	if ((sc->sc_fifo = conf_path(cx, fifo, line, who,
 	    "listen_fifo")) == NULL)
 		return;
+	/* The writer opens it as its owner: it would die at every start. */
+	if ((sc->sc_socket_mode & 0200) == 0)
+		conf_error(cx, conf_line(cx, sec, "socket_mode", 0,
+		    sc->sc_line), "%ssocket_mode \"%04o\": the owner of "
+		    "listen_fifo, its writer, must be able to write it", who,
+		    (unsigned)sc->sc_socket_mode);
 	for (i = 0; i < cf->cf_nservices; i++)
 		if (&cf->cf_services[i] != sc &&
 		    cf->cf_services[i].sc_fifo != NULL &&
