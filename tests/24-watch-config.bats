@@ -199,3 +199,19 @@ within_2s() {
 	wait_until 6 tcp_accepts 127.0.0.1 "$P3" || fail "the directory made again is not watched:" "$(cat "$SPAWND_LOG")"
 	[[ $(<"$SPAWND_PIDFILE") == "$SPAWND_PID" ]] || fail "pidfile changed"
 }
+
+@test "a drop-in directory that is a symbolic link, swapped by a rename to another release: the swap reloads, and the new target is watched" {
+	rmdir "$DROPIN"
+	mkdir "$BATS_TEST_TMPDIR/rel1" "$BATS_TEST_TMPDIR/rel2"
+	ln -s rel1 "$DROPIN"
+	main_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	printf 'service daytime {\n\ttype = "daytime"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P2" \
+	    >"$BATS_TEST_TMPDIR/rel2/10-daytime.conf"
+	ln -s rel2 "$DROPIN.new"
+	mv -T "$DROPIN.new" "$DROPIN"
+	within_2s tcp_accepts 127.0.0.1 "$P2" || fail "the swap was not seen:" "$(cat "$SPAWND_LOG")"
+	printf 'service time {\n\ttype = "time"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P3" \
+	    >"$BATS_TEST_TMPDIR/rel2/20-time.conf"
+	within_2s tcp_accepts 127.0.0.1 "$P3" || fail "the new target is not watched:" "$(cat "$SPAWND_LOG")"
+}

@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/inotify.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -78,6 +79,7 @@ watch_split(const char *glob, char *dir, size_t size, const char **names)
 }
 
 static int watch_add_above(struct watch *, const char *);
+static void watch_link(struct watch *, const char *);
 static int watch_record(struct watch *, int, const char *, const char *);
 
 /* Watch one glob's directory.  0, or -1 (logged: it is not watched). */
@@ -100,7 +102,40 @@ watch_add(struct watch *wt, const char *glob)
 		log_warn("watch_config: watching %s", dir);
 		return -1;
 	}
-	return watch_record(wt, w, dir, names);
+	if (watch_record(wt, w, dir, names) == -1)
+		return -1;
+	watch_link(wt, dir);
+	return 0;
+}
+
+/*
+ * dir is a symbolic link (a deployment swaps /etc/spawnd.d -> release-N
+ * by a rename): the watch above is on its target, so the link's
+ * directory is watched for the link's name too.
+ */
+static void
+watch_link(struct watch *wt, const char *dir)
+{
+	char above[PATH_MAX], name[NAME_MAX * 2 + 1], *slash;
+	struct stat st;
+	int w;
+
+	if (lstat(dir, &st) == -1 || !S_ISLNK(st.st_mode))
+		return;
+	snprintf(above, sizeof(above), "%s", dir);
+	while ((slash = strrchr(above, '/')) != NULL && slash[1] == '\0' &&
+	    slash != above)
+		*slash = '\0';
+	if ((slash = strrchr(above, '/')) == NULL || slash[1] == '\0' ||
+	    conf_glob_literal(name, sizeof(name), slash + 1) == -1)
+		return;
+	slash[slash == above] = '\0';
+	if ((w = inotify_add_watch(wt->wt_fd, above, WATCH_EVENTS)) == -1) {
+		log_warn("watch_config: watching %s (for the link %s)", above,
+		    dir);
+		return;
+	}
+	(void)watch_record(wt, w, above, name);
 }
 
 /*
