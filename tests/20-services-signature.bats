@@ -208,3 +208,24 @@ writer() {
 	assert_status 78
 	assert_output_re "$(re_quote "$SPAWND_CONF"):$(line_of socket_mode): service \"sig\": socket_mode \"0444\": the owner of listen_fifo, its writer, must be able to write it"
 }
+
+@test "a reader waiting for the writer when spawnd stops is not left waiting for ever: it reads an end of file" {
+	sig_config | sed 's/idle_timeout = 5/idle_timeout = 30/' | write_config
+	printf 'shutdown_grace = 1\n' >>"$SPAWND_CONF"
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "begat [0-9]+ for sig "
+	# One holds it open without reading: the writer waits for its close.
+	sleep 8 <"$FIFO" 3>&- &
+	local holder=$! waiting
+	sleep 0.5
+	timeout 20 cat "$FIFO" >"$BATS_TEST_TMPDIR/w" 3>&- &
+	waiting=$!
+	sleep 0.5
+	stop_spawnd
+	local start=$SECONDS rc=0
+	wait "$waiting" || rc=$?
+	kill "$holder" 2>/dev/null || true
+	wait "$holder" 2>/dev/null || true
+	(( rc != 124 )) || fail "the waiting reader hung until its timeout"
+	(( SECONDS - start < 8 )) || fail "the waiting reader waited $(( SECONDS - start )) s after the stop"
+}

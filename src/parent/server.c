@@ -106,8 +106,8 @@ void
 server_stop(struct server *srv)
 {
 	log_info("shutting down");
-	/* Before their writers go: none is started again. */
-	writers_close(srv, 1);
+	/* Before their writers go: no reader comes any more. */
+	writers_unlink(srv);
 	/* A reload's check, if one runs, has nothing left to check. */
 	if (srv->srv_check.rc_pid != 0)
 		(void)kill(srv->srv_check.rc_pid, SIGKILL);
@@ -125,6 +125,8 @@ server_stop(struct server *srv)
 		/* SIGKILL cannot be caught: 5 s is plenty for the kernel. */
 		server_wait_children(srv, 100);
 	}
+	writers_release(srv);
+	writers_close(srv, 0);
 }
 
 void

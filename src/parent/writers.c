@@ -9,6 +9,7 @@
  * starts once it has: two writers would share a reader.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -333,5 +334,36 @@ writers_close(struct server *srv, int unlink_fifos)
 		sn->sn_fifo_fd = -1;
 		if (unlink_fifos && fifo_unlink(cf->cf_services[i].sc_fifo) == -1)
 			log_warn("%s: unlink", cf->cf_services[i].sc_fifo);
+	}
+}
+
+void
+writers_unlink(const struct server *srv)
+{
+	const struct config *cf = srv->srv_conf;
+	size_t i;
+
+	for (i = 0; srv->srv_counts != NULL && i < cf->cf_nservices; i++)
+		if (srv->srv_counts[i].sn_fifo_fd != -1 &&
+		    fifo_unlink(cf->cf_services[i].sc_fifo) == -1)
+			log_warn("%s: unlink", cf->cf_services[i].sc_fifo);
+}
+
+void
+writers_release(const struct server *srv)
+{
+	const struct config *cf = srv->srv_conf;
+	char self[64];
+	size_t i;
+	int fd;
+
+	for (i = 0; srv->srv_counts != NULL && i < cf->cf_nservices; i++) {
+		if (srv->srv_counts[i].sn_fifo_fd == -1)
+			continue;
+		/* Opened and closed: a reader waiting in open() reads EOF. */
+		snprintf(self, sizeof(self), "/proc/self/fd/%d",
+		    srv->srv_counts[i].sn_fifo_fd);
+		if ((fd = open(self, O_WRONLY | O_NONBLOCK | O_CLOEXEC)) != -1)
+			(void)close(fd);
 	}
 }

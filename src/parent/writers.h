@@ -54,6 +54,15 @@ void writers_gone(struct server *srv, size_t svc, pid_t pid, int status);
  */
 uint64_t writers_tag(const struct svc_conf *sc);
 
+/* A stop: remove the FIFOs (their descriptors stay open). */
+void writers_unlink(const struct server *srv);
+
+/*
+ * A stop, once the writers are gone: a reader still waiting for one in
+ * open() would wait for ever; it reads an end of file instead.
+ */
+void writers_release(const struct server *srv);
+
 /* Close the FIFOs' descriptors; unlink_fifos: remove them (a stop). */
 void writers_close(struct server *srv, int unlink_fifos);
 
