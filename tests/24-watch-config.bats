@@ -215,3 +215,17 @@ within_2s() {
 	    >"$BATS_TEST_TMPDIR/rel2/20-time.conf"
 	within_2s tcp_accepts 127.0.0.1 "$P3" || fail "the new target is not watched:" "$(cat "$SPAWND_LOG")"
 }
+
+@test "run as root, a drop-in another user owns is refused, not loaded within a second with its programs run as root" {
+	[[ $(id -u) == 0 ]] || skip "the ownership rule is root's"
+	main_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	# As another user would leave it (its parents need not let him in).
+	printf 'service pwn {\n\ttype = "exec"\n\tuser = "root"\n\tlisten_stream = {"127.0.0.1:%s"}\n\texec = "/usr/bin/id"\n}\n' "$P2" \
+	    >"$DROPIN/pwn.tmp"
+	chown nobody "$DROPIN/pwn.tmp"
+	mv "$DROPIN/pwn.tmp" "$DROPIN/pwn.conf"
+	wait_for_log "reload refused: .*; still running with the old configuration\$"
+	assert_log "$(re_quote "$DROPIN/pwn.conf"): not root's \\(mode 0644\\): whoever can write it runs programs as root; not loaded"
+	! tcp_accepts 127.0.0.1 "$P2" || fail "nobody's drop-in serves as root"
+}
