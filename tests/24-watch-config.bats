@@ -229,3 +229,27 @@ within_2s() {
 	assert_log "$(re_quote "$DROPIN/pwn.conf"): not root's \\(mode 0644\\): whoever can write it runs programs as root; not loaded"
 	! tcp_accepts 127.0.0.1 "$P2" || fail "nobody's drop-in serves as root"
 }
+
+@test "run as root, an inetd.conf another user owns is not served (its lines would run as root), and is not a reload loop" {
+	[[ $(id -u) -eq 0 ]] || skip "the ownership rule is root's"
+	main_config | write_config
+	{ printf '127.0.0.1:\n'; inetd_line "$P2" nobodys; } >"$INETD_CONF.tmp"
+	chown nobody "$INETD_CONF.tmp"
+	mv "$INETD_CONF.tmp" "$INETD_CONF"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 0
+	assert_output_re "$(re_quote "$INETD_CONF"): not root's \\(mode 0644\\): .* \\(nothing of it served\\)"
+	start_spawnd -c "$SPAWND_CONF"
+	wait_for_log "$(re_quote "$INETD_CONF"): not root's .*\\(nothing of it served\\)\$"
+	! tcp_accepts 127.0.0.1 "$P2" || fail "nobody's inetd.conf serves"
+	# A reload's new image finds the file unlike what it loaded (nothing):
+	# that is no change while the file is still not loaded.
+	kill -HUP "$SPAWND_PID"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: spawnd [^ ]+ reloaded with "
+	! wait_until 3 _log_at_least 'configuration changed' 1 ||
+	    fail "a reload loop:" "$(grep -c 'reloaded with' "$SPAWND_LOG") reloads"
+	# Root's again: served, by itself.
+	chown root "$INETD_CONF"
+	touch "$INETD_CONF.tmp" && mv "$INETD_CONF" "$INETD_CONF.tmp" && mv "$INETD_CONF.tmp" "$INETD_CONF"
+	within_2s answers "$P2" nobodys || fail "root's inetd.conf does not serve"
+}

@@ -24,7 +24,6 @@
 #include "config/conf_parse.h"
 #include "config/conf_watch.h"
 #include "config/config.h"
-#include "net/listen.h"
 
 /*
  * One included file's text (st: where a glob found it; NULL: given):
@@ -106,26 +105,6 @@ conf_glob_pattern(char *full, size_t size, const char *cwd,
 		return -1;
 	memcpy(full + n, pattern, strlen(pattern) + 1);
 	return 0;
-}
-
-/*
- * Run as root, a file others can write, or one in a directory others can
- * write (listen_dir_safe's rule), hands them root: its services run
- * programs as any user, and watch_config loads it within a second.
- */
-int
-conf_unsafe(const char *path, const struct stat *st, char *why, size_t size)
-{
-	if (geteuid() != 0)
-		return 0;
-	if (st->st_uid != 0 || (st->st_mode & 022) != 0) {
-		snprintf(why, size, "%s: %s (mode %04o): whoever can write it "
-		    "runs programs as root; not loaded", path,
-		    st->st_uid != 0 ? "not root's" : "writable by others than "
-		    "root", (unsigned)(st->st_mode & 07777));
-		return 1;
-	}
-	return listen_dir_safe(path, why, size) == -1;
 }
 
 /* Is the file at st one of cf's sources already (two globs found it)? */

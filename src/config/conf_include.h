@@ -22,9 +22,5 @@ struct config;
 void conf_include(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
     const struct conf_source *given, size_t n);
 
-struct stat;
-/* Root would load a file others can write (why says which): 1, else 0. */
-int conf_unsafe(const char *path, const struct stat *st, char *why,
-    size_t size);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "base/path.h"
 #include "config/conf_convert.h"
@@ -127,6 +128,27 @@ conf_inetd_lines(const struct conf_ctx *main, struct config *cf,
 	}
 }
 
+/* The whole file is not served: said as a skipped line is, not counted. */
+static void
+conf_inetd_file_skipped(const struct conf_ctx *cx, const char *msg)
+{
+	if (cx->cx_report != NULL)
+		cx->cx_report(cx->cx_arg, msg);
+}
+
+/* conf_unsafe() for the file at path, as a skip message in msg. */
+static int
+conf_inetd_unsafe(const char *path, char *msg, size_t size)
+{
+	char why[PATH_MAX + 256];
+	struct stat st;
+
+	if (stat(path, &st) == -1 || !conf_unsafe(path, &st, why, sizeof(why)))
+		return 0;
+	snprintf(msg, size, "%s (nothing of it served)", why);
+	return 1;
+}
+
 void
 conf_inetd(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
     const struct conf_source *given, size_t n)
@@ -135,7 +157,7 @@ conf_inetd(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
 	const char *option = cfg_getstr(cfg, "inetd_conf");
 	const struct conf_source *from = NULL;
 	struct conf_source *cs;
-	char full[PATH_MAX], *text = NULL, msg[PATH_MAX + 128];
+	char full[PATH_MAX], *text = NULL, msg[PATH_MAX + 512];
 	char escaped[PATH_MAX * 2];
 	size_t i, len = 0;
 
@@ -160,8 +182,13 @@ conf_inetd(struct conf_ctx *cx, cfg_t *cfg, struct config *cf,
 		if (errno != ENOENT) {
 			snprintf(msg, sizeof(msg), "%s: cannot read: %s "
 			    "(nothing of it served)", full, strerror(errno));
-			conf_inetd_skipped(&sk, msg);
+			conf_inetd_file_skipped(cx, msg);
 		}
+		return;
+	}
+	if (from == NULL && conf_inetd_unsafe(full, msg, sizeof(msg))) {
+		conf_inetd_file_skipped(cx, msg);
+		free(text);
 		return;
 	}
 	/*

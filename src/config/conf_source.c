@@ -9,12 +9,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "config/conf_source.h"
 #include "config/config.h"
+#include "net/listen.h"
 
 char *
 conf_read(const char *path, size_t *lenp)
@@ -79,4 +82,24 @@ conf_source_add(struct config *cf, const char *path, const char *text,
 	cs->cs_len = len;
 	cf->cf_nsources++;
 	return cs;
+}
+
+/*
+ * Run as root, a file others can write, or one in a directory others can
+ * write (listen_dir_safe's rule), hands them root: its services run
+ * programs as any user, and watch_config loads it within a second.
+ */
+int
+conf_unsafe(const char *path, const struct stat *st, char *why, size_t size)
+{
+	if (geteuid() != 0)
+		return 0;
+	if (st->st_uid != 0 || (st->st_mode & 022) != 0) {
+		snprintf(why, size, "%s: %s (mode %04o): whoever can write it "
+		    "runs programs as root; not loaded", path,
+		    st->st_uid != 0 ? "not root's" : "writable by others than "
+		    "root", (unsigned)(st->st_mode & 07777));
+		return 1;
+	}
+	return listen_dir_safe(path, why, size) == -1;
 }

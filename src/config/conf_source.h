@@ -24,4 +24,13 @@ char *conf_read(const char *path, size_t *lenp);
 struct conf_source *conf_source_add(struct config *cf, const char *path,
     const char *text, size_t len);
 
+struct stat;
+/*
+ * Run as root, would loading the file at path (st) hand its services --
+ * programs run as any user -- to whoever else can write it, or its
+ * directories?  Then 1, and why says so; else 0.
+ */
+int conf_unsafe(const char *path, const struct stat *st, char *why,
+    size_t size);
+
 #endif

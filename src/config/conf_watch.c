@@ -136,7 +136,8 @@ conf_inetd_changed(const struct config *cf, const char *pattern,
     char *path, size_t size)
 {
 	const struct conf_source *cs;
-	char literal[PATH_MAX], *text;
+	char literal[PATH_MAX], *text, why[PATH_MAX + 256];
+	struct stat st;
 	size_t n = 0, len;
 	int changed;
 
@@ -150,7 +151,9 @@ conf_inetd_changed(const struct config *cf, const char *pattern,
 		changed = conf_same_text(cs, literal) != 1;
 	else if ((text = conf_read(literal, &len)) != NULL) {
 		free(text);
-		changed = 1;	/* there now, and was not then */
+		/* There now, and was not then -- unless it is not loaded. */
+		changed = stat(literal, &st) == 0 &&
+		    !conf_unsafe(literal, &st, why, sizeof(why));
 	} else
 		changed = 0;	/* still missing (or still unreadable) */
 	if (changed)
