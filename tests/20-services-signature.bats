@@ -142,8 +142,9 @@ writer() {
 	chmod 777 "$long"
 	FIFO=$long/signature
 	sig_config | write_config
-	start_spawnd -c "$SPAWND_CONF"
-	wait_for_log "sig: $(re_quote "$FIFO"): directory $(re_quote "$long") is writable by others than root"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "listen_fifo: $(re_quote "$FIFO"): directory $(re_quote "$long") is writable by others than root"
 	[[ ! -e $FIFO ]] || fail "a FIFO was made in a directory anyone can write"
 }
 
@@ -228,4 +229,15 @@ writer() {
 	wait "$holder" 2>/dev/null || true
 	(( rc != 124 )) || fail "the waiting reader hung until its timeout"
 	(( SECONDS - start < 8 )) || fail "the waiting reader waited $(( SECONDS - start )) s after the stop"
+}
+
+@test "run as root, a FIFO in a directory others can write is refused by -t (exit 78), not only when it is made" {
+	[[ $(id -u) -eq 0 ]] || skip "the directory rule is root's"
+	mkdir -m 777 "$SVC_DIR/open"
+	FIFO=$SVC_DIR/open/signature
+	sig_config | write_config
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	assert_output_re "$(re_quote "$SPAWND_CONF"):[0-9]+: service \"sig\": listen_fifo: .*writable by others than root"
+	[[ ! -e $FIFO ]] || fail "a FIFO was made"
 }

@@ -18,6 +18,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
@@ -30,6 +31,7 @@
 #include "base/log.h"
 #include "base/netio.h"
 #include "config/config.h"
+#include "net/listen.h"
 #include "services/cookie.h"
 #include "services/service.h"
 
@@ -155,8 +157,15 @@ static int
 signature_check(struct svc_conf *sc, const struct config *cf, char *err,
     size_t errlen)
 {
+	char why[PATH_MAX + 256];
 	struct stat st;
 
+	/* Checked again when it is made; -t says so too. */
+	if (sc->sc_fifo != NULL &&
+	    listen_dir_safe(sc->sc_fifo, why, sizeof(why)) == -1) {
+		snprintf(err, errlen, "listen_fifo: %s", why);
+		return -1;
+	}
 	if (sc->sc_fifo != NULL && lstat(sc->sc_fifo, &st) == 0 &&
 	    !S_ISFIFO(st.st_mode)) {
 		snprintf(err, errlen, "listen_fifo \"%s\": exists and is not "
