@@ -148,6 +148,43 @@ lint() {
 	done
 }
 
+# A page as an admin reads it: man-db's man(1) at 80 columns, plain text.
+rendered() {
+	MANWIDTH=80 MANPAGER=cat MAN_DISABLE_SECCOMP=1 man -l "$1" 2>&1 | col -b
+}
+
+# Glitches mandoc -Tlint lets through, as the rendered text shows them:
+# a flag macro that took the words after it for flags ("Fl t , the
+# configuration is valid" reads "-t, -the -configuration -is -valid"),
+# a quote without its pair in a paragraph (less the escaped quote \" and
+# chargen's line of every printable character), and in the source a
+# quoted argument run into the next character, whose quotes roff eats.
+@test "the pages render at 80 columns without a flag run into words or a quote without its pair" {
+	command -v man >/dev/null || fail "man is not installed (Debian package man-db)"
+	local page text out
+	for page in "$DOC_MAN8" "$DOC_CONF5" "$DOC_MIGRATE8"; do
+		text=$(rendered "$page")
+		[[ $(wc -l <<<"$text") -gt 100 ]] || fail "man -l $page rendered:" "$text"
+		out=$(tr -s ' \t\n' '   ' <<<"$text" | grep -oE '(^| )-[a-z]{2,},? -[a-z]{2,}') || true
+		[[ -z $out ]] || fail "$page: words rendered as flags:" "$out"
+		out=$(awk 'BEGIN { RS = "" }
+		{
+			p = $0
+			gsub(/\\"/, "", p)
+			gsub(/!"#\$%&/, "", p)
+			if (gsub(/"/, "", p) % 2 || gsub(/“/, "", p) != gsub(/”/, "", p) ||
+			    gsub(/‘/, "", p) != gsub(/’/, "", p))
+				print "paragraph " NR ": " $0
+		}' <<<"$text")
+		[[ -z $out ]] || fail "$page: a quote without its pair:" "$out"
+	done
+	# Where the rendered text cannot tell: a quoted macro argument with a
+	# character after its closing quote (.Ql {"a", "b"} renders {"a", b }).
+	out=$(grep -nE '^\.[A-Z][a-z].*[[:space:]]"[^"]*"[^"[:space:]]' \
+	    "$DOC_MAN8" "$DOC_CONF5" "$DOC_MIGRATE8") || true
+	[[ -z $out ]] || fail "quoted macro arguments run into the next word (write \\(dq):" "$out"
+}
+
 @test "spawnd-migrate(8) has every flag of src/migrate/main.c, and no other" {
 	local opts flag name missing='' extra=''
 	opts=$(optstring "$TOP_SRCDIR/src/migrate/main.c")
