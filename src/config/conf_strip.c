@@ -163,6 +163,62 @@ conf_layout_add(struct conf_layout *cl, unsigned line)
 	return 0;
 }
 
+size_t
+conf_token(const char *text, size_t len, size_t i, int *kind)
+{
+	size_t	 end;
+
+	*kind = CONF_TOK_WORD;
+	if (text[i] == '"' || text[i] == '\'') {
+		if ((end = conf_skip_string(text, len, i)) == 0)
+			*kind = CONF_TOK_OPEN;
+		return end == 0 ? 0 : end - i;
+	}
+	if (conf_token_start(text, i) &&
+	    (end = conf_skip_env(text, len, i)) != i)
+		return end - i;
+	if (text[i] == '/' && i + 1 < len && text[i + 1] == '*') {
+		*kind = CONF_TOK_OPEN;
+		return 0;
+	}
+	*kind = CONF_TOK_PUNCT;
+	if (strchr("{}=,()+", text[i]) != NULL)
+		return 1;
+	*kind = CONF_TOK_NONE;
+	if (strchr(CONF_WORD_STOP, text[i]) != NULL)
+		return 0;
+	end = i + strcspn(text + i, CONF_WORD_STOP);
+	*kind = CONF_TOK_WORD;
+	return end - i;
+}
+
+int
+conf_next_token(const char *text, size_t len, size_t *pos, unsigned *line,
+    struct conf_token *tk)
+{
+	size_t	 n;
+	int	 kind;
+
+	for (; *pos < len; *pos += n ? n : 1) {
+		n = conf_token(text, len, *pos, &kind);
+		if (kind == CONF_TOK_OPEN)
+			return 0;
+		if (n == 0) {
+			if (text[*pos] == '\n')
+				(*line)++;
+			continue;
+		}
+		tk->tk_pos = *pos;
+		tk->tk_len = n;
+		tk->tk_line = *line;
+		tk->tk_kind = kind;
+		*line += conf_count_lines(text, *pos, *pos + n);
+		*pos += n;
+		return 1;
+	}
+	return 0;
+}
+
 /*
  * Length of the token at text[i] (0 for blanks and bytes the lexer
  * ignores); sets *word for strings.  Stops the scan (returns 0 with
@@ -172,32 +228,16 @@ static size_t
 conf_layout_token(const char *text, size_t len, size_t i, unsigned line,
     int *word, struct conf_layout *cl)
 {
-	size_t	 end;
+	size_t	 n;
+	int	 kind;
 
-	*word = 1;
-	if (text[i] == '"' || text[i] == '\'') {
-		if ((end = conf_skip_string(text, len, i)) == 0) {
-			cl->cl_open_line = line;
-			cl->cl_open_what = "string";
-		}
-		return end == 0 ? 0 : end - i;
-	}
-	if (conf_token_start(text, i) &&
-	    (end = conf_skip_env(text, len, i)) != i)
-		return end - i;
-	if (text[i] == '/' && i + 1 < len && text[i + 1] == '*') {
+	n = conf_token(text, len, i, &kind);
+	*word = kind == CONF_TOK_WORD;
+	if (kind == CONF_TOK_OPEN) {
 		cl->cl_open_line = line;
-		cl->cl_open_what = "comment";
-		return 0;
+		cl->cl_open_what = text[i] == '/' ? "comment" : "string";
 	}
-	*word = 0;
-	if (strchr("{}=,()+", text[i]) != NULL)
-		return 1;
-	if (strchr(CONF_WORD_STOP, text[i]) != NULL)
-		return 0;
-	end = i + strcspn(text + i, CONF_WORD_STOP);
-	*word = 1;
-	return end - i;
+	return n;
 }
 
 int

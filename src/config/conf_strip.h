@@ -33,6 +33,36 @@ struct conf_layout {
 	unsigned	 cl_lines;	/* number of the last line */
 };
 
+/* What conf_token() found. */
+enum {
+	CONF_TOK_NONE,		/* a blank, or a byte the lexer ignores */
+	CONF_TOK_WORD,		/* a string: quoted, unquoted or ${...} */
+	CONF_TOK_PUNCT,		/* one of { } = , ( ) + */
+	CONF_TOK_OPEN		/* an unterminated string or block comment */
+};
+
+/*
+ * Length of the token at text[i] of comment-free text, as libconfuse's
+ * lexer would cut it, and its kind; 0 for NONE and OPEN.
+ */
+size_t conf_token(const char *text, size_t len, size_t i, int *kind);
+
+/* One token of comment-free text. */
+struct conf_token {
+	size_t		 tk_pos;	/* offset in the text */
+	size_t		 tk_len;
+	unsigned	 tk_line;	/* line of its first byte */
+	int		 tk_kind;	/* CONF_TOK_WORD or CONF_TOK_PUNCT */
+};
+
+/*
+ * The next token from *pos on (*line: the line at *pos), both moved
+ * past it.  Returns 1, or 0 at the end or at an unterminated string or
+ * comment.
+ */
+int conf_next_token(const char *text, size_t len, size_t *pos,
+    unsigned *line, struct conf_token *tk);
+
 /* Returns 0, or -1 with errno (ENOMEM). */
 int conf_layout_scan(const char *text, size_t len, struct conf_layout *cl);
 void conf_layout_free(struct conf_layout *cl);
