@@ -264,6 +264,103 @@ load helpers
 	[[ $n -ge 3 ]] || fail "expected 3 error lines, got $n:" "$output"
 }
 
+# errors_at LINE...: after `run`, exactly one "$SPAWND_CONF:LINE: " line
+# for each LINE given, and no other error line.
+errors_at() {
+	local file_re got want
+	file_re=$(re_quote "$SPAWND_CONF")
+	got=$(grep -oE "^${file_re}:[0-9]+: " <<<"$output" |
+	    sed -E 's/.*:([0-9]+): $/\1/' | tr '\n' ' ')
+	want="$* "
+	[[ $got == "$want" ]] || fail "errors at lines '$got', wanted '$want':" \
+	    "$output" "config:" "$(cat -n "$SPAWND_CONF")"
+}
+
+@test "parse errors and value errors of a file all in one run, each at its line; did you mean" {
+	getent passwd no-such-user-spawnd >/dev/null && skip "user exists here"
+	write_config <<-'EOF'
+	per_sourse = 3
+	service a {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40001"}
+		bogus_knob = 1
+		per_sourse = 2
+	}
+	service b {
+		type = "helo"
+		listen_stream = {"127.0.0.1:99999"}
+		user = "no-such-user-spawnd"
+	service c {
+		type = "hello"
+		listen_stream = {"40003"}
+		allow = {"10.0.0.0/33"}
+	}
+	EOF
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	[[ $output != *"configuration OK"* ]] || fail "said OK"
+	errors_at 1 5 6 8 9 10 11 15
+	local f
+	f=$(re_quote "$SPAWND_CONF")
+	assert_output_re "$f:1: unknown option 'per_sourse'; did you mean 'per_source'\? \(an option of service sections\)"
+	assert_output_re "$f:5: service \"a\": unknown option 'bogus_knob'"$'\n'
+	assert_output_re "$f:6: service \"a\": unknown option 'per_sourse'; did you mean 'per_source'\?"
+	assert_output_re "$f:8: section 'service b' opened here is never closed \(a '\}' is missing before line 12\)"
+	assert_output_re "$f:9: service \"b\": unknown type \"helo\"; did you mean \"hello\"\?"
+	assert_output_re "$f:10: .*99999"
+	assert_output_re "$f:11: .*no-such-user-spawnd"
+	assert_output_re "$f:15: .*10\.0\.0\.0/33"
+}
+
+@test "syntax errors: each at its line, the rest of the file still checked" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service a {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40001"}
+		rate 3
+		deny = {"10.0.0.1" "10.0.0.2"}
+		allow = {"127.0.0.1"
+		log_connections = false
+	}
+	}
+	max_children = 0
+	service a {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40002"}
+	}
+	service b {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40003"}
+	EOF
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	errors_at 5 6 7 10 11 12 16
+	local f
+	f=$(re_quote "$SPAWND_CONF")
+	assert_output_re "$f:5: service \"a\": missing equal sign after option 'rate'"
+	assert_output_re "$f:7: list 'allow' opened here is never closed \(a '\}' is missing before line 8\)"
+	assert_output_re "$f:10: unexpected '\}'"
+	assert_output_re "$f:11: max_children"
+	assert_output_re "$f:12: .*duplicate title 'a'"
+	assert_output_re "$f:16: section 'service b' opened here is never closed \(a '\}' is missing at the end of the file\)"
+}
+
+@test "a file with one error reports that error alone, as before" {
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service hello {
+		type = "hello"
+		listen_stream = {"40001"}
+		per_sourse = 2
+	}
+	EOF
+	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	errors_at 5
+	[[ $(wc -l <<<"$output") == 1 ]] || fail "more than the error:" "$output"
+}
+
 @test "true line numbers after #, // and /* */ comment lines" {
 	write_config <<-'EOF'
 	# A comment line

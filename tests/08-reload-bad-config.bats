@@ -51,20 +51,25 @@ stop_blocker() {
 	start_spawnd -c "$SPAWND_CONF"
 	pid=$SPAWND_PID
 
-	# (a) An error -t finds: logged exactly as -t prints it.
+	# (a) Errors -t finds, a parse error and a value error after it:
+	# each logged exactly as -t prints it.
 	{
 		good "\"127.0.0.1:$p3\""
 		printf 'service daytime {\n\ttype = "daytime"\n'
+		printf '\tper_sourse = 2\n'
 		printf '\tuser = "spawnd-no-such-user"\n'
 		printf '\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$p4"
 	} | write_config
 	line=$(grep -n spawnd-no-such-user "$SPAWND_CONF" | cut -d: -f1)
 	run timeout 10 "$SPAWND" -t -c "$SPAWND_CONF" 3>&-
 	assert_status 78
-	[[ $output == "$SPAWND_CONF:$line: "*spawnd-no-such-user* ]] ||
-	    fail "-t does not report $SPAWND_CONF:$line:" "$output"
+	[[ ${lines[0]} == "$SPAWND_CONF:$((line - 1)): "*"did you mean 'per_source'?" &&
+	    ${lines[1]} == "$SPAWND_CONF:$line: "*spawnd-no-such-user* &&
+	    ${#lines[@]} == 2 ]] ||
+	    fail "-t does not report $SPAWND_CONF:$((line - 1)): and :$line:" "$output"
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: $(re_quote "$output")$"
+	wait_for_log "^spawnd\[$pid\]: $(re_quote "${lines[0]}")$"
+	wait_for_log "^spawnd\[$pid\]: $(re_quote "${lines[1]}")$"
 	wait_for_log "^spawnd\[$pid\]: reload refused: the configuration has errors; still running with the old configuration$"
 
 	# (b) An address another program holds: -t cannot see it, the old

@@ -69,6 +69,32 @@ dropin() {
 	[[ $output != *"configuration OK"* ]] || fail "said OK"
 }
 
+@test "parse errors too: every one in its own file at its own line, in one run; did you mean" {
+	{
+		main_config
+		printf 'max_chlidren = 8\n'
+	} | write_config
+	printf 'service a {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n\tper_sourse = 2\n\trate = x\n' "$P2" >"$DROPIN/a.conf"
+	printf 'service b {\n\ttype = "daytme"\n\tlisten_stream = {"127.0.0.1:99999"}\n}\n' >>"$DROPIN/a.conf"
+	printf '\nservice c {\n\ttype = "time"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n}\n' "$P3" >"$DROPIN/b.conf"
+	run "$SPAWND" -t -c "$SPAWND_CONF"
+	assert_status 78
+	local m a b
+	m=$(re_quote "$SPAWND_CONF")
+	a=$(re_quote "$DROPIN/a.conf")
+	b=$(re_quote "$DROPIN/b.conf")
+	assert_output_re "$m:$(line_of max_chlidren): unknown option 'max_chlidren'; did you mean 'max_children'\?"
+	assert_output_re "$a:1: section 'service a' opened here is never closed \(a '\}' is missing before line 6\)"
+	assert_output_re "$a:4: service \"a\": unknown option 'per_sourse'; did you mean 'per_source'\?"
+	assert_output_re "$a:5: .*rate"
+	assert_output_re "$a:7: service \"b\": unknown type \"daytme\"; did you mean \"daytime\"\?"
+	assert_output_re "$a:8: .*99999"
+	assert_output_re "$b:6: unexpected '\}'"
+	(( $(grep -cE "^($m|$a|$b):[0-9]+: " <<<"$output") == 7 )) ||
+	    fail "expected 7 errors:" "$output"
+	[[ $output != *"configuration OK"* ]] || fail "said OK"
+}
+
 @test "a name or an address taken in another file is an error in the later one, naming the first" {
 	main_config | write_config
 	dropin a.conf daytime "$P1" hello

@@ -49,6 +49,14 @@ conf_error(struct conf_ctx *cx, unsigned line, const char *fmt, ...)
 		cx->cx_report(cx->cx_arg, buf);
 }
 
+void
+conf_forget(struct conf_ctx *cx, size_t nmsgs, int errors)
+{
+	while (cx->cx_nmsgs > nmsgs)
+		free(cx->cx_msgs[--cx->cx_nmsgs].cm_text);
+	cx->cx_errors = errors;
+}
+
 static int
 conf_msg_cmp(const void *a, const void *b)
 {

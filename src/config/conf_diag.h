@@ -20,6 +20,9 @@
 /* An integer the parse callback already reported as malformed. */
 #define CONF_BADINT	LONG_MIN
 
+/* Parse errors before "too many errors" (values are checked past it). */
+#define CONF_MAX_ERRORS	100
+
 /* Where one value was read. */
 struct conf_pos {
 	const cfg_opt_t	*cp_opt;	/* the option in its section's copy */
@@ -53,6 +56,12 @@ struct conf_ctx {
 /* Count an error; "FILE:LINE: message" is reported later, by line. */
 void conf_error(struct conf_ctx *cx, unsigned line, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/*
+ * Take back the errors counted since cx_nmsgs was nmsgs and cx_errors
+ * was errors (a parse that is done again).
+ */
+void conf_forget(struct conf_ctx *cx, size_t nmsgs, int errors);
 
 /* Line of value index of option name in sec, or fallback if unset. */
 unsigned conf_line(const struct conf_ctx *cx, cfg_t *sec, const char *name,

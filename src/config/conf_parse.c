@@ -1,6 +1,9 @@
 /*
  * Parsing with libconfuse.  Comments are blanked out first (conf_strip.c),
- * then the schema of DESIGN section 4 reads the rest.
+ * braces checked and mended (conf_braces.c), then the schema of DESIGN
+ * section 4 reads the rest.  libconfuse stops at its first error: the
+ * statement is blanked out (conf_recover.c) and the text parsed again,
+ * so that every error of a file is reported in one run.
  *
  * Line numbers: libconfuse 3.3 remembers no line per option, only the
  * lexer's current line in the cfg_t being parsed (a section's "line"
@@ -21,9 +24,12 @@
 
 #include <confuse.h>
 
+#include "config/conf_braces.h"
 #include "config/conf_diag.h"
 #include "config/conf_parse.h"
+#include "config/conf_recover.h"
 #include "config/conf_strip.h"
+#include "config/conf_suggest.h"
 
 /*
  * The load being parsed.  libconfuse's error and parse callbacks get no
@@ -32,19 +38,45 @@
  */
 static struct conf_ctx *conf_parsing;
 
-/* libconfuse's own messages: syntax errors, unknown options. */
+/* Where and why libconfuse stopped, in the parse being done. */
+static struct conf_stop {
+	unsigned	cs_line;	/* 0: it has not */
+	char		cs_msg[768];
+	char		cs_name[128];	/* an unknown option's name, or "" */
+} conf_stopped;
+
+/*
+ * libconfuse's own messages: syntax errors, unknown options.  It stops
+ * at the first; conf_parse_text() notes it and parses again past it.
+ */
 static void conf_cfg_error(cfg_t *, const char *, va_list)
     __attribute__((format(printf, 2, 0)));
 
 static void
 conf_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
 {
-	char	msg[768];
+	struct conf_stop *st = &conf_stopped;
+	const char *name;
+	va_list	 copy;
+	int	 n = 0;
 
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	if (conf_parsing != NULL)
-		conf_error(conf_parsing, cfg->line > 0 ? (unsigned)cfg->line : 1,
-		    "%s", msg);
+	if (conf_parsing == NULL || st->cs_line != 0)
+		return;
+	st->cs_line = cfg->line > 0 ? (unsigned)cfg->line : 1;
+	if (strcmp(fmt, "no such option '%s'") == 0) {
+		va_copy(copy, ap);
+		name = va_arg(copy, const char *);
+		va_end(copy);
+		snprintf(st->cs_name, sizeof(st->cs_name), "%s", name);
+		conf_suggest_option(cfg, name, st->cs_msg, sizeof(st->cs_msg));
+		return;
+	}
+	if (cfg->title != NULL)
+		n = snprintf(st->cs_msg, sizeof(st->cs_msg), "%s \"%.256s\": ",
+		    cfg->name, cfg->title);
+	if (n < 0 || (size_t)n >= sizeof(st->cs_msg))
+		n = 0;
+	vsnprintf(st->cs_msg + n, sizeof(st->cs_msg) - n, fmt, ap);
 }
 
 /* ---- parse callbacks: note where each value is, check its type */
@@ -220,17 +252,79 @@ conf_count_newlines(const char *text, size_t len)
 }
 
 /*
- * Blank out comments and parse what is left.  Returns the tree, or NULL
- * with the errors reported.
+ * Parse text (len bytes, comment-free, braces mended), again after each
+ * error libconfuse stops at, with the statement it stopped at blanked
+ * out, up to CONF_MAX_ERRORS times.  Each parse's callbacks report its
+ * values again, so those of a parse that stopped are taken back.
+ * Returns the tree of the first parse that went to the end, or NULL.
+ */
+static cfg_t *
+conf_parse_text(struct conf_ctx *cx, char *text, size_t len,
+    int services_only)
+{
+	unsigned n, last = cx->cx_layout.cl_lines;
+	size_t nmsgs;
+	cfg_t *cfg;
+	int errors, again;
+
+	for (n = 1; ; n++) {
+		if ((cfg = conf_schema(services_only)) == NULL) {
+			conf_error(cx, 1, "setting up the parser: %s",
+			    strerror(errno));
+			return NULL;
+		}
+		cfg_set_error_function(cfg, conf_cfg_error);
+		memset(&conf_stopped, 0, sizeof(conf_stopped));
+		nmsgs = cx->cx_nmsgs;
+		errors = cx->cx_errors;
+		cx->cx_npos = 0;	/* they were the last tree's */
+		conf_parsing = cx;
+		if (cfg_parse_buf(cfg, text) == CFG_SUCCESS) {
+			conf_parsing = NULL;
+			return cfg;
+		}
+		conf_parsing = NULL;
+		/*
+		 * Stopped without a word (an option named "" or "${UNSET}"):
+		 * the top level's line is where, or the section's header.
+		 */
+		if (conf_stopped.cs_line == 0)
+			conf_stopped.cs_line = cfg->line > 0 ?
+			    (unsigned)cfg->line : last;
+		cfg_free(cfg);
+		if (conf_stopped.cs_line > last)
+			conf_stopped.cs_line = last;
+		again = n < CONF_MAX_ERRORS && conf_recover(text, len,
+		    conf_stopped.cs_line, conf_stopped.cs_name[0] != '\0' ?
+		    conf_stopped.cs_name : NULL);
+		if (again)
+			conf_forget(cx, nmsgs, errors);
+		conf_error(cx, conf_stopped.cs_line, "%s",
+		    conf_stopped.cs_msg[0] != '\0' ? conf_stopped.cs_msg :
+		    "cannot parse the configuration");
+		if (!again) {
+			if (n == CONF_MAX_ERRORS)
+				conf_error(cx, conf_stopped.cs_line, "too many "
+				    "errors: the rest of the file is not read");
+			return NULL;
+		}
+	}
+}
+
+/*
+ * Blank out comments, mend braces and parse what is left, on past every
+ * error.  Returns the tree (also when there were errors: their values
+ * are checked too), or NULL when nothing could be parsed, with the
+ * errors reported.
  */
 cfg_t *
 conf_parse(struct conf_ctx *cx, const char *text, size_t len,
     int services_only)
 {
 	const char	*nul;
-	char		*clean;
-	cfg_t		*cfg = NULL;
-	int		 rc;
+	char		*clean, *mended = NULL;
+	cfg_t		*cfg = NULL, *schema = NULL;
+	size_t		 mlen;
 
 	/* libconfuse would silently stop reading at a NUL byte. */
 	if ((nul = memchr(text, '\0', len)) != NULL) {
@@ -249,22 +343,23 @@ conf_parse(struct conf_ctx *cx, const char *text, size_t len,
 		    cx->cx_layout.cl_open_what);
 		goto out;
 	}
-	if ((cfg = conf_schema(services_only)) == NULL) {
+	if ((schema = conf_schema(services_only)) == NULL ||
+	    (mended = conf_braces(cx, clean, len, schema->opts,
+	    &mlen)) == NULL) {
 		conf_error(cx, 1, "setting up the parser: %s", strerror(errno));
 		goto out;
 	}
-	cfg_set_error_function(cfg, conf_cfg_error);
-	conf_parsing = cx;
-	rc = cfg_parse_buf(cfg, clean);
-	conf_parsing = NULL;
-	if (rc != CFG_SUCCESS) {
-		if (cx->cx_errors == 0)
-			conf_error(cx, cx->cx_layout.cl_lines, "cannot parse "
-			    "the configuration");
-		cfg_free(cfg);
-		cfg = NULL;
+	if ((cfg = conf_parse_text(cx, mended, mlen, services_only)) != NULL) {
+		/* Section lines as libconfuse saw them, blanked ones gone. */
+		conf_layout_free(&cx->cx_layout);
+		if (conf_layout_scan(mended, mlen, &cx->cx_layout) == -1)
+			conf_error(cx, 1, "reading the configuration: %s",
+			    strerror(errno));
 	}
 out:
+	if (schema != NULL)
+		cfg_free(schema);
+	free(mended);
 	free(clean);
 	return cfg;
 }

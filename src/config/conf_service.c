@@ -18,6 +18,7 @@
 #include "config/conf_exec.h"
 #include "config/conf_proxy.h"
 #include "config/conf_service.h"
+#include "config/conf_suggest.h"
 #include "config/conf_value.h"
 #include "config/config.h"
 #include "config/idlookup.h"
@@ -29,6 +30,8 @@ conf_svc_type(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
     const char *who)
 {
 	const char	*type = cfg_getstr(sec, "type");
+	struct conf_suggest sg;
+	char		 hint[96];
 
 	if (type == NULL) {
 		conf_error(cx, sc->sc_line, "%smissing type (one of: %s)", who,
@@ -36,8 +39,11 @@ conf_svc_type(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 		return;
 	}
 	if ((sc->sc_type = svc_lookup(type)) == NULL) {
+		conf_suggest_init(&sg, type);
+		conf_suggest_words(&sg, svc_type_names());
 		conf_error(cx, conf_line(cx, sec, "type", 0, sc->sc_line),
-		    "%sunknown type \"%s\" (one of: %s)", who, type,
+		    "%sunknown type \"%s\"%s (one of: %s)", who, type,
+		    conf_suggest_text(&sg, '"', hint, sizeof(hint)),
 		    svc_type_names());
 		return;
 	}

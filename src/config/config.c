@@ -74,8 +74,12 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 		conf_flush(&cx);
 		conf_include(&cx, cfg, cf, given, ngiven);
 		conf_inetd(&cx, cfg, cf, given, ngiven);
-		/* An inetd.conf may have nothing on yet: packages add it. */
-		if (conf_enabled(cf) == 0 && (cfg_getstr(cfg, "inetd_conf") ==
+		/*
+		 * An inetd.conf may have nothing on yet: packages add it.
+		 * After other errors, the services may be what they took.
+		 */
+		if (cx.cx_errors == 0 && conf_enabled(cf) == 0 &&
+		    (cfg_getstr(cfg, "inetd_conf") ==
 		    NULL || cfg_getstr(cfg, "inetd_conf")[0] == '\0'))
 			conf_error(&cx, cx.cx_layout.cl_lines,
 			    "no enabled service");

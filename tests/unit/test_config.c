@@ -26,7 +26,8 @@
 #include "services/service.h"
 #include "tap.h"
 
-#define MAXMSGS	64
+#define MAXMSGS	128
+#define CONF_TEST_MANY	150
 
 static char	tmpdir[PATH_MAX];	/* also the "start directory" */
 static char	conffile[PATH_MAX + 32];
@@ -500,6 +501,96 @@ test_comments(void)
 	    HELLO "log_target = \"stderr\"\npidfile = \"/x\n\n");
 }
 
+/* The lines of every report, in order, as "4 9 12". */
+static void
+reported_lines(char *buf, size_t size)
+{
+	size_t	n = 0, plen = strlen(conffile) + 1;
+	int	i;
+
+	buf[0] = '\0';
+	for (i = 0; i < nmsgs && i < MAXMSGS && n < size; i++)
+		if (strncmp(msgs[i], conffile, plen - 1) == 0)
+			n += snprintf(buf + n, size - n, "%s%lu", n ? " " : "",
+			    strtoul(msgs[i] + plen, NULL, 10));
+}
+
+/* load text: n errors, reported at exactly these lines. */
+static void
+expect_lines(const char *want, int n, const char *what, const char *text)
+{
+	struct config	cf;
+	char		got[256];
+	int		rc = load_fmt(&cf, "%s", text);
+
+	reported_lines(got, sizeof(got));
+	ok(rc == n && nmsgs == n && strcmp(got, want) == 0,
+	    "%s: %d errors at lines %s (got %d at %s)", what, n, want, rc, got);
+	if (rc != n || strcmp(got, want) != 0)
+		dump();
+	conf_free(&cf);
+}
+
+/*
+ * Parse errors do not stop the load: libconfuse's first error is kept,
+ * its statement blanked and the text parsed again, braces are checked
+ * first, and the value checks run on what was parsed.
+ */
+static void
+test_parse_errors(void)
+{
+	struct config cf;
+	char	text[8192];
+	size_t	n = 0;
+	int	i, rc;
+
+	expect_lines("1 5 7 8 9 10 15", 7, "mixed parse and value errors",
+	    "per_sourse = 3\nservice a {\n type = hello\n"
+	    " listen_stream = {\"127.0.0.1:40001\"}\n bogus = 1\n}\n"
+	    "service b {\n type = helo\n per_sourse = 2\n"
+	    " listen_stream = {\"127.0.0.1:99999\"}\n allow = {\"10.0.0.0/8\"}\n"
+	    "service c {\n type = hello\n listen_stream = {\"40003\"}\n"
+	    " allow = {\"10.0.0.0/33\"}\n}\n");
+	ok(reported(9, "unknown option 'per_sourse'; did you mean "
+	    "'per_source'?"), "an unknown option names the nearest one");
+	ok(reported(1, "did you mean 'per_source'? (an option of service "
+	    "sections)"), "a service option at the top level says so");
+	ok(reported(8, "unknown type \"helo\"; did you mean \"hello\"?"),
+	    "an unknown type names the nearest one");
+	ok(reported(7, "section 'service b' opened here is never closed (a "
+	    "'}' is missing before line 12)"),
+	    "a missing '}' is reported where its section opened");
+	ok(reported(5, "service \"a\": unknown option 'bogus'") &&
+	    !reported(5, "did you mean"), "no suggestion when none is close");
+	expect_lines("2", 1, "one unknown option: one error, as before",
+	    "log_target = \"stderr\"\nno_such_option = 1\n" HELLO);
+	expect_lines("1", 1, "the last section never closed",
+	    "service hello {\n type = hello\n listen_stream = {\"40001\"}\n");
+	ok(reported(1, "missing at the end of the file"), "said where");
+	expect_lines("3 9", 2, "a list never closed, and an error after it",
+	    "service hello {\n type = hello\n allow = {\"127.0.0.1\",\n"
+	    " listen_stream = {\"127.0.0.1:40001\"}\n}\n"
+	    "service b {\n type = hello\n listen_stream = {\"40002\"}\n"
+	    " rate = x\n}\n");
+	ok(reported(3, "list 'allow' opened here is never closed"),
+	    "the list's own line");
+	expect_lines("5 6", 2, "a stray '}', and an error after it",
+	    HELLO "}\nmax_children = 0\n");
+	expect_lines("4 5", 2, "missing '=' and a syntax error in a list",
+	    "service hello {\n type = hello\n listen_stream = {\"40001\"}\n"
+	    " rate 3\n deny = {\"10.0.0.1\" \"10.0.0.2\"}\n}\n");
+	expect_lines("1", 1, "an unknown section is skipped whole",
+	    "servce x {\n type = hello\n bogus = 1\n}\n" HELLO);
+	ok(reported(1, "did you mean 'service'?"), "and named");
+	for (i = 0; i < CONF_TEST_MANY && n < sizeof(text) - 32; i++)
+		n += snprintf(text + n, sizeof(text) - n, "bad_%d = 1\n", i);
+	snprintf(text + n, sizeof(text) - n, "%s", HELLO);
+	rc = load_fmt(&cf, "%s", text);
+	ok(rc == 101 && nmsgs == 101 && reported(100, "too many errors"),
+	    "at most 100 parse errors, then 'too many errors' (got %d)", rc);
+	conf_free(&cf);
+}
+
 static void
 test_many_errors(void)
 {
@@ -664,6 +755,7 @@ main(void)
 	test_check();
 	test_comments();
 	test_many_errors();
+	test_parse_errors();
 	test_unreadable();
 	test_builtin();
 	unlink(conffile);
