@@ -5,7 +5,8 @@
 # (plus a second of slack).  500 idle connections against
 # max_children = 64 fill the table, but once the idle ones time out new
 # clients are served again, and datagram and inline answers never wait
-# for any of it.
+# for any of it.  exec programs, which idle_timeout never ends, and
+# max_lifetime: tests/34-lifetime.bats.
 
 load helpers
 load services

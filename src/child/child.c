@@ -154,14 +154,15 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 		child_fail(sc, what);
 	/*
 	 * A total deadline for everything but services that measure idle
-	 * time themselves or have the socket do it; the default SIGALRM
-	 * action ends the child.
+	 * time themselves, have the socket do it, or run a program whose
+	 * traffic we cannot see (max_lifetime, in the parent, bounds that);
+	 * the default SIGALRM action ends the child.
 	 */
 	if (sc->sc_type->sv_idle_socket &&
 	    netio_idle_limit(CHILD_CLIENT_FD, sc->sc_idle_timeout) == -1)
 		child_fail(sc, "setting the idle limit");
 	if (!sc->sc_type->sv_own_timeout && !sc->sc_type->sv_idle_socket &&
-	    sc->sc_idle_timeout > 0)
+	    !sc->sc_type->sv_no_idle && sc->sc_idle_timeout > 0)
 		alarm(sc->sc_idle_timeout);
 }
 

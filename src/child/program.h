@@ -32,7 +32,8 @@ void program_env_minimal(char *envp[PROGRAM_ENV_MAX]);
 /*
  * Just before execve(2): every signal at its default action (ours
  * ignores SIGPIPE, and ignored dispositions survive an exec) and none
- * blocked.  A pending alarm stays: it is the child's deadline.  Returns
+ * blocked.  A pending alarm stays: it is the child's deadline (a
+ * fortune_command's; an exec program's child arms none).  Returns
  * 0 or -1 with errno.
  */
 int program_signals(void);

@@ -181,6 +181,7 @@ conf_schema(int services_only)
 		CFG_INT_CB("rate_per_minute", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("datagram_rate", 0, CFGF_NONE, conf_cb_int),
 		CFG_INT_CB("idle_timeout", 300, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("max_lifetime", 0, CFGF_NONE, conf_cb_int),
 		CFG_STR_LIST_CB("allow", NULL, CFGF_NONE, conf_cb_str),
 		CFG_STR_LIST_CB("deny", NULL, CFGF_NONE, conf_cb_str),
 		/* Unset (no default) means: as the global option says. */

@@ -269,6 +269,8 @@ conf_service(struct conf_ctx *cx, const struct config *cf, cfg_t *sec,
 	    CONF_MAX_RATE, sc->sc_line, who);
 	sc->sc_idle_timeout = conf_uint(cx, sec, "idle_timeout", 0,
 	    CONF_MAX_TIMEOUT, sc->sc_line, who);
+	sc->sc_max_lifetime = conf_uint(cx, sec, "max_lifetime", 0,
+	    CONF_MAX_LIFETIME, sc->sc_line, who);
 	conf_svc_identity(cx, cf, sec, sc, who);
 	conf_svc_groups(cx, sc);
 	conf_svc_files(cx, cf, sec, sc, who);

@@ -43,6 +43,8 @@ struct svc_conf {
 	unsigned		 sc_rate_minute; /* per minute (inetd's nowait.N) */
 	unsigned		 sc_datagram_rate; /* datagrams answered per second */
 	unsigned		 sc_idle_timeout; /* seconds */
+	unsigned		 sc_max_lifetime; /* seconds a child may live, kept
+						   by the parent; 0: no limit */
 	struct cidr		*sc_allow;	/* empty: everyone */
 	size_t			 sc_nallow;
 	struct cidr		*sc_deny;	/* deny wins over allow */
@@ -201,6 +203,7 @@ size_t conf_count_listeners(const struct config *cf);
 #define CONF_MAX_DNS_TIMEOUT	60		/* seconds */
 #define CONF_MAX_GRACE		3600		/* seconds */
 #define CONF_MAX_TIMEOUT	86400		/* idle_timeout, seconds */
+#define CONF_MAX_LIFETIME	2592000		/* max_lifetime, seconds (30 days) */
 #define CONF_MAX_RATE		1000000		/* per second */
 #define CONF_NAME_MAX		127		/* a service name's bytes */
 #define CONF_MAX_RLIMIT_CPU	86400		/* seconds */

@@ -19,6 +19,7 @@
 #include "base/sig.h"
 #include "config/config.h"
 #include "parent/datagram.h"
+#include "parent/lifetime.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
 #include "parent/proxied.h"
@@ -73,8 +74,8 @@ loop_sooner(int a, int b)
 /*
  * How long ppoll() may sleep (NULL: until an event): until a running
  * check's deadline, the end of a listener's pause, a reload due after
- * a change, a STATUS= due (status_ms, -1: none) and, while refusals
- * wait to be summed up, a second.
+ * a change, a child's max_lifetime, a STATUS= due (status_ms, -1: none)
+ * and, while refusals wait to be summed up, a second.
  */
 static struct timespec *
 loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
@@ -83,6 +84,7 @@ loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 
 	ms = loop_sooner(ms, watch_poll_ms(&srv->srv_watch));
 	ms = loop_sooner(ms, writers_poll_ms(srv));
+	ms = loop_sooner(ms, lifetime_poll_ms(srv));
 
 	if (srv->srv_refusals_unlogged)
 		ms = loop_sooner(ms, 1000);
@@ -133,6 +135,7 @@ server_loop(struct server *srv)
 			refusal_log_unlogged(srv, 0);
 		status_ms = sdstatus_tick(srv);
 		writers_run(srv);
+		lifetime_run(srv);
 		/* Paused listeners whose pause is over (or a child exits). */
 		if (srv->srv_resume_ms != 0 &&
 		    netio_left_ms(srv->srv_resume_ms) == 0)

@@ -29,10 +29,13 @@ reap_find(struct server *srv, pid_t pid)
 	return NULL;
 }
 
+/* at_lifetime: the parent ended it (parent/lifetime.h), whatever status says. */
 static void
-reap_log(pid_t pid, const char *name, int status)
+reap_log(pid_t pid, const char *name, int status, int at_lifetime)
 {
-	if (WIFSIGNALED(status))
+	if (at_lifetime)
+		log_info("reaped %ld (%s) at max_lifetime", (long)pid, name);
+	else if (WIFSIGNALED(status))
 		log_info("reaped %ld (%s) killed by signal %d", (long)pid,
 		    name, WTERMSIG(status));
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
@@ -47,7 +50,7 @@ server_reap(struct server *srv)
 {
 	const struct svc_conf *sc;
 	struct child *ch;
-	int status;
+	int status, ended;
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
@@ -60,20 +63,23 @@ server_reap(struct server *srv)
 		}
 		srv->srv_live--;
 		ch->ch_pid = 0;
+		ended = ch->ch_ending != 0;
 		stats_child_end((unsigned)(ch - srv->srv_children), ch->ch_svc,
-		    status);
+		    status, ended);
 		/* Its refusal may still wait in the pair: logged, then closed. */
 		if (ch->ch_report != 0)
 			proxied_answer(srv, ch->ch_report - 1, 1);
+		/* A wait child ended at its age did not fail: no pause. */
 		if (srv->srv_held > 0)
-			listeners_release(srv, pid, status);
+			listeners_release(srv, pid, ended ? 0 : status);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */
-			reap_log(pid, "-", status);
+			reap_log(pid, "-", status, ended);
 			continue;
 		}
 		sc = &srv->srv_conf->cf_services[ch->ch_svc];
-		if (sc->sc_log_connections || status != 0)
-			reap_log(pid, sc->sc_name, status);
+		/* An end at max_lifetime is news even where connections are not. */
+		if (sc->sc_log_connections || status != 0 || ended)
+			reap_log(pid, sc->sc_name, status, ended);
 		srv->srv_counts[ch->ch_svc].sn_live--;
 		if (sc->sc_fifo != NULL)
 			writers_gone(srv, ch->ch_svc, pid, status);

@@ -72,6 +72,12 @@ struct child {
 	unsigned		 ch_report;	/* a proxied child's report still
 						   to come: 1 + its index in
 						   srv_reports; 0: none */
+	int64_t			 ch_started_ms;	/* its fork (lifetime_now_ms()),
+						   kept across reloads:
+						   max_lifetime counts from it */
+	int			 ch_ending;	/* ended at max_lifetime:
+						   LIFETIME_*; 0: not */
+	int64_t			 ch_ending_ms;	/* its SIGTERM (netio_now_ms()) */
 };
 
 /* Per-service counters, parallel to cf_services. */
@@ -126,6 +132,9 @@ struct server {
 						   (netio_now_ms()); 0: none */
 	int64_t			 srv_resume_ms;	/* the next paused listener is due
 						   (netio_now_ms()); 0: none */
+	int64_t			 srv_lifetime_due_ms; /* a child's max_lifetime
+						   step is due (netio_now_ms(),
+						   parent/lifetime.h); 0: none */
 	unsigned		 srv_signals;	/* SIG_GOT_* still to act on */
 	int			 srv_refusals_unlogged; /* some service has some */
 	int			 srv_sdstatus_due; /* STATUS= is out of date */

@@ -19,6 +19,7 @@
 #include "net/peer.h"
 #include "parent/admission.h"
 #include "parent/datagram.h"
+#include "parent/lifetime.h"
 #include "parent/listeners.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
@@ -92,6 +93,7 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 	ch->ch_svc = li->li_svc;
 	ch->ch_peer = *peer;
 	ch->ch_report = 0;
+	lifetime_begin(srv, ch, lifetime_now_ms());
 	if (parent_end != -1)
 		proxied_watch(srv, ch, parent_end);
 	srv->srv_live++;
@@ -341,6 +343,7 @@ spawn_wait(struct server *srv, size_t i)
 	memset(ch, 0, sizeof(*ch));
 	ch->ch_pid = pid;
 	ch->ch_svc = li->li_svc;
+	lifetime_begin(srv, ch, lifetime_now_ms());
 	srv->srv_live++;
 	srv->srv_counts[li->li_svc].sn_live++;
 	stats_child_begin((unsigned)(ch - srv->srv_children), pid, li->li_svc,

@@ -158,7 +158,7 @@ stats_child_begin(unsigned slot, pid_t pid, size_t svc, time_t now,
 }
 
 void
-stats_child_end(unsigned slot, size_t svc, int status)
+stats_child_end(unsigned slot, size_t svc, int status, int at_lifetime)
 {
 	struct stats_service *ss;
 
@@ -170,7 +170,9 @@ stats_child_end(unsigned slot, size_t svc, int status)
 		return;
 	if (ss->ss_children > 0)
 		ss->ss_children--;
-	if (WIFSIGNALED(status))
+	if (at_lifetime)
+		ss->ss_exits[STATS_EXIT_LIFETIME]++;
+	else if (WIFSIGNALED(status))
 		ss->ss_exits[STATS_EXIT_SIGNAL]++;
 	else if (WIFEXITED(status) && WEXITSTATUS(status) != 0)
 		ss->ss_exits[STATS_EXIT_ERROR]++;
@@ -270,6 +272,7 @@ stats_reload_refused(void)
 /*
  * The order of a service's counters in the reload hand-over.  New ones
  * go at the end: an image reads as many as it knows and were written.
+ * So the exits at max_lifetime, which came last, follow the drops.
  */
 static uint64_t *
 stats_value(struct stats_service *ss, size_t i)
@@ -280,13 +283,16 @@ stats_value(struct stats_service *ss, size_t i)
 	if (i < STATS_NREASONS)
 		return &ss->ss_refused[i];
 	i -= STATS_NREASONS;
-	if (i < STATS_NEXITS)
+	if (i < STATS_EXIT_LIFETIME)
 		return &ss->ss_exits[i];
-	i -= STATS_NEXITS;
+	i -= STATS_EXIT_LIFETIME;
 	if (i == 0)
 		return &ss->ss_datagrams;
 	i--;
-	return i < STATS_NDROPS ? &ss->ss_dropped[i] : NULL;
+	if (i < STATS_NDROPS)
+		return &ss->ss_dropped[i];
+	i -= STATS_NDROPS;
+	return i == 0 ? &ss->ss_exits[STATS_EXIT_LIFETIME] : NULL;
 }
 
 size_t

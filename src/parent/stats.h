@@ -33,8 +33,14 @@ enum stats_reason {
 	STATS_MAX_CHILDREN, STATS_PROXY, STATS_NREASONS
 };
 
-/* How a child ended: the "how" label. */
-enum stats_exit { STATS_EXIT_OK, STATS_EXIT_ERROR, STATS_EXIT_SIGNAL, STATS_NEXITS };
+/*
+ * How a child ended: the "how" label.  STATS_EXIT_LIFETIME: the parent
+ * ended it at max_lifetime (counted there only, whatever its status).
+ */
+enum stats_exit {
+	STATS_EXIT_OK, STATS_EXIT_ERROR, STATS_EXIT_SIGNAL, STATS_EXIT_LIFETIME,
+	STATS_NEXITS
+};
 
 /* Why a datagram was dropped: the "reason" label. */
 enum stats_drop { STATS_DROP_SOURCE, STATS_DROP_RATE, STATS_DROP_ACL, STATS_NDROPS };
@@ -103,8 +109,11 @@ void stats_child_begin(unsigned slot, pid_t pid, size_t svc, time_t now,
 /* The child in slot serves peer now (the real client behind a proxy). */
 void stats_child_peer(unsigned slot, const struct sockaddr *peer);
 
-/* The child in slot ended with wait status; svc SIZE_MAX: removed. */
-void stats_child_end(unsigned slot, size_t svc, int status);
+/*
+ * The child in slot ended with wait status, or at max_lifetime
+ * (at_lifetime nonzero); svc SIZE_MAX: removed.
+ */
+void stats_child_end(unsigned slot, size_t svc, int status, int at_lifetime);
 
 /* Counting, each a plain increment (no-ops without a board). */
 void stats_connection(size_t svc);

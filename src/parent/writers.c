@@ -25,6 +25,7 @@
 #include "child/child.h"
 #include "config/config.h"
 #include "net/fifo.h"
+#include "parent/lifetime.h"
 #include "parent/server.h"
 #include "parent/stats.h"
 #include "parent/writers.h"
@@ -245,6 +246,8 @@ writers_fork(struct server *srv, size_t svc)
 	memset(ch, 0, sizeof(*ch));
 	ch->ch_pid = pid;
 	ch->ch_svc = svc;
+	/* Its age, for the board; max_lifetime leaves a writer alone. */
+	lifetime_begin(srv, ch, lifetime_now_ms());
 	srv->srv_live++;
 	sn->sn_live++;
 	sn->sn_writer = pid;

@@ -104,22 +104,27 @@ handover_held_line(struct handover *ho, char *rest)
 	return -1;
 }
 
-/* "writer PID TAG": a child already described writes its service's FIFO. */
+/* A child's "writer PID TAG" (its FIFO's; hex) or "started PID MS" (fork). */
 static int
-handover_writer_line(struct handover *ho, char *rest)
+handover_child_note(struct handover *ho, char *rest, int started)
 {
-	unsigned long long tag;
+	unsigned long long v;
 	long pid;
 	int n = 0;
 	size_t i;
 
-	if (sscanf(rest, "%ld %llx%n", &pid, &tag, &n) != 2 ||
-	    rest[n] != '\0' || pid <= 0 || pid > INT_MAX)
+	if (sscanf(rest, started ? "%ld %llu%n" : "%ld %llx%n", &pid, &v,
+	    &n) != 2 || rest[n] != '\0' || pid <= 0 || pid > INT_MAX ||
+	    (started && v > INT64_MAX))
 		return -1;
 	for (i = 0; i < ho->ho_nchildren; i++)
 		if (ho->ho_children[i].ic_pid == (pid_t)pid) {
-			ho->ho_children[i].ic_writer = 1;
-			ho->ho_children[i].ic_writer_tag = tag;
+			if (started)
+				ho->ho_children[i].ic_started_ms = (int64_t)v;
+			else {
+				ho->ho_children[i].ic_writer = 1;
+				ho->ho_children[i].ic_writer_tag = v;
+			}
 			return 0;
 		}
 	return -1;
@@ -281,7 +286,9 @@ handover_line(struct handover *ho, char *line)
 	if (strncmp(line, "held ", 5) == 0)
 		return handover_held_line(ho, line + 5);
 	if (strncmp(line, "writer ", 7) == 0)
-		return handover_writer_line(ho, line + 7);
+		return handover_child_note(ho, line + 7, 0);
+	if (strncmp(line, "started ", 8) == 0)
+		return handover_child_note(ho, line + 8, 1);
 	if (strncmp(line, "name ", 5) == 0)
 		return handover_name_line(ho, line + 5);
 	if (strncmp(line, "board ", 6) == 0)

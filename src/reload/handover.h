@@ -14,6 +14,8 @@
  *	held FD PID			the listener FD is wait child PID's
  *	name FD SERVICE			the listener FD is SERVICE's
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
+ *	started PID MS			child PID's fork, in ms of
+ *					CLOCK_MONOTONIC (max_lifetime)
  *	report FD PID			child PID's PROXY report awaited on
  *					FD (per_source; after its child)
  *	configfile PATH			the configuration's file (none:
@@ -78,6 +80,8 @@ struct inherited_child {
 	int			 ic_writer;	/* the writer of its service's FIFO */
 	uint64_t		 ic_writer_tag;	/* its settings (writers_tag());
 						   0: to be replaced */
+	int64_t			 ic_started_ms;	/* its fork (CLOCK_MONOTONIC);
+						   0: not said (an older image) */
 };
 
 /* A service's counters, as many as the image before us had. */

@@ -63,6 +63,13 @@ handover_add_writer(int memfd, pid_t pid, uint64_t tag)
 }
 
 int
+handover_add_started(int memfd, pid_t pid, int64_t started_ms)
+{
+	return dprintf(memfd, "started %ld %lld\n", (long)pid,
+	    (long long)started_ms) < 0 ? -1 : 0;
+}
+
+int
 handover_add_held(int memfd, int fd, pid_t pid)
 {
 	return dprintf(memfd, "held %d %ld\n", fd, (long)pid) < 0 ? -1 : 0;

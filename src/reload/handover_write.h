@@ -27,6 +27,8 @@ int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
     const char *service);
 /* After child pid's record: its PROXY report pair's parent end, fd. */
 int handover_add_report(int memfd, int fd, pid_t pid);
+/* After child pid's record: its start, in ms of CLOCK_MONOTONIC. */
+int handover_add_started(int memfd, pid_t pid, int64_t started_ms);
 
 /*
  * After a failed exec: mark fd close-on-exec again (the pidfile's, every

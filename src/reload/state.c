@@ -11,6 +11,7 @@
 #include "base/sig.h"
 #include "config/config.h"
 #include "net/addr.h"
+#include "parent/lifetime.h"
 #include "parent/proxied.h"
 #include "parent/server.h"
 #include "parent/stats.h"
@@ -34,6 +35,7 @@ state_find_service(const struct config *cf, const char *name)
 int
 state_adopt_children(struct server *srv, const struct handover *ho)
 {
+	int64_t now = lifetime_now_ms();
 	size_t i;
 
 	if (ho->ho_nchildren > srv->srv_nslots) {
@@ -58,6 +60,9 @@ state_adopt_children(struct server *srv, const struct handover *ho)
 		if (ch->ch_svc != SIZE_MAX)
 			srv->srv_counts[ch->ch_svc].sn_live++;
 		srv->srv_live++;
+		/* Its age goes on: a reload never lengthens a session. */
+		lifetime_begin(srv, ch, ic->ic_started_ms != 0 &&
+		    ic->ic_started_ms <= now ? ic->ic_started_ms : now);
 	}
 	/*
 	 * A child that exited while we were re-executing sent a SIGCHLD
@@ -94,6 +99,7 @@ void
 state_adopt_stats(const struct server *srv, const struct handover *ho,
     int reloaded)
 {
+	int64_t now_ms = lifetime_now_ms();
 	time_t now = time(NULL);
 	size_t i, svc;
 
@@ -110,13 +116,14 @@ state_adopt_stats(const struct server *srv, const struct handover *ho,
 			stats_import(svc, ho->ho_counts[i].ik_values,
 			    ho->ho_counts[i].ik_nvalues);
 	}
-	/* The children it handed over: their age starts now. */
+	/* The children it handed over, with the age they had. */
 	for (i = 0; i < srv->srv_nslots; i++) {
 		const struct child *ch = &srv->srv_children[i];
 
 		if (ch->ch_pid != 0)
 			stats_child_begin((unsigned)i, ch->ch_pid, ch->ch_svc,
-			    now, (const struct sockaddr *)&ch->ch_peer);
+			    now - (time_t)((now_ms - ch->ch_started_ms) / 1000),
+			    (const struct sockaddr *)&ch->ch_peer);
 	}
 }
 
@@ -153,7 +160,9 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 		if (handover_add_child(memfd, ch->ch_pid,
 		    (const struct sockaddr *)&ch->ch_peer,
 		    ch->ch_svc == SIZE_MAX ? "-" :
-		    cf->cf_services[ch->ch_svc].sc_name) == -1)
+		    cf->cf_services[ch->ch_svc].sc_name) == -1 ||
+		    handover_add_started(memfd, ch->ch_pid,
+		    ch->ch_started_ms) == -1)
 			return -1;
 		if (ch->ch_svc != SIZE_MAX &&
 		    srv->srv_counts[ch->ch_svc].sn_writer == ch->ch_pid &&

@@ -13,9 +13,10 @@
  * gets the listening socket itself on fds 0 and 1, and the parent
  * watches that socket again only once the child has exited.
  *
- * idle_timeout is the total time the child may live, as for the other
- * services without an idle clock of their own: the alarm survives the
- * exec, and a program that outstays it is ended by SIGALRM.
+ * idle_timeout does not apply (sv_no_idle): spawnd cannot see the
+ * program's traffic, and an alarm armed before the exec would cut a
+ * working session at a fixed age.  max_lifetime is the bound an admin
+ * may set; the parent keeps it (parent/lifetime.h).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -187,6 +188,7 @@ const struct service svc_exec = {
 	.sv_wait = exec_wait,
 	.sv_fork_default = 1,
 	.sv_datagram = 1,
+	.sv_no_idle = 1,
 	.sv_check = exec_check,
 	.sv_release = exec_release,
 };

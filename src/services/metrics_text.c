@@ -109,10 +109,12 @@ static void
 metrics_exits(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
 {
-	static const char *const how[STATS_NEXITS] = { "ok", "error", "signal" };
+	static const char *const how[STATS_NEXITS] = { "ok", "error", "signal",
+	    "max_lifetime" };
 
 	metrics_family(tb, "spawnd_child_exits_total", "counter",
-	    "Children reaped: exit 0, another exit status, or a signal.");
+	    "Children reaped: exit 0, another exit status, a signal, or ended "
+	    "by spawnd at max_lifetime.");
 	metrics_by_word(tb, sb, cf, "spawnd_child_exits_total", "how", how,
 	    STATS_NEXITS, offsetof(struct stats_service, ss_exits));
 }

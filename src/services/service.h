@@ -85,6 +85,13 @@ struct service {
 	 */
 	int		 sv_own_timeout;
 	/*
+	 * Nonzero if idle_timeout does not apply at all: the child becomes
+	 * a program whose traffic the core cannot see (exec), and a working
+	 * session must never be cut at a fixed age.  Only max_lifetime,
+	 * kept by the parent, bounds it.
+	 */
+	int		 sv_no_idle;
+	/*
 	 * Nonzero if the core bounds each read and write on the client
 	 * socket at idle_timeout (SO_RCVTIMEO, SO_SNDTIMEO: they fail with
 	 * EAGAIN) instead of the total deadline: for services that talk

@@ -86,18 +86,23 @@ test_board(void)
 	ok(sb->sb_children[2].sc_pid == 4242 &&
 	    sb->sb_children[2].sc_peer.family == AF_INET &&
 	    sb->sb_services[0].ss_children == 1, "a child's row and count");
-	stats_child_end(2, 0, 0);
+	stats_child_end(2, 0, 0, 0);
 	stats_child_begin(1, 4243, 0, 100, NULL);
-	stats_child_end(1, 0, 9);		/* killed by SIGKILL */
+	stats_child_end(1, 0, 9, 0);		/* killed by SIGKILL */
 	stats_child_begin(0, 4244, 1, 100, NULL);
-	stats_child_end(0, 1, 1 << 8);		/* exit 1 */
+	stats_child_end(0, 1, 1 << 8, 0);		/* exit 1 */
+	stats_child_begin(0, 4245, 1, 100, NULL);
+	stats_child_end(0, 1, 15, 1);		/* SIGTERM at max_lifetime */
 	ok(sb->sb_children[2].sc_pid == 0 && sb->sb_services[0].ss_children == 0,
 	    "its slot freed at the end");
 	ok(sb->sb_services[0].ss_exits[STATS_EXIT_OK] == 1 &&
 	    sb->sb_services[0].ss_exits[STATS_EXIT_SIGNAL] == 1 &&
 	    sb->sb_services[1].ss_exits[STATS_EXIT_ERROR] == 1,
 	    "exits: ok, signal, error");
-	stats_child_end(3, SIZE_MAX, 0);	/* a removed service: no count */
+	ok(sb->sb_services[1].ss_exits[STATS_EXIT_LIFETIME] == 1 &&
+	    sb->sb_services[1].ss_exits[STATS_EXIT_SIGNAL] == 0,
+	    "an end at max_lifetime counts there, not as a signal");
+	stats_child_end(3, SIZE_MAX, 0, 0);	/* a removed service: no count */
 	stats_refused(0, stats_reason_of("proxy (v2: CRC32C mismatch)"));
 	stats_refused(0, stats_reason_of("per_source"));
 	stats_refused(0, stats_reason_of("rate"));
@@ -114,16 +119,21 @@ test_board(void)
 	    sb->sb_services[1].ss_dropped[STATS_DROP_RATE] == 1 &&
 	    sb->sb_head->sh_reloads_refused == 1, "datagrams and reloads");
 	n = stats_export(0, values, 32);
-	ok(n == 14, "14 numbers per service in the hand-over (%zu)", n);
+	ok(n == 15, "15 numbers per service in the hand-over (%zu)", n);
 	ok(values[0] == 1 && values[1 + STATS_PROXY] == 1,
 	    "connections first, then the refusals in enum order");
+	n = stats_export(1, back, 32);
+	ok(n == 15 && back[1 + STATS_NREASONS + STATS_EXIT_ERROR] == 1 &&
+	    back[14] == 1, "the exits at max_lifetime last, after the drops "
+	    "(an older image's order stays)");
+	n = stats_export(0, values, 32);
 	/* Into a new board, as a reload's new image does. */
 	ok(stats_open(&cf, 2) == 0, "a new board");
 	stats_import(0, values, n);
 	n = stats_export(0, back, 32);
 	for (i = 0; i < n && back[i] == values[i]; i++)
 		;
-	ok(i == 14, "the numbers come back as they went");
+	ok(i == 15, "the numbers come back as they went");
 	stats_import(1, values, 3);
 	ok(stats_board()->sb_services[1].ss_connections == 1 &&
 	    stats_board()->sb_services[1].ss_exits[0] == 0,
