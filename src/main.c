@@ -26,6 +26,7 @@
 #include "daemon/fdlimit.h"
 #include "daemon/notify.h"
 #include "daemon/pidfile.h"
+#include "daemon/reloadctl.h"
 #include "parent/fdstore.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
@@ -35,6 +36,7 @@
 #include "parent/writers.h"
 #include "reload/handover.h"
 #include "reload/inherited.h"
+#include "reload/outcome.h"
 #include "reload/reload.h"
 #include "reload/self.h"
 #include "reload/state.h"
@@ -45,14 +47,16 @@ struct options {
 	int		 op_foreground;	/* -f */
 	int		 op_test;	/* -t */
 	int		 op_debug;	/* -d */
+	int		 op_reload;	/* -r */
 };
 
-static const char optstring[] = "fc:p:tdVh";
+static const char optstring[] = "fc:p:trdVh";
 static const struct option longopts[] = {
 	{ "foreground",		no_argument,		NULL, 'f' },
 	{ "config",		required_argument,	NULL, 'c' },
 	{ "pidfile",		required_argument,	NULL, 'p' },
 	{ "test-config",	no_argument,		NULL, 't' },
+	{ "reload",		no_argument,		NULL, 'r' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "help",		no_argument,		NULL, 'h' },
@@ -63,12 +67,16 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: spawnd [-f] [-c FILE] [-p PIDFILE] [-t] [-d] [-V] [-h]\n"
+	    "usage: spawnd [-f] [-c FILE] [-p PIDFILE] [-t | -r] [-d] [-V] [-h]\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
 	    "  -c, --config FILE   configuration file (default %s;\n"
 	    "                      built-in defaults when it does not exist)\n"
 	    "  -p, --pidfile FILE  overrides the configuration's pidfile\n"
 	    "  -t, --test-config   check the configuration and exit\n"
+	    "  -r, --reload        check it, have the running spawnd (the\n"
+	    "                      pidfile's) reload it, wait for the outcome:\n"
+	    "                      exit 0 reloaded, 1 refused (the reason on\n"
+	    "                      stderr), 69 not running\n"
 	    "  -d, --debug         log debug messages too\n"
 	    "  -V, --version       print the version and exit\n"
 	    "  -h, --help          print this help and exit\n",
@@ -87,6 +95,7 @@ parse_options(int argc, char **argv, struct options *op)
 		case 'c': op->op_config = optarg; break;
 		case 'p': op->op_pidfile = optarg; break;
 		case 't': op->op_test = 1; break;
+		case 'r': op->op_reload = 1; break;
 		case 'd': op->op_debug = 1; break;
 		case 'V':
 			printf("spawnd %s\n", spawnd_version);
@@ -98,6 +107,11 @@ parse_options(int argc, char **argv, struct options *op)
 			usage(stderr);
 			exit(EX_USAGE);
 		}
+	}
+	if (op->op_test && op->op_reload) {
+		fprintf(stderr, "spawnd: -t and -r exclude each other\n");
+		usage(stderr);
+		exit(EX_USAGE);
 	}
 	if (optind != argc) {
 		fprintf(stderr, "spawnd: unexpected argument \"%s\"\n",
@@ -210,6 +224,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 		log_warn("the status board");
 	state_adopt_stats(srv, ho, se->se_reexec);
 	handover_free(ho);
+	reload_outcome_start(srv, se, pidfile);
 	if (pidfile_write(pidfd) == -1)
 		daemon_fail(EX_OSERR, "pidfile %s: %s", pidfile,
 		    strerror(errno));
@@ -223,6 +238,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 	daemon_ready();
 	if (notify_send("READY=1") == -1)
 		log_warn("notifying systemd");
+	reload_outcome_serving(srv, se);
 	*pidfdp = pidfd;
 	return srv;
 }
@@ -267,6 +283,8 @@ serve(struct server *srv, struct config *cf, const struct self *se,
 	}
 	(void)notify_send("STOPPING=1");
 	server_stop(srv);
+	if (pidfd != -1)
+		outcome_remove(&srv->srv_outcome);
 	pidfile_release(pidfile, pidfd);
 	server_free(srv);
 	stats_close();
@@ -307,7 +325,11 @@ main(int argc, char **argv)
 		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
 	if (load_config(&cf, &se) != 0) {
 		self_release(&se);
-		return EX_CONFIG;
+		if (!op.op_reload)
+			return EX_CONFIG;
+		fprintf(stderr, "reload not attempted: the configuration has "
+		    "errors\n");
+		return 1;
 	}
 	if (op.op_test) {
 		check_fd_limit(&cf, 0);
@@ -322,6 +344,13 @@ main(int argc, char **argv)
 		self_release(&se);
 		conf_free(&cf);
 		return EX_CONFIG;
+	}
+	if (op.op_reload) {
+		status = reloadctl_run(pidfile, err, sizeof(err));
+		fprintf(status == EX_OK ? stdout : stderr, "%s\n", err);
+		self_release(&se);
+		conf_free(&cf);
+		return status;
 	}
 	srv = start(&cf, pidfile, op.op_foreground, &se, &pidfd);
 	status = serve(srv, &cf, &se, pidfile, pidfd);

@@ -239,7 +239,7 @@ rendered() {
 	# verify wants ExecStart's binary to exist: the built one stands in
 	# for the installed one.  It looks up Documentation= with man(1):
 	# give it the built pages.
-	sed -E "s|^ExecStart=[^ ]*/spawnd |ExecStart=$SPAWND |" "$unit" >"$copy"
+	sed -E "s#^(ExecStart|ExecReload)=[^ ]*/spawnd #\1=$SPAWND #" "$unit" >"$copy"
 	mkdir -p "$dir/man/man8" "$dir/man/man5"
 	cp "$DOC_MAN8" "$dir/man/man8/spawnd.8"
 	cp "$DOC_CONF5" "$dir/man/man5/spawnd.conf.5"
@@ -249,6 +249,20 @@ rendered() {
 	run env MANPATH="$dir/man:" systemd-analyze verify "$copy" "$dir/spawnd.socket"
 	[[ $status -eq 0 && -z $output ]] ||
 	    fail "systemd-analyze verify: status $status" "$output"
+}
+
+@test "one pidfile: the unit's ExecStart and ExecReload (spawnd -r) and the shipped configuration name the same" {
+	local unit=$TOP_BUILDDIR/systemd/spawnd.service start reload conf
+	start=$(sed -nE 's|^ExecStart=[^ ]*/spawnd -f -p %t/(.*)$|/run/\1|p' "$unit")
+	reload=$(sed -nE 's|^ExecReload=[^ ]*/spawnd -r -p %t/(.*)$|/run/\1|p' "$unit")
+	conf=$(sed -nE 's|^pidfile = "(.*)"$|\1|p' "$TOP_BUILDDIR/etc/spawnd.conf")
+	[[ -n $start && $start == "$reload" ]] ||
+	    fail "ExecStart's pidfile '$start', ExecReload's '$reload':" "$(grep ^Exec "$unit")"
+	# %t is /run for the system manager; configure's runstatedir is too
+	# unless it was given another.
+	[[ $(sed -n "s/^runstatedir = //p" "$TOP_BUILDDIR/Makefile") != /run ||
+	    $conf == "$start" ]] ||
+	    fail "the shipped configuration's pidfile '$conf' is not the unit's '$start'"
 }
 
 @test "spawnd.socket holds exactly the addresses spawnd binds for the shipped configuration" {

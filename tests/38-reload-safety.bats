@@ -235,7 +235,7 @@ _one_listener() {
 	mv "$BIN/new" "$BIN/spawnd"
 	hello_config "$PORT" | write_config
 	kill -HUP "$SPAWND_PID"
-	wait_for_log "^spawnd\\[$SPAWND_PID\\]: re-executing $(re_quote "$BIN/spawnd"); still running: No such file or directory\$"
+	wait_for_log "^spawnd\\[$SPAWND_PID\\]: reload refused: re-executing $(re_quote "$BIN/spawnd"): No such file or directory; still running with the old configuration\$"
 	kill -0 "$SPAWND_PID" || fail "spawnd died"
 	(( $(log_count 'lost') == 0 )) || fail "$(grep lost "$SPAWND_LOG")"
 	hello_answers

@@ -20,6 +20,7 @@
 #include "parent/admission.h"
 #include "parent/watch.h"
 #include "reload/check.h"
+#include "reload/outcome.h"
 
 struct config;
 struct listen_addr;
@@ -126,6 +127,7 @@ struct server {
 	char			*srv_dgram_buf;	/* DGRAM_MAX bytes: the datagram
 						   being answered */
 	struct reload_check	 srv_check;	/* a reload's check, if one runs */
+	struct reload_outcome	 srv_outcome;	/* the last attempt, published */
 	struct watch		 srv_watch;	/* watch_config */
 	unsigned		 srv_held;	/* listeners with li_held set */
 	int64_t			 srv_writers_due_ms; /* a FIFO's writer is to start

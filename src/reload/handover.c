@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -295,6 +296,11 @@ handover_line(struct handover *ho, char *line)
 		return handover_board_line(ho, line + 6);
 	if (strncmp(line, "counts ", 7) == 0)
 		return handover_counts_line(ho, line + 7);
+	/* A bad number costs spawnd -r its wait, not the reload. */
+	if (strncmp(line, "reload ", 7) == 0) {
+		(void)sscanf(line + 7, "%" SCNu64, &ho->ho_reload_seq);
+		return 0;
+	}
 	return 0;	/* a newer image's record: nothing we could use */
 }
 

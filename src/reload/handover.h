@@ -29,6 +29,8 @@
  *	board STARTED RELOADS_OK RELOADS_REFUSED   the counters' header
  *	counts N V1 ... VN SERVICE	a service's counters (reload/state.c
  *					says which is which)
+ *	reload SEQ			the reload attempt's number
+ *					(reload/outcome.h)
  *
  * A record of a word not listed here (a newer image's) is skipped, so
  * that from this version on an image can hand over to an older one
@@ -105,6 +107,7 @@ struct handover {
 	int64_t			 ho_started;
 	uint64_t		 ho_reloads_ok;
 	uint64_t		 ho_reloads_refused;
+	uint64_t		 ho_reload_seq;	/* "reload SEQ"; 0: none */
 	struct inherited_counts	*ho_counts;
 	size_t			 ho_ncounts;
 	struct conf_source	*ho_sources;	/* the texts to load, the main

@@ -5,6 +5,7 @@
  */
 #include <arpa/inet.h>
 #include <errno.h>
+#include <inttypes.h>
 #include <limits.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -94,6 +95,12 @@ handover_add_board(int memfd, int64_t started, uint64_t reloads_ok,
 	return dprintf(memfd, "board %lld %llu %llu\n", (long long)started,
 	    (unsigned long long)reloads_ok,
 	    (unsigned long long)reloads_refused) < 0 ? -1 : 0;
+}
+
+int
+handover_add_reload(int memfd, uint64_t seq)
+{
+	return dprintf(memfd, "reload %" PRIu64 "\n", seq) < 0 ? -1 : 0;
 }
 
 int

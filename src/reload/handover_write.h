@@ -21,6 +21,7 @@ int handover_add_writer(int memfd, pid_t pid, uint64_t tag);
 int handover_add_name(int memfd, int fd, const char *service);
 int handover_add_board(int memfd, int64_t started, uint64_t reloads_ok,
     uint64_t reloads_refused);
+int handover_add_reload(int memfd, uint64_t seq);
 int handover_add_counts(int memfd, const uint64_t *values, size_t n,
     const char *service);
 int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,

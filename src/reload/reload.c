@@ -20,6 +20,7 @@
 #include "reload/handover.h"
 #include "reload/handover_config.h"
 #include "reload/handover_write.h"
+#include "reload/outcome.h"
 #include "reload/prebind.h"
 #include "parent/stats.h"
 #include "parent/writers.h"
@@ -41,13 +42,32 @@ notify_reloading(void)
 		log_warn("notifying systemd");
 }
 
-/* DESIGN section 9's line: nothing changed, the old image serves on. */
+/* Tell whoever asked (spawnd -r) how the attempt went; outcome.h. */
 static void
-reload_refused(const char *reason)
+reload_publish(const struct server *srv, enum outcome_state state,
+    const char *reason)
+{
+	if (outcome_write(&srv->srv_outcome, state, reason) == -1)
+		log_warn("writing the reload's outcome to %s",
+		    srv->srv_outcome.ro_path[0] != '\0' ?
+		    srv->srv_outcome.ro_path : "(no path)");
+}
+
+/* spawnd(8)'s line: nothing changed, the old image serves on. */
+static void
+reload_refusal_line(const char *reason)
 {
 	log_warnx("reload refused: %s; still running with the old "
 	    "configuration", reason);
 	stats_reload_refused();
+}
+
+/* The same, and the attempt's outcome published. */
+static void
+reload_refused(const struct server *srv, const char *reason)
+{
+	reload_refusal_line(reason);
+	reload_publish(srv, OUTCOME_REFUSED, reason);
 }
 
 /* What the new image opens before it serves: signalfd, config, board... */
@@ -77,12 +97,12 @@ reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
 
 	if (conf_load_chosen(&at->at_next, se->se_config, se->se_startdir,
 	    log_report_warn, NULL) != 0) {
-		reload_refused("the configuration has errors");
+		reload_refused(srv, "the configuration has errors");
 		return -1;
 	}
 	if (prebind_open(srv, &at->at_next, &at->at_pb, &at->at_npb, err,
 	    sizeof(err)) == -1) {
-		reload_refused(err);
+		reload_refused(srv, err);
 		return -1;
 	}
 	if (self_pidfile(se, at->at_next.cf_pidfile, at->at_pidfile,
@@ -92,7 +112,7 @@ reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
 		at->at_newfd = pidfile_for_reload(at->at_pidfile, pidfile, pidfd,
 		    err, sizeof(err));
 	if (at->at_newfd == -1) {
-		reload_refused(err);
+		reload_refused(srv, err);
 		return -1;
 	}
 	/*
@@ -103,12 +123,12 @@ reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
 	if (fdlimit_spare(RELOAD_FDS_SPARE) == -1) {
 		snprintf(err, sizeof(err), "no %d file descriptors to spare for "
 		    "the new image: %s", RELOAD_FDS_SPARE, strerror(errno));
-		reload_refused(err);
+		reload_refused(srv, err);
 		return -1;
 	}
 	/* Last: an address rewritten as an overlapping one changes hands. */
 	if (prebind_swap(srv, at->at_pb, at->at_npb, err, sizeof(err)) == -1) {
-		reload_refused(err);
+		reload_refused(srv, err);
 		return -1;
 	}
 	at->at_swapped = 1;
@@ -120,22 +140,25 @@ static int
 reload_hand_over(const struct server *srv, const struct self *se,
     struct attempt *at)
 {
-	char env[16];
+	char env[16], err[128];
 
 	log_info("got SIGHUP, re-executing %s", se->se_path);
 	at->at_memfd = handover_create(se->se_startdir, at->at_newfd,
 	    at->at_pidfile);
 	if (at->at_memfd == -1 ||
+	    handover_add_reload(at->at_memfd, srv->srv_outcome.ro_seq) == -1 ||
 	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1 ||
 	    handover_add_config(at->at_memfd, &at->at_next) == -1) {
-		log_warn("preparing the hand-over; still running");
-		stats_reload_refused();
+		snprintf(err, sizeof(err), "preparing the hand-over: %s",
+		    strerror(errno));
+		reload_refused(srv, err);
 		return -1;
 	}
 	snprintf(env, sizeof(env), "%d", at->at_memfd);
 	if (setenv(HANDOVER_ENV, env, 1) == -1) {
-		log_warn("setenv %s; still running", HANDOVER_ENV);
-		stats_reload_refused();
+		snprintf(err, sizeof(err), "setenv %s: %s", HANDOVER_ENV,
+		    strerror(errno));
+		reload_refused(srv, err);
 		return -1;
 	}
 	return 0;
@@ -168,6 +191,7 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
     int *pidfdp)
 {
 	struct attempt at = { .at_newfd = -1, .at_memfd = -1 };
+	char err[PATH_MAX + 64];
 	int pidfd = *pidfdp;
 
 	if (reload_prepare(srv, se, pidfile, pidfd, &at) == 0 &&
@@ -180,13 +204,16 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 		 * exec fail, the new file is released below and the old one
 		 * written anew.
 		 */
-		if (at.at_newfd != pidfd)
+		if (at.at_newfd != pidfd) {
 			(void)unlink(pidfile);
+			/* The new image's outcome file is the new pidfile's. */
+			outcome_remove(&srv->srv_outcome);
+		}
 		writers_unlink_unserved(srv, &at.at_next);
 		execv(se->se_path, se->se_argv);
-		log_warn("re-executing %s; still running", se->se_path);
+		snprintf(err, sizeof(err), "re-executing %s: %s", se->se_path,
+		    strerror(errno));
 		writers_remake_missing(srv);
-		stats_reload_refused();
 		(void)notify_send("READY=1");
 		if (at.at_newfd != pidfd &&
 		    pidfile_replace(pidfile, pidfdp) == -1) {
@@ -195,8 +222,35 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 			close(*pidfdp);
 			*pidfdp = -1;
 		}
+		/* Last: spawnd -r returns, and we serve as before. */
+		reload_refused(srv, err);
 	}
 	reload_undo(srv, &at, pidfd);
+}
+
+void
+reload_outcome_start(struct server *srv, const struct self *se,
+    const char *pidfile)
+{
+	struct reload_outcome *ro = &srv->srv_outcome;
+
+	ro->ro_seq = se->se_handover.ho_reload_seq;
+	if (outcome_path(pidfile, ro->ro_path, sizeof(ro->ro_path)) == -1) {
+		ro->ro_path[0] = '\0';
+		log_warnx("pidfile %s: path too long for its reload outcome "
+		    "file; spawnd -r cannot wait for reloads", pidfile);
+		return;
+	}
+	/* A first start replaces whatever a crashed daemon left there. */
+	if (!se->se_reexec)
+		reload_publish(srv, OUTCOME_STARTED, NULL);
+}
+
+void
+reload_outcome_serving(const struct server *srv, const struct self *se)
+{
+	if (se->se_reexec)
+		reload_publish(srv, OUTCOME_RELOADED, NULL);
 }
 
 void
@@ -227,9 +281,11 @@ reload_request(struct server *srv, const struct self *se,
 	else
 		log_info("configuration changed (%s), checking %s -t", changed,
 		    se->se_path);
+	srv->srv_outcome.ro_seq++;
+	reload_publish(srv, OUTCOME_CHECKING, NULL);
 	if (reload_check_start(&srv->srv_check, se->se_path, se->se_argv,
 	    se->se_startdir, err, sizeof(err)) == -1)
-		reload_refused(err);
+		reload_refused(srv, err);
 }
 
 static void
@@ -246,10 +302,17 @@ reload_checked(struct server *srv, const struct self *se, const char *pidfile,
 	int again = srv->srv_check.rc_again;
 
 	srv->srv_check.rc_again = 0;
+	/*
+	 * A verdict another check follows (again) is not the attempt's
+	 * outcome: spawnd -r waits for that check's.
+	 */
 	if (reload_check_verdict(&srv->srv_check, report_check_line, reason,
-	    sizeof(reason)) == -1)
-		reload_refused(reason);
-	else if (!again)
+	    sizeof(reason)) == -1) {
+		if (again)
+			reload_refusal_line(reason);
+		else
+			reload_refused(srv, reason);
+	} else if (!again)
 		reload(srv, se, pidfile, pidfdp);
 	if (again)	/* that verdict may be stale: once more */
 		reload_request(srv, se, "");

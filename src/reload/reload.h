@@ -6,13 +6,25 @@
  * new addresses bound (prebind.h), its pidfile taken, the state written
  * into the hand-over (state.h, handover.h) and the binary re-executed
  * with the original argv.  Never fatal: on any failure the running
- * image keeps serving as it was.
+ * image keeps serving as it was.  Every attempt's outcome is published
+ * for spawnd -r (reload/outcome.h).
  */
 #ifndef SPAWND_RELOAD_RELOAD_H
 #define SPAWND_RELOAD_RELOAD_H
 
 struct self;
 struct server;
+
+/*
+ * At start, before the pidfile gets our PID: the outcome file beside
+ * pidfile (reload/outcome.h), its number carried over by a reload's
+ * hand-over; a first start writes "0 started" there.
+ */
+void reload_outcome_start(struct server *srv, const struct self *se,
+    const char *pidfile);
+
+/* Once serving: a reload's new image writes "SEQ reloaded". */
+void reload_outcome_serving(const struct server *srv, const struct self *se);
 
 /*
  * SIGHUP (changed NULL), or a watched file changed (changed: its path;
