@@ -165,6 +165,44 @@ _loop_past() {
 	check_installed_services
 }
 
+@test "systemctl reload is spawnd -r: it fails on a refused reload and succeeds on a good one, MainPID unchanged; a spawnd started by hand says 'already running as PID N'" {
+	local main conf=$SYSCONF/spawnd.conf spawnd
+	spawnd=$PREFIX/sbin/spawnd
+	sysctl_ns start spawnd.service
+	main=$(unit_prop MainPID)
+	# -t cannot see that the directory is missing; the reload's bind does.
+	printf 'service nowhere {\n\ttype = "hello"\n\tlisten_stream = {"/run/spawnd/no-such-dir/hello.sock"}\n}\n' >>"$conf"
+	run sysctl_ns reload spawnd.service
+	(( status != 0 )) || fail "systemctl reload succeeded on a refused reload:" "$output"
+	# The daemon's line, and the same from spawnd -r (ExecReload's stderr).
+	wait_for_journal '^reload refused: .*/no-such-dir/hello\.sock.*; still running with the old configuration$' 2
+	[[ $(unit_prop ActiveState)/$(unit_prop SubState) == active/running ]] ||
+	    fail "after a refused reload: $(unit_prop ActiveState)/$(unit_prop SubState)"
+	[[ $(unit_prop MainPID) == "$main" ]] || fail "MainPID changed"
+	check_installed_services
+	# A good one: systemctl reload returns 0, once the new image serves.
+	cp -p "$BATS_TEST_TMPDIR/spawnd.conf.installed" "$conf"
+	sysctl_ns reload spawnd.service || fail "systemctl reload of a good configuration failed:" \
+	    "$(spawnd_journal | tail -n 20)"
+	wait_for_journal '^spawnd [^ ]+ reloaded with '
+	[[ $(unit_prop MainPID) == "$main" ]] || fail "MainPID changed: $main -> $(unit_prop MainPID)"
+	[[ $(unit_prop ActiveState) == active ]] || fail "not active: $(unit_prop ActiveState)"
+	[[ $(in_sysd cat /run/spawnd/spawnd.reload) == "2 reloaded" ]] ||
+	    fail "outcome file: $(in_sysd cat /run/spawnd/spawnd.reload)"
+	# By hand, in systemd's PID namespace: the same daemon, by the same pidfile.
+	run nsenter -t "$SYSD_PID" -m -n -p -r -w -- timeout 70 "$spawnd" -r
+	[[ $status -eq 0 && $output == "reloaded, PID $main" ]] ||
+	    fail "spawnd -r by hand: status $status:" "$output"
+	# The shipped configuration names the unit's pidfile: a second spawnd
+	# started by hand finds it locked before it binds anything.
+	run in_sysd timeout 10 "$spawnd" -f
+	[[ $status -eq 69 ]] || fail "a second spawnd: exit $status:" "$output"
+	[[ $output == *"already running as PID $main (pidfile /run/spawnd/spawnd.pid)"* ]] ||
+	    fail "a second spawnd said:" "$output"
+	[[ $(unit_prop MainPID) == "$main" ]] || fail "MainPID changed"
+	check_installed_services
+}
+
 @test "under the unit, inetd.conf edited as update-inetd does (a rename): served with no systemctl reload, same MainPID, said in the journal" {
 	local conf=$SYSCONF/spawnd.conf inetd=$SYSCONF/inetd.conf
 	local seen=${SYSCONF#"$DEST"}/inetd.conf main
