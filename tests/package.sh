@@ -231,8 +231,9 @@ check "apt-get install of the newer version (an upgrade)" \
     apt-get install -y -qq --no-install-recommends ../spawnd_0.1.0+ci1_*.deb
 check "the upgrade installed 0.1.0+ci1" installed_version 0.1.0+ci1
 check "the edited conffile is kept" edited
-# Under systemd the postinst reloads the unit (ExecReload: kill -HUP
-# $MAINPID); no systemd runs here, so do what it would.
+# Under systemd the postinst reloads the unit (ExecReload: spawnd -r,
+# which sends SIGHUP to the pidfile's spawnd and waits); no systemd runs
+# here, so send the SIGHUP by hand.
 reloads=$(grep -c ' reloaded with /etc/spawnd.conf$' "$daemon_log")
 kill -HUP "$daemon"
 check "the running spawnd reloads into the new binary" wait_for 10 reloaded_times $((reloads + 1))

@@ -109,7 +109,8 @@ find_target(struct target *tg, char *msg, size_t msglen)
 		return errno == EACCES ? EX_NOPERM : EX_OSERR;
 	}
 	pid = strtol(buf, &end, 10);
-	if (end == buf || (*end != '\n' && *end != '\0') || pid <= 1 ||
+	/* PID 1 too: spawnd may be a container's init. */
+	if (end == buf || (*end != '\n' && *end != '\0') || pid <= 0 ||
 	    pid > INT_MAX)
 		goto not_running;	/* empty: still starting, or junk */
 	if ((held = holds_lock((pid_t)pid, st.st_ino)) == -1) {
