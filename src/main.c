@@ -83,12 +83,42 @@ usage(FILE *out)
 	    CONF_DEFAULT_PATH);
 }
 
+/*
+ * getopt's own messages (opterr = 0) would start with argv[0], as
+ * "build/src/spawnd: invalid option"; ours all start "spawnd: ".
+ * optopt is the option getopt stopped at: 0 for an unknown long one,
+ * one of ours when its argument is missing or not allowed.
+ */
+static void __attribute__((noreturn))
+option_error(char **argv)
+{
+	const char *arg = argv[optind - 1], *ours;
+
+	ours = optopt != 0 ? strchr(optstring, optopt) : NULL;
+	if (ours == NULL && optopt != 0)
+		fprintf(stderr, "spawnd: unknown option -%c\n", optopt);
+	else if (ours == NULL)
+		fprintf(stderr, "spawnd: unknown option %.*s\n",
+		    (int)strcspn(arg, "="), arg);
+	else if (ours[1] == ':' && strncmp(arg, "--", 2) == 0)
+		fprintf(stderr, "spawnd: option %s needs an argument\n", arg);
+	else if (ours[1] == ':')
+		fprintf(stderr, "spawnd: option -%c needs an argument\n",
+		    optopt);
+	else
+		fprintf(stderr, "spawnd: option %.*s takes no argument\n",
+		    (int)strcspn(arg, "="), arg);
+	usage(stderr);
+	exit(EX_USAGE);
+}
+
 static void
 parse_options(int argc, char **argv, struct options *op)
 {
 	int ch;
 
 	memset(op, 0, sizeof(*op));
+	opterr = 0;
 	while ((ch = getopt_long(argc, argv, optstring, longopts, NULL)) != -1) {
 		switch (ch) {
 		case 'f': op->op_foreground = 1; break;
@@ -104,8 +134,7 @@ parse_options(int argc, char **argv, struct options *op)
 			usage(stdout);
 			exit(EX_OK);
 		default:
-			usage(stderr);
-			exit(EX_USAGE);
+			option_error(argv);
 		}
 	}
 	if (op->op_test && op->op_reload) {

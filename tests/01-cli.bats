@@ -57,6 +57,34 @@ good_config() {
 	    "stdout: $output" "stderr: $stderr"
 }
 
+@test "bad usage: one 'spawnd: ' prefix naming the option (never getopt's argv[0]), then the usage on stderr" {
+	local -a cases=(
+	    "-x|spawnd: unknown option -x"
+	    "-fx|spawnd: unknown option -x"
+	    "--no-such-option|spawnd: unknown option --no-such-option"
+	    "--no-such-option=1|spawnd: unknown option --no-such-option"
+	    "-c|spawnd: option -c needs an argument"
+	    "--config|spawnd: option --config needs an argument"
+	    "-p|spawnd: option -p needs an argument"
+	    "--foreground=yes|spawnd: option --foreground takes no argument"
+	    "-t stray|spawnd: unexpected argument \"stray\"")
+	local c args want
+	for c in "${cases[@]}"; do
+		args=${c%%|*}
+		want=${c#*|}
+		# shellcheck disable=SC2086 # word splitting wanted
+		run --separate-stderr timeout 5 "$SPAWND" $args
+		[[ $status -eq 64 ]] ||
+		    fail "'spawnd $args': expected exit 64, got $status" "stderr: $stderr"
+		[[ ${stderr_lines[0]} == "$want" ]] ||
+		    fail "'spawnd $args': expected '$want' first on stderr, got:" "$stderr"
+		[[ ${stderr_lines[1]} == "usage: spawnd "* ]] ||
+		    fail "'spawnd $args': no usage after the message:" "$stderr"
+		[[ $stderr != *"$SPAWND"* ]] ||
+		    fail "'spawnd $args': the message names the binary's path:" "$stderr"
+	done
+}
+
 @test "-t on a good configuration prints 'configuration OK', exit 0" {
 	good_config
 	run timeout 5 "$SPAWND" -t -c "$SPAWND_CONF"
