@@ -16,25 +16,6 @@ teardown() {
 	svc_teardown
 }
 
-# blocker PORT: another program (not spawnd) listening on 127.0.0.1:PORT.
-BLOCKER_PID=
-blocker() {
-	local ready=$BATS_TEST_TMPDIR/blocker.ready
-	timeout 120 python3 "$TESTS_LIB/tcp-blocker.py" "$1" "$ready" 115 \
-	    </dev/null >/dev/null 2>&1 3>&- &
-	BLOCKER_PID=$!
-	wait_until "$SPAWND_TEST_TIMEOUT" test -e "$ready" ||
-	    fail "the blocking listener on port $1 did not start"
-}
-
-stop_blocker() {
-	if [[ -n ${BLOCKER_PID:-} ]]; then
-		kill "$BLOCKER_PID" 2>/dev/null || true
-		wait "$BLOCKER_PID" 2>/dev/null || true
-		BLOCKER_PID=
-	fi
-}
-
 @test "1: SIGHUP with a bad configuration, a taken address or an unusable Unix path keeps the old configuration serving" {
 	local p1 p2 p3 p4 pid ok_sock line
 	p1=$(free_port)
@@ -76,8 +57,9 @@ stop_blocker() {
 	# image finds out before it re-executes.
 	blocker "$p3"
 	good "\"127.0.0.1:$p1\", \"127.0.0.1:$p3\"" | write_config
+	line=$(line_of "\"127.0.0.1:$p3\"")
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: reload refused: 127\.0\.0\.1:$p3: bind: Address already in use; still running with the old configuration$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: $(re_quote "$SPAWND_CONF"):$line: service \"hello\": 127\.0\.0\.1:$p3: bind: Address already in use; still running with the old configuration$"
 
 	# (c) A Unix path that cannot be bound, after one that could: the
 	# socket already opened for the reload is closed and its file removed.
@@ -87,8 +69,9 @@ stop_blocker() {
 		printf 'service cat2 {\n\ttype = "catsock"\n\tlisten_stream = {"%s"}\n}\n' \
 		    "$BATS_TEST_TMPDIR/no/such/dir/cat.sock"
 	} | write_config
+	line=$(line_of "no/such/dir/cat.sock")
 	kill -HUP "$pid"
-	wait_for_log "^spawnd\[$pid\]: reload refused: $(re_quote "$BATS_TEST_TMPDIR/no/such/dir/cat.sock"): bind: No such file or directory; still running with the old configuration$"
+	wait_for_log "^spawnd\[$pid\]: reload refused: $(re_quote "$SPAWND_CONF"):$line: service \"cat2\": $(re_quote "$BATS_TEST_TMPDIR/no/such/dir/cat.sock"): bind: No such file or directory; still running with the old configuration$"
 	[[ ! -e $ok_sock ]] || fail "$ok_sock was left behind by the refused reload"
 
 	# Through all three: no re-exec, same process, pidfile, old services.

@@ -448,6 +448,26 @@ stop_pid() {
 	return 1
 }
 
+# blocker PORT: another program (not spawnd) listening on 127.0.0.1:PORT,
+# for at most 115 s; stop_blocker ends it (call it from teardown).
+BLOCKER_PID=
+blocker() {
+	local ready=$BATS_TEST_TMPDIR/blocker.ready
+	timeout 120 python3 "$TESTS_LIB/tcp-blocker.py" "$1" "$ready" 115 \
+	    </dev/null >/dev/null 2>&1 3>&- &
+	BLOCKER_PID=$!
+	wait_until "$SPAWND_TEST_TIMEOUT" test -e "$ready" ||
+	    fail "the blocking listener on port $1 did not start"
+}
+
+stop_blocker() {
+	if [[ -n ${BLOCKER_PID:-} ]]; then
+		kill "$BLOCKER_PID" 2>/dev/null || true
+		wait "$BLOCKER_PID" 2>/dev/null || true
+		BLOCKER_PID=
+	fi
+}
+
 # ---- clients
 
 # run_client COMMAND...: `run` COMMAND under timeout(1).

@@ -22,7 +22,7 @@
 #include "base/sig.h"
 #include "daemon/daemon.h"
 
-#define DAEMON_MSG_MAX 512
+#define DAEMON_MSG_MAX 1024	/* a bind error names file, service, address, hint */
 
 static int daemon_notify_fd = -1;	/* write end, in the daemon only */
 

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -29,6 +31,52 @@ pidfile_holder(int fd)
 		pid = (pid_t)strtol(buf, NULL, 10);
 	}
 	errno = saved;
+	return pid;
+}
+
+/*
+ * /proc/locks has one line per lock: "N: FLOCK  ADVISORY  WRITE PID
+ * MAJ:MIN:INODE START END" ("N: -> ..." for a waiter).  The PID of the
+ * flock held on st's file, 0 if none is listed.
+ */
+static pid_t
+pidfile_flock_pid(const struct stat *st)
+{
+	char line[256], type[16];
+	unsigned maj, min;
+	unsigned long ino;
+	long pid, found = 0;
+	FILE *fp;
+
+	if ((fp = fopen("/proc/locks", "re")) == NULL)
+		return 0;
+	while (found == 0 && fgets(line, sizeof(line), fp) != NULL)
+		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", type, &pid,
+		    &maj, &min, &ino) == 5 && strcmp(type, "FLOCK") == 0 &&
+		    maj == major(st->st_dev) && min == minor(st->st_dev) &&
+		    ino == (unsigned long)st->st_ino)
+			found = pid;
+	fclose(fp);
+	return (pid_t)found;
+}
+
+pid_t
+pidfile_locked_by(const char *path)
+{
+	struct stat st;
+	pid_t pid = 0;
+	int fd;
+
+	/* Not flock(): a test lock would turn away a spawnd starting now. */
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW |
+	    O_NONBLOCK)) == -1)
+		return 0;
+	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+	    (pid = pidfile_flock_pid(&st)) != 0 && pid != getpid() &&
+	    pidfile_holder(fd) > 0)
+		/* In another PID namespace /proc/locks may show 0 or its own. */
+		pid = pidfile_holder(fd);
+	close(fd);
 	return pid;
 }
 

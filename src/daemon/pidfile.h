@@ -16,6 +16,13 @@ int pidfile_write(int fd);
  */
 int pidfile_replace(const char *path, int *fdp);
 
+/*
+ * Is path's lock held, and by whom?  Tested without taking it.  The PID
+ * the holder wrote into it (/proc/locks's when it wrote none yet), our
+ * own PID when it is ours, 0 when nobody holds it or it cannot be told.
+ */
+pid_t pidfile_locked_by(const char *path);
+
 /* Remove the pidfile and release the lock. */
 void pidfile_release(const char *path, int fd);
 

@@ -20,6 +20,7 @@
 #include "config/config.h"
 #include "net/addr.h"
 #include "net/listen.h"
+#include "parent/bindfail.h"
 #include "parent/datagram.h"
 #include "parent/listeners.h"
 #include "parent/server.h"
@@ -52,10 +53,12 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 		    sc->sc_inetd_line, err);
 		return 0;
 	}
-	if (fd == -1)
+	if (fd == -1) {
+		bindfail_explain(srv->srv_conf, sc, la, errno, err, errlen);
 		/* sysexits: a taken address is "unavailable", the rest an OS error. */
 		return errno == EADDRINUSE || errno == EEXIST ? EX_UNAVAILABLE :
 		    EX_OSERR;
+	}
 	li->li_fd = fd;
 	li->li_ours = ours;
 	li->li_socktype = socktype;

@@ -16,6 +16,7 @@
 #include "config/config.h"
 #include "net/addr.h"
 #include "net/listen.h"
+#include "parent/bindfail.h"
 #include "parent/datagram.h"
 #include "parent/server.h"
 #include "parent/spawner.h"
@@ -107,8 +108,10 @@ prebind_one(const struct server *srv, const struct config *next,
 	if (fd == -1 && replaces == SIZE_MAX && (sc->sc_inetd_line != 0 ||
 	    listen_no_ipv6(la, errno)))
 		return 0;
-	if (fd == -1 && replaces == SIZE_MAX)
+	if (fd == -1 && replaces == SIZE_MAX) {
+		bindfail_explain(next, sc, la, errno, err, errlen);
 		return -1;
+	}
 	pb[*np].pb_fd = fd;
 	pb[*np].pb_socktype = socktype;
 	pb[*np].pb_addr = la;
