@@ -195,6 +195,22 @@ check_fd_limit(const struct config *cf, int raise)
 }
 
 /*
+ * Before detaching, while stderr is still the admin's: what a start
+ * that goes well would otherwise keep quiet about.
+ */
+static void
+start_notes(const struct config *cf, const struct self *se)
+{
+	if (se->se_reexec)
+		return;
+	if (cf->cf_file == NULL)
+		fprintf(stderr, "spawnd: no %s: running the built-in "
+		    "configuration (loopback ports 2345-2348 and 9000, "
+		    "./catsock), for trying spawnd from its build tree\n",
+		    CONF_DEFAULT_PATH);
+}
+
+/*
  * Start-up before the loop; returns the server, *pidfdp the locked
  * pidfile's fd.
  */
@@ -360,6 +376,7 @@ main(int argc, char **argv)
 		    "errors\n");
 		return 1;
 	}
+	start_notes(&cf, &se);
 	if (op.op_test) {
 		check_fd_limit(&cf, 0);
 		printf("configuration OK\n");

@@ -23,6 +23,9 @@ compiled_default_config() {
 	mkdir "$BATS_TEST_TMPDIR/run"
 	SPAWND_CWD=$BATS_TEST_TMPDIR/run start_spawnd
 	assert_log '[Bb]uilt-?in'
+	# One line on stderr before the log says so too (the build tree's
+	# binary only: tests/11-start-errors.bats).
+	assert_log "^spawnd: no $(re_quote "$default"): running the built-in configuration "
 	assert_log "^spawnd\[$SPAWND_PID\]: server started on hello 127\.0\.0\.1:2345$"
 	fetch_tcp 127.0.0.1 2345 "$BATS_TEST_TMPDIR/v4"
 	assert_hello_bytes "$BATS_TEST_TMPDIR/v4" '[A-Za-z0-9.:-]+'

@@ -5,6 +5,8 @@
 # installs land under the configured prefixes and uninstall takes back
 # what install added.
 
+# shellcheck disable=SC2154 # status, stderr: set by bats' run
+
 load helpers
 
 # One configure + build for the whole file: it is the slow part.
@@ -58,6 +60,26 @@ teardown_file() {
 	[[ $output == "configuration OK" ]] || fail "spawnd -t: $output"
 	run "$INST_PREFIX/sbin/spawnd" -h
 	assert_output_has "$INST_PREFIX/etc/spawnd.conf"
+}
+
+@test "the installed binary without its configuration file exits 78 naming it, and makes no file where it runs" {
+	local conf=$INST_PREFIX/etc/spawnd.conf args
+	[[ ! -e $INST_PREFIX/sbin/spawnd.source-tree ]] ||
+	    fail "the build tree's marker was installed"
+	mkdir "$BATS_TEST_TMPDIR/cwd"
+	mv "$conf" "$conf.away"
+	for args in -t -f; do
+		# shellcheck disable=SC2016 # the inner shell's arguments
+		run --separate-stderr bash -c 'cd "$1" && exec timeout 10 "$2" "$3"' _ \
+		    "$BATS_TEST_TMPDIR/cwd" "$INST_PREFIX/sbin/spawnd" "$args"
+		[[ $status -eq 78 ]] || break
+	done
+	mv "$conf.away" "$conf"
+	[[ $status -eq 78 ]] || fail "spawnd $args: exit $status, not 78:" "$stderr"
+	[[ $stderr == "$conf: No such file or directory (the built-in configuration is only for trying spawnd from its build tree)" ]] ||
+	    fail "spawnd $args: expected the missing file named:" "$stderr"
+	[[ -z $(ls -A "$BATS_TEST_TMPDIR/cwd") ]] ||
+	    fail "files made where it ran: $(ls -A "$BATS_TEST_TMPDIR/cwd")"
 }
 
 @test "the installed spawnd serves every service of the installed configuration" {

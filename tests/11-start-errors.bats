@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# Start-up errors that name the fix (spawnd(8), DIAGNOSTICS): a bind
-# that fails names the service and its configuration line, with the fix
-# when there is one (a port below 1024 without privilege, a spawnd
-# already running).
+# Start-up errors that name the fix (spawnd(8), DIAGNOSTICS and FILES):
+# a bind that fails names the service and its configuration line, with
+# the fix when there is one (a port below 1024 without privilege, a
+# spawnd already running); the built-in configuration and the source
+# tree's cookies only for the binary of a build tree.
 
 # shellcheck disable=SC2154 # status, stderr: set by bats' run
 
@@ -12,6 +13,19 @@ teardown() {
 	stop_blocker
 	[[ -n ${LOW_DIR:-} && $LOW_DIR == /tmp/spawnd-lowport.* ]] && rm -rf -- "$LOW_DIR"
 	spawnd_teardown
+}
+
+# The source directory the build tree's marker names.
+source_tree() {
+	cat "$(dirname "$SPAWND")/spawnd.source-tree"
+}
+
+# installed_copy: the binary copied where no marker is, as an installed
+# one is; its path in INSTALLED.
+installed_copy() {
+	mkdir -p "$BATS_TEST_TMPDIR/sbin"
+	INSTALLED=$BATS_TEST_TMPDIR/sbin/spawnd
+	cp "$SPAWND" "$INSTALLED"
 }
 
 @test "an address in use at start: the service, its config line, the address and errno; exit 69, -f and daemon" {
@@ -109,4 +123,74 @@ teardown() {
 	line=$(line_of "127.0.0.1:$p2\"")
 	kill -HUP "$pid"
 	wait_for_log "^spawnd\[$pid\]: reload refused: $(re_quote "$SPAWND_CONF"):$line: service \"late\": 127\.0\.0\.1:$p2: bind: Address already in use; still running with the old configuration$"
+}
+
+@test "the build tree's binary without a config file: the built-in configuration, said in one line on stderr" {
+	local default
+	default=$(default_config_path) || skip "cannot tell the compiled-in default config path"
+	[[ ! -e $default ]] || skip "$default exists on this machine"
+	run --separate-stderr timeout 10 "$SPAWND" -t
+	assert_status 0
+	[[ $output == "configuration OK" ]] || fail "-t: $output"
+	[[ $stderr == "spawnd: no $default: running the built-in configuration (loopback ports 2345-2348 and 9000, ./catsock), for trying spawnd from its build tree" ]] ||
+	    fail "expected the one line about the built-in configuration:" "$stderr"
+}
+
+@test "an installed binary without a config file exits 78 naming it, and makes no file where it runs" {
+	local default
+	default=$(default_config_path) || skip "cannot tell the compiled-in default config path"
+	[[ ! -e $default ]] || skip "$default exists on this machine"
+	installed_copy
+	mkdir "$BATS_TEST_TMPDIR/cwd"
+	cd "$BATS_TEST_TMPDIR/cwd"
+	for args in -t -f ""; do
+		# shellcheck disable=SC2086 # no argument for the empty case
+		run --separate-stderr timeout 10 "$INSTALLED" $args
+		[[ $status -eq 78 ]] || fail "'spawnd $args': exit $status, not 78:" "$stderr"
+		[[ $stderr == *"$default: No such file or directory (the built-in configuration is only for trying spawnd from its build tree)" ]] ||
+		    fail "'spawnd $args': expected the missing file named:" "$stderr"
+	done
+	[[ -z $(ls -A) ]] || fail "files made where it ran: $(ls -A)"
+}
+
+@test "a fortune file not installed yet: the build tree's binary names the source tree's, an installed one does not" {
+	local src
+	src=$(source_tree)
+	printf 'service f {\n\ttype = "fortune"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$(free_port)" |
+	    write_config
+	run --separate-stderr timeout 10 "$SPAWND" -t -c "$SPAWND_CONF"
+	[[ $status -ne 0 ]] || skip "the compiled-in fortune file is installed on this machine"
+	[[ $status -eq 78 ]] || fail "exit $status, not 78:" "$stderr"
+	[[ $stderr =~ ^$(re_quote "$SPAWND_CONF"):1:\ service\ \"f\":\ missing\ fortune\ file\ /[^\ ]+/fortunes\ \(not\ installed\ yet:\ set\ fortune_file\ =\ \"$(re_quote "$src/etc/fortunes")\",\ or\ make\ install\)$ ]] ||
+	    fail "expected the source tree's cookie file named:" "$stderr"
+	# The fix it names works.
+	{
+		printf 'fortune_file = "%s/etc/fortunes"\n' "$src"
+		# As root the children would be nobody, who may not reach it.
+		[[ $(id -u) -ne 0 ]] || printf 'user = "root"\ngroup = "root"\n'
+		cat "$SPAWND_CONF"
+	} >"$BATS_TEST_TMPDIR/fixed.conf"
+	run timeout 10 "$SPAWND" -t -c "$BATS_TEST_TMPDIR/fixed.conf"
+	assert_status 0
+	installed_copy
+	run --separate-stderr timeout 10 "$INSTALLED" -t -c "$SPAWND_CONF"
+	[[ $status -eq 78 && $stderr == *"missing fortune file "* ]] ||
+	    fail "installed copy: exit $status:" "$stderr"
+	[[ $stderr != *"not installed yet"* ]] || fail "an installed binary gave the build tree's hint:" "$stderr"
+}
+
+@test "the binary holds no build path: the build tree is known from src/spawnd.source-tree only" {
+	if ldd "$SPAWND" 2>/dev/null | grep -q libasan; then
+		skip "AddressSanitizer records source paths in the binary"
+	fi
+	command -v strip >/dev/null || skip "no strip(1)"
+	local src
+	src=$(source_tree)
+	[[ $src == /* && -f $src/etc/fortunes ]] || fail "the marker names no source tree: $src"
+	# Debug information names the sources; the package strips it.
+	strip -o "$BATS_TEST_TMPDIR/stripped" "$SPAWND"
+	! grep -qaF -- "$src" "$BATS_TEST_TMPDIR/stripped" ||
+	    fail "the binary embeds the source path $src"
+	! grep -qaF -- "$TOP_BUILDDIR" "$BATS_TEST_TMPDIR/stripped" ||
+	    fail "the binary embeds the build path $TOP_BUILDDIR"
 }

@@ -86,6 +86,24 @@ installed() {	# installed PACKAGE...
 not_installed() { ! dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q ' installed$'; }
 edited() { grep -qx '# edited by the package test' /etc/spawnd.conf; }
 no_file() { [ ! -e "$1" ]; }
+# The packaged binary is not the build tree's: no built-in configuration
+# (exit 78 without /etc/spawnd.conf, no ./catsock where it ran) and no
+# build path in it (src/base/buildtree.h).
+no_builtin() {
+	local dir rc=0
+	dir=$(mktemp -d)
+	mv /etc/spawnd.conf /etc/spawnd.conf.away
+	(cd "$dir" && exec timeout 10 spawnd -f) 2>"$dir.err" || rc=$?
+	mv /etc/spawnd.conf.away /etc/spawnd.conf
+	cat "$dir.err"
+	[ "$rc" -eq 78 ] &&
+	    grep -qx '/etc/spawnd.conf: No such file or directory (the built-in configuration is only for trying spawnd from its build tree)' "$dir.err" &&
+	    [ -z "$(ls -A "$dir")" ] && rm -r "$dir" "$dir.err"
+}
+no_build_path() {
+	! grep -qaF "$PWD" /usr/sbin/spawnd &&
+	    ! dpkg -L spawnd | grep -F source-tree
+}
 user_exists() { getent passwd _spawnd && getent group _spawnd; }
 conffile() { dpkg-query -W -f='${Conffiles}' spawnd | grep -q ' /etc/spawnd.conf '; }
 relations() {
@@ -195,6 +213,8 @@ check "/etc/spawnd.conf is a conffile" conffile
 check "/etc/inetd.conf made, its group labels there, every line disabled" fresh_inetd_conf
 check "/etc/spawnd.d is there with its README" dropin_dir
 check "spawnd -t says OK" spawnd -t
+check "without /etc/spawnd.conf the packaged spawnd exits 78 naming it, serves nothing" no_builtin
+check "the packaged binary holds no build path, no build-tree marker" no_build_path
 check "the packaged configuration answers every service" \
     unshare --net -- sh -c 'ip link set lo up && exec bash debian/tests/services'
 

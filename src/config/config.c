@@ -20,6 +20,7 @@
 
 #include <confuse.h>
 
+#include "base/buildtree.h"
 #include "base/path.h"
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
@@ -171,26 +172,47 @@ static const char conf_builtin_text[] =
 
 /*
  * Before "make install" the cookie file is not in PKGDATADIR yet; the
- * built-in configuration then reads the one in the source tree, so that
- * "./dev run" works from a fresh clone.
+ * built-in configuration of a build tree's binary then reads the one in
+ * the source tree, so that "./dev run" works from a fresh clone.
  */
 int
 conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
     void *arg)
 {
-	char text[sizeof(conf_builtin_text) + PATH_MAX + 32];
+	char text[sizeof(conf_builtin_text) + PATH_MAX + 32], src[PATH_MAX];
 	int n = 0;
 
-#ifdef SOURCE_FORTUNES
-	if (access(PKGDATADIR "/fortunes", R_OK) == -1)
-		n = snprintf(text, sizeof(text), "fortune_file = \"%s\"\n",
-		    SOURCE_FORTUNES);
-#endif
+	if (access(PKGDATADIR "/fortunes", R_OK) == -1 &&
+	    buildtree_srcdir(src, sizeof(src)) == 0)
+		n = snprintf(text, sizeof(text), "fortune_file = \"%s/etc/"
+		    "fortunes\"\n", src);
 	if (n < 0 || (size_t)n >= sizeof(text) - sizeof(conf_builtin_text))
 		n = 0;
 	memcpy(text + n, conf_builtin_text, sizeof(conf_builtin_text));
 	return conf_text(cf, NULL, text, (size_t)n + sizeof(conf_builtin_text)
 	    - 1, NULL, 0, cwd, report, arg);
+}
+
+/*
+ * No file at the default path: the built-in configuration, but only for
+ * the binary of a build tree.  An installed spawnd that ran it would
+ * serve a developer's loopback services, and make ./catsock in "/".
+ */
+static int
+conf_no_default(struct config *cf, const char *cwd, conf_report_fn *report,
+    void *arg)
+{
+	char src[PATH_MAX], msg[PATH_MAX + 160];
+
+	if (buildtree_srcdir(src, sizeof(src)) == 0)
+		return conf_builtin(cf, cwd, report, arg);
+	memset(cf, 0, sizeof(*cf));
+	snprintf(msg, sizeof(msg), "%s: %s (the built-in configuration is "
+	    "only for trying spawnd from its build tree)", CONF_DEFAULT_PATH,
+	    strerror(ENOENT));
+	if (report != NULL)
+		report(arg, msg);
+	return -1;
 }
 
 int
@@ -202,7 +224,7 @@ conf_load_chosen(struct config *cf, const char *path, const char *cwd,
 
 	if (path == NULL && stat(CONF_DEFAULT_PATH, &st) == -1 &&
 	    errno == ENOENT)
-		return conf_builtin(cf, cwd, report, arg);
+		return conf_no_default(cf, cwd, report, arg);
 	if (path_join(full, sizeof(full), cwd,
 	    path != NULL ? path : CONF_DEFAULT_PATH) == -1) {
 		memset(cf, 0, sizeof(*cf));

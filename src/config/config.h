@@ -163,7 +163,10 @@ int conf_load(struct config *cf, const char *path, const char *cwd,
 int conf_load_sources(struct config *cf, const struct conf_source *sources,
     size_t n, const char *cwd, conf_report_fn *report, void *ctx);
 
-/* The built-in default configuration of DESIGN section 5. */
+/*
+ * The built-in default configuration (spawnd(8), FILES); in a build
+ * tree, the source tree's cookies while none are installed.
+ */
 int conf_builtin(struct config *cf, const char *cwd,
     conf_report_fn *report, void *ctx);
 
@@ -171,8 +174,9 @@ void conf_free(struct config *cf);
 
 /*
  * -c's file, else the default file (CONF_DEFAULT_PATH), else -- when
- * that does not exist -- the built-in configuration.  A relative path
- * is joined to cwd.  Returns as conf_load().
+ * that does not exist -- the built-in configuration if this binary is a
+ * build tree's (base/buildtree.h), an error (-1) if it is installed.  A
+ * relative path is joined to cwd.  Returns as conf_load().
  */
 int conf_load_chosen(struct config *cf, const char *path, const char *cwd,
     conf_report_fn *report, void *ctx);

@@ -5,12 +5,14 @@
  */
 #include <errno.h>
 #include <grp.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "base/buildtree.h"
 #include "child/privileges.h"
 #include "child/program.h"
 #include "config/config.h"
@@ -65,6 +67,26 @@ cookie_store_free(struct cookie_store *cs)
 	free(cs);
 }
 
+/*
+ * The build tree's binary, run with a configuration of its own before
+ * "make install": the compiled-in cookie file is not there yet.  Say
+ * where the cookies are (the installed binary has no such hint: its
+ * package put the file there).
+ */
+static void
+cookie_hint_uninstalled(const char *file, char *err, size_t errlen)
+{
+	char src[PATH_MAX];
+	size_t len = strlen(err);
+
+	if (strcmp(file, PKGDATADIR "/fortunes") != 0 ||
+	    access(file, F_OK) == 0 || errno != ENOENT ||
+	    buildtree_srcdir(src, sizeof(src)) == -1)
+		return;
+	snprintf(err + len, errlen - len, " (not installed yet: set "
+	    "fortune_file = \"%s/etc/fortunes\", or make install)", src);
+}
+
 int
 cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 {
@@ -110,6 +132,8 @@ cookie_check(struct svc_conf *sc, int dgram, char *err, size_t errlen)
 		sc->sc_data = cs;
 		return 0;
 	}
+	if (n < 0)
+		cookie_hint_uninstalled(sc->sc_fortune_file, err, errlen);
 	cookie_store_free(cs);
 	return -1;
 }
