@@ -199,7 +199,7 @@ check_fd_limit(const struct config *cf, int raise)
  * that goes well would otherwise keep quiet about.
  */
 static void
-start_notes(const struct config *cf, const struct self *se)
+start_notes(const struct config *cf, int foreground, const struct self *se)
 {
 	if (se->se_reexec)
 		return;
@@ -208,6 +208,11 @@ start_notes(const struct config *cf, const struct self *se)
 		    "configuration (loopback ports 2345-2348 and 9000, "
 		    "./catsock), for trying spawnd from its build tree\n",
 		    CONF_DEFAULT_PATH);
+	if (!foreground && cf->cf_log_target == LOG_TARGET_SYSLOG &&
+	    log_syslog_listening() == -1)
+		fprintf(stderr, "spawnd: warning: %s: %s; logs will be lost "
+		    "(use -f to log to stderr)\n", LOG_SOCKET_PATH,
+		    strerror(errno));
 }
 
 /*
@@ -376,7 +381,7 @@ main(int argc, char **argv)
 		    "errors\n");
 		return 1;
 	}
-	start_notes(&cf, &se);
+	start_notes(&cf, op.op_foreground || op.op_test, &se);
 	if (op.op_test) {
 		check_fd_limit(&cf, 0);
 		printf("configuration OK\n");

@@ -89,7 +89,10 @@ stat_field() {
 	daemon_config "$port" | write_config
 	launch -c "$SPAWND_CONF"
 	[[ $LAUNCH_STATUS -eq 0 ]] || fail "launcher exit $LAUNCH_STATUS:" "$LAUNCH_ERR"
-	[[ -z $LAUNCH_ERR ]] || fail "launcher wrote to stderr:" "$LAUNCH_ERR"
+	# But the warning that its log goes nowhere, on a host where
+	# nothing reads /dev/log (tests/11-start-errors.bats).
+	[[ -z $(grep -v '^spawnd: warning: /dev/log: ' <<<"$LAUNCH_ERR") ]] ||
+	    fail "launcher wrote to stderr:" "$LAUNCH_ERR"
 	[[ -n ${DAEMON_PID:-} ]] || fail "no PID in the pidfile"
 	kill -0 "$DAEMON_PID" || fail "PID $DAEMON_PID from the pidfile is not running"
 	[[ $(<"/proc/$DAEMON_PID/comm") == spawnd ]] || fail "PID $DAEMON_PID is not spawnd"

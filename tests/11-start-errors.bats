@@ -3,14 +3,17 @@
 # a bind that fails names the service and its configuration line, with
 # the fix when there is one (a port below 1024 without privilege, a
 # spawnd already running); the built-in configuration and the source
-# tree's cookies only for the binary of a build tree.
+# tree's cookies only for the binary of a build tree; a daemon that
+# would log to a /dev/log nobody reads says so before it detaches.
 
 # shellcheck disable=SC2154 # status, stderr: set by bats' run
 
 load helpers
+load devlog
 
 teardown() {
 	stop_blocker
+	[[ -z ${DEVLOG_HOLDER:-} ]] || devlog_teardown
 	[[ -n ${LOW_DIR:-} && $LOW_DIR == /tmp/spawnd-lowport.* ]] && rm -rf -- "$LOW_DIR"
 	spawnd_teardown
 }
@@ -193,4 +196,36 @@ installed_copy() {
 	    fail "the binary embeds the source path $src"
 	! grep -qaF -- "$TOP_BUILDDIR" "$BATS_TEST_TMPDIR/stripped" ||
 	    fail "the binary embeds the build path $TOP_BUILDDIR"
+}
+
+@test "daemon mode with syslog and no listener on /dev/log: a warning on stderr before detaching; none with a listener" {
+	devlog_setup
+	local port pid
+	port=$(free_port)
+	{
+		printf 'pidfile = "%s"\n' "$SPAWND_PIDFILE"
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$port"
+	} | write_config
+	in_ns timeout 10 "$SPAWND" -c "$SPAWND_CONF" 2>"$BATS_TEST_TMPDIR/with.err" 3>&- ||
+	    fail "start with a listener failed:" "$(cat "$BATS_TEST_TMPDIR/with.err")"
+	pid=$(<"$SPAWND_PIDFILE")
+	track_daemon "$pid"
+	[[ ! -s $BATS_TEST_TMPDIR/with.err ]] ||
+	    fail "a warning although /dev/log is read:" "$(cat "$BATS_TEST_TMPDIR/with.err")"
+	stop_pid "$pid"
+	# As in a chroot or a container: no /dev/log at all.
+	in_ns rm /dev/log
+	in_ns timeout 10 "$SPAWND" -c "$SPAWND_CONF" 2>"$BATS_TEST_TMPDIR/without.err" 3>&- ||
+	    fail "start without /dev/log failed:" "$(cat "$BATS_TEST_TMPDIR/without.err")"
+	pid=$(<"$SPAWND_PIDFILE")
+	track_daemon "$pid"
+	[[ $(cat "$BATS_TEST_TMPDIR/without.err") == 'spawnd: warning: /dev/log: No such file or directory; logs will be lost (use -f to log to stderr)' ]] ||
+	    fail "expected one warning line:" "$(cat "$BATS_TEST_TMPDIR/without.err")"
+	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '[A-Za-z0-9.-]+'
+	# In the foreground the log is stderr: nothing to warn about.
+	stop_pid "$pid"
+	SPAWND_PID=
+	in_ns timeout 10 "$SPAWND" -t -c "$SPAWND_CONF" >/dev/null 2>"$BATS_TEST_TMPDIR/t.err" 3>&-
+	[[ ! -s $BATS_TEST_TMPDIR/t.err ]] || fail "-t warned:" "$(cat "$BATS_TEST_TMPDIR/t.err")"
 }

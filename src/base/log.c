@@ -16,7 +16,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <syslog.h>
 #include <unistd.h>
 
@@ -91,6 +93,28 @@ int
 log_to_syslog(void)
 {
 	return log_dest == LOG_DEST_SYSLOG;
+}
+
+/* As glibc's syslog(3) does: a datagram socket, else a stream one. */
+int
+log_syslog_listening(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX,
+	    .sun_path = LOG_SOCKET_PATH };
+	int types[] = { SOCK_DGRAM, SOCK_STREAM }, fd, rc = -1, saved;
+	size_t i;
+
+	for (i = 0; i < 2 && rc == -1; i++) {
+		if ((fd = socket(AF_UNIX, types[i] | SOCK_CLOEXEC, 0)) == -1)
+			return -1;
+		rc = connect(fd, (struct sockaddr *)&sun, sizeof(sun));
+		saved = errno;
+		close(fd);
+		errno = saved;
+		if (rc == -1 && errno != EPROTOTYPE)
+			break;
+	}
+	return rc;
 }
 
 char *

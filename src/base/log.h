@@ -25,6 +25,14 @@ void log_init(int to_stderr, int facility, int debug);
 void log_child_init(void);
 /* Whether lines go to syslog (a daemon) rather than to stderr. */
 int log_to_syslog(void);
+/*
+ * Does anything listen on /dev/log (LOG_SOCKET_PATH)?  syslog(3) drops
+ * every line silently when nothing does (a chroot, a container).  0, or
+ * -1 with errno of the connect.
+ */
+int log_syslog_listening(void);
+
+#define LOG_SOCKET_PATH	"/dev/log"
 
 void log_info(const char *fmt, ...) LOG_FMT(1, 2);
 void log_debug(const char *fmt, ...) LOG_FMT(1, 2);
