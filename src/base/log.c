@@ -120,6 +120,12 @@ log_syslog_listening(void)
 char *
 log_escape(char *dst, size_t dstlen, const char *src)
 {
+	return log_escape_also(dst, dstlen, src, "");
+}
+
+char *
+log_escape_also(char *dst, size_t dstlen, const char *src, const char *also)
+{
 	static const char hex[] = "0123456789abcdef";
 	size_t n = 0;
 
@@ -128,7 +134,8 @@ log_escape(char *dst, size_t dstlen, const char *src)
 	for (; *src != '\0'; src++) {
 		unsigned char c = (unsigned char)*src;
 
-		if (c >= 0x20 && c < 0x7f && c != '\\') {
+		if (c >= 0x20 && c < 0x7f && c != '\\' &&
+		    strchr(also, c) == NULL) {
 			if (n + 1 >= dstlen)
 				break;
 			dst[n++] = (char)c;

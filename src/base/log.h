@@ -60,4 +60,11 @@ void fatal(int status, const char *fmt, ...) LOG_FMT(2, 3)
  */
 char *log_escape(char *dst, size_t dstlen, const char *src);
 
+/*
+ * The same, and each byte of also as "\xNN" too: a word that must hold
+ * no blank or no comma (the lines of "spawnd -t -l").
+ */
+char *log_escape_also(char *dst, size_t dstlen, const char *src,
+    const char *also);
+
 #endif

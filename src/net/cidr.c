@@ -4,6 +4,7 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 
@@ -133,4 +134,20 @@ cidr_permits(const struct cidr *allow, size_t nallow, const struct cidr *deny,
 	if (cidr_listed(deny, ndeny, sa))
 		return 0;
 	return nallow == 0 || cidr_listed(allow, nallow, sa);
+}
+
+int
+cidr_format(const struct cidr *ci, char *buf, size_t len)
+{
+	char host[INET6_ADDRSTRLEN];
+	unsigned full = ci->ci_family == AF_INET ? 32 : 128;
+	int n;
+
+	if (inet_ntop(ci->ci_family, ci->ci_addr, host, sizeof(host)) == NULL)
+		return -1;
+	if (ci->ci_prefix == full)
+		n = snprintf(buf, len, "%s", host);
+	else
+		n = snprintf(buf, len, "%s/%u", host, ci->ci_prefix);
+	return n < 0 || (size_t)n >= len ? -1 : 0;
 }

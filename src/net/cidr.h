@@ -31,6 +31,13 @@ int cidr_match(const struct cidr *ci, const struct sockaddr *sa);
 int cidr_permits(const struct cidr *allow, size_t nallow,
     const struct cidr *deny, size_t ndeny, const struct sockaddr *sa);
 
+/*
+ * The block as text, as the configuration would write it: "10.0.0.0/8",
+ * a single address without its prefix ("::1").  Returns 0, or -1 if it
+ * does not fit in len bytes.
+ */
+int cidr_format(const struct cidr *ci, char *buf, size_t len);
+
 /* Nonzero if sa falls in one of the n blocks of list. */
 int cidr_listed(const struct cidr *list, size_t n, const struct sockaddr *sa);
 

@@ -321,6 +321,32 @@ test_cidr_parse(void)
 	    strstr(err, "0..128") != NULL, "IPv6 prefix range named: %s", err);
 }
 
+/* What cidr_format writes back: a block as configured, masked. */
+static void
+test_cidr_format(void)
+{
+	static const struct { const char *in, *out; } t[] = {
+		{ "10.0.0.0/8", "10.0.0.0/8" },
+		{ "192.168.1.7/24", "192.168.1.0/24" },
+		{ "127.0.0.1", "127.0.0.1" },
+		{ "0.0.0.0/0", "0.0.0.0/0" },
+		{ "::1", "::1" },
+		{ "fe80::/10", "fe80::/10" },
+		{ "::ffff:10.0.0.0/104", "10.0.0.0/8" },
+	};
+	struct cidr ci;
+	char err[256], text[64];
+	size_t i;
+
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++)
+		ok(cidr_parse(t[i].in, &ci, err, sizeof(err)) == 0 &&
+		    cidr_format(&ci, text, sizeof(text)) == 0 &&
+		    strcmp(text, t[i].out) == 0, "cidr \"%s\" written \"%s\"",
+		    t[i].in, t[i].out);
+	cidr_parse("10.0.0.0/8", &ci, err, sizeof(err));
+	ok(cidr_format(&ci, text, 8) == -1, "a block that does not fit: -1");
+}
+
 /* Match the peer text (IPv4, IPv6 or "::ffff:a.b.c.d") against rule. */
 static int
 match(const char *rule, const char *peer)
@@ -462,6 +488,7 @@ main(void)
 	test_bad_paths();
 	test_overlap();
 	test_cidr_parse();
+	test_cidr_format();
 	test_cidr_match();
 	test_format();
 	return tap_done();
