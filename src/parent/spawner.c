@@ -27,6 +27,7 @@
 #include "parent/server.h"
 #include "parent/spawner.h"
 #include "parent/stats.h"
+#include "services/capability.h"
 #include "services/service.h"
 
 /* Bounded so one busy listener cannot starve the others. */

@@ -5,7 +5,6 @@
  */
 #include <string.h>
 
-#include "config/config.h"
 #include "services/service.h"
 
 extern const struct service svc_catsock, svc_chargen, svc_command,
@@ -61,11 +60,4 @@ svc_type_names(void)
 	}
 	names[len] = '\0';
 	return names;
-}
-
-int
-svc_forks(const struct svc_conf *sc)
-{
-	return sc->sc_fork || sc->sc_proxy != 0 ||
-	    sc->sc_type->sv_reply == NULL;
 }

@@ -123,13 +123,6 @@ struct service {
 	void		(*sv_release)(struct svc_conf *sc);
 };
 
-/*
- * Does service sc fork a child per client?  Its configuration says so,
- * it reads a PROXY header (never in the parent), or it has no inline
- * form.
- */
-int svc_forks(const struct svc_conf *sc);
-
 /* The entry for a type name, or NULL. */
 const struct service *svc_lookup(const char *type);
 
