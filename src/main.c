@@ -21,6 +21,7 @@
 #include "base/nofork.h"
 #include "base/sig.h"
 #include "base/version.h"
+#include "config/conf_list.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/fdlimit.h"
@@ -46,16 +47,18 @@ struct options {
 	const char	*op_pidfile;	/* -p; NULL: the config's */
 	int		 op_foreground;	/* -f */
 	int		 op_test;	/* -t */
+	int		 op_list;	/* -l, with -t: the services */
 	int		 op_debug;	/* -d */
 	int		 op_reload;	/* -r */
 };
 
-static const char optstring[] = "fc:p:trdVh";
+static const char optstring[] = "fc:p:tlrdVh";
 static const struct option longopts[] = {
 	{ "foreground",		no_argument,		NULL, 'f' },
 	{ "config",		required_argument,	NULL, 'c' },
 	{ "pidfile",		required_argument,	NULL, 'p' },
 	{ "test-config",	no_argument,		NULL, 't' },
+	{ "list",		no_argument,		NULL, 'l' },
 	{ "reload",		no_argument,		NULL, 'r' },
 	{ "debug",		no_argument,		NULL, 'd' },
 	{ "version",		no_argument,		NULL, 'V' },
@@ -67,12 +70,15 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: spawnd [-f] [-c FILE] [-p PIDFILE] [-t | -r] [-d] [-V] [-h]\n"
+	    "usage: spawnd [-f] [-c FILE] [-p PIDFILE] [-t [-l] | -r] [-d] [-V] [-h]\n"
 	    "  -f, --foreground    stay in the foreground, log to stderr\n"
 	    "  -c, --config FILE   configuration file (default %s;\n"
 	    "                      built-in defaults when it does not exist)\n"
 	    "  -p, --pidfile FILE  overrides the configuration's pidfile\n"
 	    "  -t, --test-config   check the configuration and exit\n"
+	    "  -l, --list          with -t: then one line per service:\n"
+	    "                      NAME TYPE ADDRESSES USER:GROUP [disabled]\n"
+	    "                      [OPTION=VALUE...] (see spawnd(8))\n"
 	    "  -r, --reload        check it, have the running spawnd (the\n"
 	    "                      pidfile's) reload it, wait for the outcome:\n"
 	    "                      exit 0 reloaded, 1 refused (the reason on\n"
@@ -125,6 +131,7 @@ parse_options(int argc, char **argv, struct options *op)
 		case 'c': op->op_config = optarg; break;
 		case 'p': op->op_pidfile = optarg; break;
 		case 't': op->op_test = 1; break;
+		case 'l': op->op_list = 1; break;
 		case 'r': op->op_reload = 1; break;
 		case 'd': op->op_debug = 1; break;
 		case 'V':
@@ -145,6 +152,11 @@ parse_options(int argc, char **argv, struct options *op)
 	if (optind != argc) {
 		fprintf(stderr, "spawnd: unexpected argument \"%s\"\n",
 		    argv[optind]);
+		usage(stderr);
+		exit(EX_USAGE);
+	}
+	if (op->op_list && !op->op_test) {
+		fprintf(stderr, "spawnd: -l lists what -t checks: use -t -l\n");
 		usage(stderr);
 		exit(EX_USAGE);
 	}
@@ -385,8 +397,12 @@ main(int argc, char **argv)
 	if (op.op_test) {
 		check_fd_limit(&cf, 0);
 		printf("configuration OK\n");
+		status = op.op_list ? conf_list_print(stdout, &cf) : 0;
+		if (status == -1)
+			fprintf(stderr, "spawnd: writing the list of services: "
+			    "%s\n", strerror(errno));
 		conf_free(&cf);
-		return EX_OK;
+		return status == -1 ? EX_IOERR : EX_OK;
 	}
 	log_init(op.op_foreground || cf.cf_log_target == LOG_TARGET_STDERR,
 	    cf.cf_syslog_facility, op.op_debug);

@@ -28,7 +28,7 @@ good_config() {
 		assert_status 0
 		[[ -z $stderr ]] || fail "$flag wrote to stderr: $stderr"
 		for opt in -f --foreground -c --config -p --pidfile -t --test-config \
-		    -d --debug -V --version -h --help; do
+		    -l --list -d --debug -V --version -h --help; do
 			[[ $output =~ (^|[^-a-z])$opt([^-a-z]|$) ]] ||
 			    fail "$flag: usage does not mention $opt:" "$output"
 		done
@@ -38,7 +38,7 @@ good_config() {
 
 @test "bad usage exits 64 with a message on stderr and nothing on stdout" {
 	local -a cases=("-x" "--no-such-option" "-c" "--config" "-p" \
-	    "-t extra-argument" "-f -t stray")
+	    "-t extra-argument" "-f -t stray" "-l" "-f --list")
 	local args
 	good_config
 	for args in "${cases[@]}"; do

@@ -1,0 +1,151 @@
+#!/usr/bin/env bats
+# Seeing what is configured (issue 25; spawnd.8's -l): "spawnd -t -l"
+# lists every service, a line each.
+
+load helpers
+load services
+
+setup() { svc_setup; }
+teardown() { svc_teardown; }
+
+# list_config: a stream and datagram echo with limits and lists, a Unix
+# socket (relative, a blank in its name), a disabled service, a user
+# and group override and a user alone (the global group fills in), time
+# answered inline, an exec wait service.  -t binds nothing: the ports
+# here are only text.
+list_config() {
+	svc_globals
+	printf 'user = "nobody"\ngroup = "nogroup"\n'
+	cat <<-'EOF'
+	service both {
+		type = "echo"
+		listen_stream = {"127.0.0.1:7007", "[::1]:7007"}
+		listen_datagram = {"127.0.0.1:7007"}
+		max_instances = 9
+		per_source = 2
+		datagram_rate = 5
+		allow = {"127.0.0.0/8", "::1"}
+		deny = {"127.0.0.9"}
+	}
+	service cat {
+		type = "catsock"
+		listen_stream = {"./cat sock"}
+		socket_mode = "0660"
+	}
+	service off {
+		type = "hello"
+		listen_stream = {"2399"}
+		enabled = false
+	}
+	service as_daemon {
+		type = "hello"
+		listen_stream = {"127.0.0.1:2400"}
+		user = "daemon"
+		group = "daemon"
+		log_connections = false
+	}
+	service as_bin {
+		type = "daytime"
+		listen_stream = {"127.0.0.1:2401"}
+		user = "bin"
+	}
+	service clock {
+		type = "time"
+		listen_stream = {"127.0.0.1:2402"}
+		listen_datagram = {"127.0.0.1:2402"}
+		rate = 7
+	}
+	service tftp {
+		type = "exec"
+		listen_datagram = {"127.0.0.1:6969"}
+		wait = true
+		exec = "/bin/cat -u"
+	}
+	EOF
+}
+
+# list_line NAME: the line of service NAME in $output.
+list_line() {
+	awk -v n="$1" '$1 == n' <<<"$output"
+}
+
+# expect_listed NAME TYPE ADDRESSES USER:GROUP [WORD...]: the line of
+# NAME has exactly these fields, the words after the fourth in order.
+expect_listed() {
+	local line want got
+	line=$(list_line "$1")
+	[[ -n $line ]] || { fail "no line for $1:" "$output"; return 1; }
+	want=$(printf '%s ' "$@")
+	# shellcheck disable=SC2086 # split into its fields, one blank apart
+	got=$(printf "%s " $line)
+	[[ $got == "$want" ]] || fail "service $1:" "  want: $want" "  got:  $got"
+}
+
+@test "-t -l: after 'configuration OK', every service in order: name, type, addresses, user:group, disabled, the limits that bind it" {
+	list_config | write_config
+	cd "$BATS_TEST_TMPDIR"
+	run --separate-stderr timeout 5 "$SPAWND" -t -l -c "$SPAWND_CONF"
+	assert_status 0
+	[[ ${lines[0]} == "configuration OK" ]] || fail "first line:" "$output"
+	(( ${#lines[@]} == 8 )) || fail "not one line per service:" "$output"
+	[[ $(awk '{ print $1 }' <<<"$output" | tail -n +2 | tr '\n' ' ') == \
+	    "both cat off as_daemon as_bin clock tftp " ]] ||
+	    fail "not in the configuration's order:" "$output"
+	expect_listed both echo \
+	    'tcp:127.0.0.1:7007,tcp:[::1]:7007,udp:127.0.0.1:7007' nobody:nogroup \
+	    max_instances=9 per_source=2 datagram_rate=5 idle_timeout=300 \
+	    allow=127.0.0.0/8,::1 deny=127.0.0.9
+	expect_listed cat catsock "unix:$BATS_TEST_TMPDIR/cat\\x20sock" \
+	    nobody:nogroup max_instances=64 idle_timeout=300 socket_mode=0660
+	expect_listed off hello 'tcp:*:2399' nobody:nogroup disabled \
+	    max_instances=64 idle_timeout=300
+	expect_listed as_daemon hello tcp:127.0.0.1:2400 daemon:daemon \
+	    max_instances=64 idle_timeout=300 log_connections=false
+	# Inline: no child, so no max_instances and no idle_timeout.
+	expect_listed as_bin daytime tcp:127.0.0.1:2401 bin:nogroup fork=false
+	expect_listed clock time tcp:127.0.0.1:2402,udp:127.0.0.1:2402 \
+	    nobody:nogroup fork=false rate=7
+	expect_listed tftp exec udp:127.0.0.1:6969 nobody:nogroup wait=true \
+	    exec=/bin/cat idle_timeout=300
+	# Aligned: the addresses start in one column, and so do the users
+	# but after addresses longer than 40 bytes (which push them on).
+	[[ $(tail -n +2 <<<"$output" | awk '{ print index($0, " " $3 " ") }' |
+	    sort -u | wc -l) == 1 ]] || fail "the addresses are not aligned:" "$output"
+	[[ $(tail -n +2 <<<"$output" |
+	    awk 'length($3) <= 40 { print index($0, " " $4 " ") }' |
+	    sort -u | wc -l) == 1 ]] || fail "the users are not aligned:" "$output"
+	[[ $(list_line both) == *'127.0.0.1:7007  nobody:nogroup  max_instances=9 '* ]] ||
+	    fail "a long field is not followed by two blanks:" "$output"
+}
+
+@test "-t -l: inetd_conf's services come last, named [ADDR:]SERVICE/PROTO, with the user of the line" {
+	printf '127.0.0.1:7037 dgram udp wait daemon /bin/cat cat -u\n' >"$BATS_TEST_TMPDIR/inetd.conf"
+	{
+		svc_globals
+		printf 'inetd_conf = "%s"\n' "$BATS_TEST_TMPDIR/inetd.conf"
+		printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:2345"}\n}\n'
+	} | write_config
+	run --separate-stderr timeout 5 "$SPAWND" -t -l -c "$SPAWND_CONF"
+	assert_status 0
+	# shellcheck disable=SC2154 # stderr: set by bats' run --separate-stderr
+	(( ${#lines[@]} == 3 )) || fail "two services expected:" "$output" "$stderr"
+	[[ ${lines[1]} == hello\ * ]] || fail "spawnd.conf's service first:" "$output"
+	local group
+	group=$(id -gn daemon)
+	expect_listed 127.0.0.1:7037/udp exec udp:127.0.0.1:7037 "daemon:$group" wait=true \
+	    exec=/bin/cat rate_per_minute=256 idle_timeout=300
+}
+
+@test "-l alone is bad usage (64); -t -l on a bad configuration lists nothing (78)" {
+	list_config | write_config
+	run --separate-stderr timeout 5 "$SPAWND" -l -c "$SPAWND_CONF"
+	assert_status 64
+	[[ -z $output ]] || fail "wrote to stdout: $output"
+	[[ $stderr == *"-t"* ]] || fail "does not say -l goes with -t: $stderr"
+	run --separate-stderr timeout 5 "$SPAWND" --list -c "$SPAWND_CONF"
+	assert_status 64
+	echo 'bogus_option = 1' >>"$SPAWND_CONF"
+	run --separate-stderr timeout 5 "$SPAWND" -t -l -c "$SPAWND_CONF"
+	assert_status 78
+	[[ -z $output ]] || fail "a bad configuration listed:" "$output"
+}
