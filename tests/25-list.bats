@@ -1,6 +1,8 @@
 #!/usr/bin/env bats
-# Seeing what is configured (issue 25; spawnd.8's -l): "spawnd -t -l"
-# lists every service, a line each.
+# Seeing what is configured (issue 25; spawnd.8's -l, spawnd.conf.5's
+# status): "spawnd -t -l" lists every service, a line each; the status
+# service shows each enabled service's type and addresses and counts
+# reloads unambiguously.
 
 load helpers
 load services
@@ -148,4 +150,57 @@ expect_listed() {
 	run --separate-stderr timeout 5 "$SPAWND" -t -l -c "$SPAWND_CONF"
 	assert_status 78
 	[[ -z $output ]] || fail "a bad configuration listed:" "$output"
+}
+
+# seen_config: hello (stream only), clock (time inline, stream and UDP,
+# datagram_rate), off (echo, disabled, stream and UDP), pp (hello behind
+# a PROXY load balancer), status, metrics.
+seen_config() {
+	svc_globals
+	printf 'service hello {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P_HELLO"
+	printf 'service clock {\n\ttype = "time"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$P_TIME"
+	printf '\tlisten_datagram = {"127.0.0.1:%s"}\n\tdatagram_rate = 5\n}\n' "$P_TIME"
+	printf 'service off {\n\ttype = "echo"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$P_OFF"
+	printf '\tlisten_datagram = {"127.0.0.1:%s"}\n\tenabled = false\n}\n' "$P_OFF"
+	printf 'service pp {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$P_PP"
+	printf '\tproxy_protocol = "v1"\n\tproxy_from = {"127.0.0.1"}\n}\n'
+	printf 'service status {\n\ttype = "status"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P_STATUS"
+	printf 'service metrics {\n\ttype = "metrics"\n\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$P_METRICS"
+}
+
+seen_ports() {
+	P_HELLO=$(free_port)
+	P_TIME=$(free_port)
+	P_OFF=$(free_port)
+	P_PP=$(free_port)
+	P_STATUS=$(free_port)
+	P_METRICS=$(free_port)
+}
+
+@test "status: each enabled service with its type and addresses, no disabled one; 'reloads: N done, M refused'" {
+	seen_ports
+	seen_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	local st=$BATS_TEST_TMPDIR/st cr=$'\r'
+	fetch_tcp 127.0.0.1 "$P_STATUS" "$st" || fail "no status"
+	head -n 1 "$st" | grep -qE "^spawnd [^ ]+, up [0-9]+ s, reloads: 0 done, 0 refused$cr\$" ||
+	    fail "header:" "$(cat -A "$st")"
+	grep -qE "^service +type +children +connections .* addresses$cr\$" "$st" ||
+	    fail "table header:" "$(cat "$st")"
+	grep -qE "^hello +hello +0 +0 +0 +0 +0 +0 +0 +0 tcp:127\\.0\\.0\\.1:$P_HELLO$cr\$" "$st" ||
+	    fail "hello line:" "$(cat "$st")"
+	grep -qE "^clock +time +0 +0 .* tcp:127\\.0\\.0\\.1:$P_TIME,udp:127\\.0\\.0\\.1:$P_TIME$cr\$" "$st" ||
+	    fail "clock line:" "$(cat "$st")"
+	grep -qE "^status +status +[01] +1 .* tcp:127\\.0\\.0\\.1:$P_STATUS$cr\$" "$st" ||
+	    fail "status line:" "$(cat "$st")"
+	! grep -qE "^off |:$P_OFF" "$st" || fail "the disabled service is listed:" "$(cat "$st")"
+	# One reload done, one refused: counted apart, never one in the other.
+	kill -HUP "$SPAWND_PID"
+	wait_for_log 'spawnd [^ ]+ reloaded with '
+	echo 'bogus_option = 1' >>"$SPAWND_CONF"
+	kill -HUP "$SPAWND_PID"
+	wait_for_log 'reload refused: '
+	fetch_tcp 127.0.0.1 "$P_STATUS" "$st" || fail "no status after the reloads"
+	head -n 1 "$st" | grep -qE "reloads: 1 done, 1 refused$cr\$" ||
+	    fail "header after a reload done and one refused:" "$(head -n 1 "$st")"
 }

@@ -77,10 +77,11 @@ status_text() {
 	pid=$(ps --ppid "$SPAWND_PID" -o pid= | tr -d ' ' | head -n 1)
 	status_text "$BATS_TEST_TMPDIR/st"
 	local st=$BATS_TEST_TMPDIR/st
-	head -n 1 "$st" | grep -qE '^spawnd [^ ]+, up [0-9]+ s, 0 reloads, 0 refused'$'\r''$' ||
+	head -n 1 "$st" | grep -qE '^spawnd [^ ]+, up [0-9]+ s, reloads: 0 done, 0 refused'$'\r''$' ||
 	    fail "header:" "$(cat -A "$st")"
-	grep -qE '^hello +0 +1 +0 +0 +0 +0 +0 +0'$'\r''$' "$st" || fail "hello line:" "$(cat "$st")"
-	grep -qE '^command +1 +1 ' "$st" || fail "command line:" "$(cat "$st")"
+	grep -qE "^hello +hello +0 +1 +0 +0 +0 +0 +0 +0 tcp:127\\.0\\.0\\.1:$P_HELLO"$'\r''$' "$st" ||
+	    fail "hello line:" "$(cat "$st")"
+	grep -qE '^command +command +1 +1 ' "$st" || fail "command line:" "$(cat "$st")"
 	grep -qE "^$pid +command +127\\.0\\.0\\.1:[0-9]+ +[0-9]+"$'\r''$' "$st" ||
 	    fail "no child line for PID $pid:" "$(cat "$st")"
 	# (Whether the status child sees its own row depends on who runs

@@ -1,8 +1,8 @@
 /*
  * status: what the parent is doing, for nc and telnet.  It speaks
- * first and closes: a header line, one line per service (live
- * children, connections, refusals by reason), then one line per live
- * child (PID, service, client, age).  Read from the board the parent
+ * first and closes: a header line, one line per enabled service (type,
+ * live children, connections, refusals by reason, addresses), then one
+ * line per live child (PID, service, client, age).  Read from the board the parent
  * publishes (parent/stats.h); the child only reads it.
  */
 #include <errno.h>
@@ -14,6 +14,7 @@
 #include "base/log.h"
 #include "base/netio.h"
 #include "base/version.h"
+#include "config/conf_list.h"
 #include "config/config.h"
 #include "net/peer.h"
 #include "parent/stats.h"
@@ -49,6 +50,21 @@ status_name(const struct config *cf, size_t svc, char *buf, size_t len)
 	return log_escape(buf, len, cf->cf_services[svc].sc_name);
 }
 
+/* Where it listens, as "spawnd -t -l" writes it (config/conf_list.h). */
+static void
+status_addrs(struct textbuf *tb, const struct svc_conf *sc)
+{
+	char word[CONF_LIST_ADDR_MAX];
+	size_t i, n = conf_list_naddrs(sc);
+
+	for (i = 0; i < n; i++)
+		textbuf_printf(tb, "%s%s", i > 0 ? "," : " ",
+		    conf_list_addr(sc, i, word, sizeof(word)));
+	if (n == 0)
+		textbuf_printf(tb, " -");
+}
+
+/* A line per enabled service; a disabled one serves nothing to count. */
 static void
 status_services(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
@@ -56,21 +72,25 @@ status_services(struct textbuf *tb, const struct stats_board *sb,
 	char name[512];
 	size_t i, r;
 
-	textbuf_printf(tb, "%-16s %8s %12s", "service", "children",
-	    "connections");
+	textbuf_printf(tb, "%-16s %-9s %8s %12s", "service", "type",
+	    "children", "connections");
 	for (r = 0; r < STATS_NREASONS; r++)
 		textbuf_printf(tb, " %s", stats_reason_name((enum stats_reason)r));
-	textbuf_printf(tb, "\r\n");
-	for (i = 0; i < sb->sb_nservices; i++) {
+	textbuf_printf(tb, " addresses\r\n");
+	for (i = 0; i < sb->sb_nservices && i < cf->cf_nservices; i++) {
 		const struct stats_service *ss = &sb->sb_services[i];
+		const struct svc_conf *sc = &cf->cf_services[i];
 
-		textbuf_printf(tb, "%-16s %8" PRIu32 " %12" PRIu64,
-		    status_name(cf, i, name, sizeof(name)), ss->ss_children,
-		    ss->ss_connections);
+		if (!sc->sc_enabled)
+			continue;
+		textbuf_printf(tb, "%-16s %-9s %8" PRIu32 " %12" PRIu64,
+		    status_name(cf, i, name, sizeof(name)), sc->sc_type->sv_type,
+		    ss->ss_children, ss->ss_connections);
 		for (r = 0; r < STATS_NREASONS; r++)
 			textbuf_printf(tb, " %*" PRIu64,
 			    (int)strlen(stats_reason_name((enum stats_reason)r)),
 			    ss->ss_refused[r]);
+		status_addrs(tb, sc);
 		textbuf_printf(tb, "\r\n");
 	}
 }
@@ -108,8 +128,8 @@ status_stream(int fd, const struct svc_client *cl)
 	if (sb == NULL) {
 		textbuf_printf(&tb, "no status: the parent has no board\r\n");
 	} else {
-		textbuf_printf(&tb, "spawnd %s, up %lld s, %" PRIu64
-		    " reloads, %" PRIu64 " refused\r\n", spawnd_version,
+		textbuf_printf(&tb, "spawnd %s, up %lld s, reloads: %" PRIu64
+		    " done, %" PRIu64 " refused\r\n", spawnd_version,
 		    (long long)(now - sb->sb_head->sh_started),
 		    sb->sb_head->sh_reloads_ok, sb->sb_head->sh_reloads_refused);
 		status_services(&tb, sb, cl->cl_conf);
