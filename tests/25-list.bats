@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
 # Seeing what is configured (issue 25; spawnd.8's -l, spawnd.conf.5's
-# status): "spawnd -t -l" lists every service, a line each; the status
-# service shows each enabled service's type and addresses and counts
-# reloads unambiguously.
+# status and Metrics): "spawnd -t -l" lists every service, a line each;
+# the status service shows each enabled service's type and addresses
+# and counts reloads unambiguously; the metrics page has samples only
+# for what a service can do, none for a disabled one.
 
 load helpers
 load services
@@ -203,4 +204,65 @@ seen_ports() {
 	fetch_tcp 127.0.0.1 "$P_STATUS" "$st" || fail "no status after the reloads"
 	head -n 1 "$st" | grep -qE "reloads: 1 done, 1 refused$cr\$" ||
 	    fail "header after a reload done and one refused:" "$(head -n 1 "$st")"
+}
+
+# has SAMPLE_PREFIX: a sample line of the page starts with it.
+has() { grep -qF -- "$1" "$BATS_TEST_TMPDIR/m.body"; }
+
+# expect_samples SERVICE SAMPLE_PREFIX...: the page has each of them.
+expect_samples() {
+	local svc=$1 s
+	shift
+	for s in "$@"; do
+		has "$s" || fail "no '$s' in:" "$(grep "service=\"$svc\"" "$BATS_TEST_TMPDIR/m.body")"
+	done
+}
+
+# expect_no_samples SAMPLE_PREFIX...: the page has none of them.
+expect_no_samples() {
+	local s
+	for s in "$@"; do
+		! has "$s" || fail "'$s' for a service that cannot count it"
+	done
+}
+
+@test "metrics: samples only for what a service can do, none for a disabled one; promtool accepts the page" {
+	seen_ports
+	seen_config | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	fetch_tcp 127.0.0.1 "$P_HELLO" "$BATS_TEST_TMPDIR/h" || fail "no hello"
+	local m=$BATS_TEST_TMPDIR/m
+	timeout 5 curl -s "http://127.0.0.1:$P_METRICS/metrics" >"$m.body" || fail "no metrics"
+	! grep -q 'service="off"' "$m.body" ||
+	    fail "the disabled service has samples:" "$(grep 'service="off"' "$m.body")"
+	# hello: stream only, forked, no lists, no rate, no PROXY.
+	expect_samples hello 'spawnd_connections_total{service="hello"} 1' \
+	    'spawnd_children{service="hello"}' \
+	    'spawnd_child_exits_total{service="hello",how="ok"}' \
+	    'spawnd_refused_total{service="hello",reason="max_instances"} 0' \
+	    'spawnd_refused_total{service="hello",reason="max_children"} 0'
+	expect_no_samples 'spawnd_datagrams_total{service="hello"}' \
+	    'spawnd_datagrams_dropped_total{service="hello"' \
+	    'spawnd_refused_total{service="hello",reason="proxy"}' \
+	    'spawnd_refused_total{service="hello",reason="acl"}' \
+	    'spawnd_refused_total{service="hello",reason="rate"}' \
+	    'spawnd_refused_total{service="hello",reason="per_source"}'
+	# clock: time answered inline (no child), and over UDP.
+	expect_samples clock 'spawnd_connections_total{service="clock"}' \
+	    'spawnd_datagrams_total{service="clock"}' \
+	    'spawnd_datagrams_dropped_total{service="clock",reason="source"}' \
+	    'spawnd_datagrams_dropped_total{service="clock",reason="rate"}'
+	expect_no_samples 'spawnd_children{service="clock"}' \
+	    'spawnd_child_exits_total{service="clock"' \
+	    'spawnd_refused_total{service="clock"' \
+	    'spawnd_datagrams_dropped_total{service="clock",reason="acl"}'
+	# pp: behind a load balancer, "proxy" refusals; no datagrams.
+	expect_samples pp 'spawnd_refused_total{service="pp",reason="proxy"} 0'
+	expect_no_samples 'spawnd_datagrams_total{service="pp"}'
+	# Each family's HELP and TYPE once.
+	[[ -z $(grep -E '^# (HELP|TYPE) ' "$m.body" | sort | uniq -d) ]] ||
+	    fail "a family described twice:" "$(grep '^#' "$m.body")"
+	command -v promtool >/dev/null || skip "promtool (Debian's prometheus) is not installed"
+	run promtool check metrics <"$m.body"
+	[[ $status -eq 0 && -z $output ]] || fail "promtool check metrics: $output"
 }
