@@ -86,7 +86,7 @@ compiled_default_config() {
 	    fail "NAME '$HELLO_NAME' is neither ::1 nor a name that maps back to it"
 }
 
-@test "log: server started, connection from, begat, reaped, each as spawnd[PID]: message" {
+@test "log: server started, connection from, begat, reaped, each as TIME spawnd[PID]: message" {
 	local port sport cpid
 	port=$(free_port)
 	sport=$(free_port)
@@ -101,9 +101,9 @@ compiled_default_config() {
 	# DESIGN 8 has "reaped PID (SERVICE) with exit N" and a bare
 	# "reaped PID (SERVICE)"; a clean exit may use either.
 	wait_for_log "^spawnd\[$SPAWND_PID\]: reaped $cpid \(hello\)( with exit 0)?$"
-	# Every line of a foreground log is "spawnd[PID]: message".
-	if grep -vnE '^spawnd\[[0-9]+\]: .' "$SPAWND_LOG"; then
-		fail "log lines not in the form 'spawnd[PID]: message' (above)"
+	# Every line of a foreground log is "TIME spawnd[PID]: message".
+	if grep -vnE "^$LOG_STAMP_RE spawnd\[[0-9]+\]: ." "$SPAWND_LOG"; then
+		fail "log lines not in the form 'TIME spawnd[PID]: message' (above)"
 	fi
 }
 

@@ -27,7 +27,7 @@ feed_fifo() {
 # log_line_no ERE: number of the last log line matching ERE (0: none).
 log_line_no() {
 	local n
-	n=$(grep -nE -- "$1" "$SPAWND_LOG" | tail -n 1 | cut -d: -f1)
+	n=$(log_unstamped | grep -nE -- "$1" | tail -n 1 | cut -d: -f1)
 	echo "${n:-0}"
 }
 

@@ -257,6 +257,9 @@ start_journaled() {
 	[[ -z $output ]] || fail "lines without a priority prefix:" "$output"
 	run grep -F 'spawnd[' "$SPAWND_LOG"
 	[[ -z $output ]] || fail "lines with a spawnd[PID] prefix:" "$output"
+	# The journal stamps each line itself.
+	run grep -E "$LOG_STAMP_RE" "$SPAWND_LOG"
+	[[ -z $output ]] || fail "lines with a time stamp of our own:" "$output"
 }
 
 @test "stderr is the journal: a start-up that fails says why at priority 3 (error)" {
@@ -288,4 +291,35 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "${PORTS[0]}" \
 	assert_log "^spawnd\[$SPAWND_PID\]: server started on hello 127\.0\.0\.1:${PORTS[0]}$"
 	run grep -E '^<[0-9]>' "$SPAWND_LOG"
 	[[ -z $output ]] || fail "priority prefixes outside the journal:" "$output"
+}
+
+# stamp_seconds LINE: the epoch seconds of a log line's leading UTC stamp.
+stamp_seconds() {
+	date -u -d "$(cut -d' ' -f1 <<<"$1" | sed 's/T/ /; s/Z$//')" +%s
+}
+
+@test "-f on a pipe: every line starts with the UTC time, RFC 3339, then spawnd[PID]:" {
+	local pipe=$BATS_TEST_TMPDIR/pipe reader before after line t
+	hello_config "127.0.0.1:${PORTS[0]}" >"$SPAWND_CONF"
+	mkfifo "$pipe"
+	cat <"$pipe" >"$BATS_TEST_TMPDIR/piped.log" 3>&- &
+	reader=$!
+	before=$(date -u +%s)
+	SPAWND_LOG=$pipe start_spawnd -c "$SPAWND_CONF"
+	fetch_tcp 127.0.0.1 "${PORTS[0]}" "$BATS_TEST_TMPDIR/reply"
+	stop_spawnd
+	# The reader ends when spawnd and its children have closed the pipe.
+	wait_until 10 _gone "$reader" || fail "the pipe's reader is still open"
+	wait "$reader" || true
+	after=$(date -u +%s)
+	SPAWND_LOG=$BATS_TEST_TMPDIR/piped.log
+	assert_log '^spawnd\[[0-9]+\]: connection from 127\.0\.0\.1 '
+	if grep -vnE "^$LOG_STAMP_RE spawnd\[[0-9]+\]: ." "$SPAWND_LOG"; then
+		fail "lines without the time and spawnd[PID]: (above)"
+	fi
+	while IFS= read -r line; do
+		t=$(stamp_seconds "$line")
+		(( t >= before && t <= after )) ||
+		    fail "stamp outside $before..$after (UTC): $line"
+	done <"$SPAWND_LOG"
 }

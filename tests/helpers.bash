@@ -162,9 +162,19 @@ assert_output_has() {
 	fail "output does not contain \"$1\":" "$output"
 }
 
+# A foreground line's time stamp (UTC, RFC 3339), as an extended regex.
+LOG_STAMP_RE='[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}Z'
+
+# The daemon log without the stamp that starts each spawnd[PID]: line:
+# tests match what a line says, "^spawnd\[PID\]: ..."; 10-logs.bats checks
+# the stamps themselves.
+log_unstamped() {
+	sed -E "s/^$LOG_STAMP_RE (spawnd\[)/\1/" "$SPAWND_LOG" 2>/dev/null
+}
+
 # The daemon log must have a line matching the extended regex $1.
 assert_log() {
-	grep -qE -- "$1" "$SPAWND_LOG" && return 0
+	log_unstamped | grep -qE -- "$1" && return 0
 	fail "no log line matches /$1/; log:" "$(cat "$SPAWND_LOG")"
 }
 
@@ -176,7 +186,7 @@ re_quote() {
 # Number of log lines matching the extended regex $1 (0 if none).
 log_count() {
 	local n
-	n=$(grep -cE -- "$1" "$SPAWND_LOG" 2>/dev/null)
+	n=$(log_unstamped | grep -cE -- "$1")
 	echo "${n:-0}"
 }
 

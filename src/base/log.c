@@ -5,7 +5,9 @@
  *  - the journal, when stderr is the stream systemd named in
  *    $JOURNAL_STREAM: "<N>message", the sd-daemon(3) priority prefix,
  *    and no "spawnd[PID]: " (journald adds its own);
- *  - plain stderr otherwise: "spawnd[PID]: message".
+ *  - plain stderr otherwise: "2026-12-07T18:50:01Z spawnd[PID]: message",
+ *    stamped as a terminal or a file under a supervisor needs it (syslog
+ *    and the journal stamp lines themselves).
  *
  * Every message passes through log_escape() because host names,
  * addresses and paths may come from clients or DNS.
@@ -20,6 +22,7 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <syslog.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "base/log.h"
@@ -153,20 +156,39 @@ log_escape_also(char *dst, size_t dstlen, const char *src, const char *also)
 }
 
 /*
+ * The time of a plain stderr line, RFC 3339 in UTC ("2026-12-07T18:50:01Z"):
+ * one form in every process whatever its TZ, sortable, and no time zone
+ * file to read in a child.  Empty if the clock cannot be read.
+ */
+static void
+log_stamp(char *buf, size_t len)
+{
+	struct timespec now;
+	struct tm tm;
+
+	if (clock_gettime(CLOCK_REALTIME, &now) == -1 ||
+	    gmtime_r(&now.tv_sec, &tm) == NULL ||
+	    strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ ", &tm) == 0)
+		buf[0] = '\0';
+}
+
+/*
  * One line, one write(2): the parent and its children share stderr, and
  * a line written in pieces could interleave with another process's.
  */
 static void
 log_write_stderr(int priority, const char *msg)
 {
-	char line[LOG_LINE_MAX + 192];
+	char line[LOG_LINE_MAX + 192], stamp[32];
 	int len;
 
-	if (log_dest == LOG_DEST_JOURNAL)
+	if (log_dest == LOG_DEST_JOURNAL) {
 		len = snprintf(line, sizeof(line), "<%d>%s\n", priority, msg);
-	else
-		len = snprintf(line, sizeof(line), "spawnd[%ld]: %s\n",
-		    (long)getpid(), msg);
+	} else {
+		log_stamp(stamp, sizeof(stamp));
+		len = snprintf(line, sizeof(line), "%sspawnd[%ld]: %s\n",
+		    stamp, (long)getpid(), msg);
+	}
 	if (len < 0)
 		return;
 	if ((size_t)len >= sizeof(line)) {

@@ -1,7 +1,8 @@
 /*
  * Logging: one line per event, to syslog (ident "spawnd", LOG_PID) or, in
  * the foreground, to stderr: as "<N>message" when stderr is the journal
- * ($JOURNAL_STREAM), else as "spawnd[PID]: message".  Every message is
+ * ($JOURNAL_STREAM), else as "TIME spawnd[PID]: message", TIME in UTC
+ * ("2026-12-07T18:50:01Z").  Every message is
  * escaped so that bytes from clients or DNS can never inject control
  * characters into a log.  These functions preserve errno and must never
  * be called from a signal handler.
