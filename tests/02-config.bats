@@ -103,6 +103,45 @@ load helpers
 	done
 }
 
+@test "ports by service name and \"*:PORT\": accepted; an unknown name is FILE:LINE naming it, exit 78" {
+	getent services daytime/tcp >/dev/null && getent services qotd/tcp >/dev/null ||
+	    skip "no /etc/services (netbase)"
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service one {
+		type = "daytime"
+		listen_stream = {"127.0.0.1:daytime", "[::1]:daytime", "*:40001"}
+		listen_datagram = {"127.0.0.1:daytime", "*:40001"}
+	}
+	EOF
+	expect_ok
+	# The name is looked up for the socket's protocol: qotd is TCP only.
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service one {
+		type = "daytime"
+		listen_stream = {"127.0.0.1:qotd"}
+		listen_datagram = {"127.0.0.1:qotd"}
+	}
+	EOF
+	expect_error 'listen_datagram "127\.0\.0\.1:qotd": unknown service name "qotd" \(not in /etc/services for udp\)' 5
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service one {
+		type = "hello"
+		listen_stream = {"127.0.0.1:40001", "[::1]:nosuchservice"}
+	}
+	EOF
+	expect_error 'unknown service name "nosuchservice" \(not in /etc/services for tcp\)' 4
+	# "*:PORT" is PORT: every address, so it collides with 127.0.0.1:PORT.
+	write_config <<-'EOF'
+	log_target = "stderr"
+	service one { type = "hello"  listen_stream = {"127.0.0.1:40001"} }
+	service two { type = "hello"  listen_stream = {"*:40001"} }
+	EOF
+	expect_error '40001' 3 2
+}
+
 @test "bad values of typed and enumerated options: FILE:LINE, exit 78" {
 	local line
 	for line in 'max_children = "lots"' 'resolve_names = maybe' \

@@ -140,6 +140,20 @@ compiled_default_config() {
 	assert_hello_bytes "$BATS_TEST_TMPDIR/v6" '::1'
 }
 
+@test "listen on \"*:PORT\", as the log writes a port alone: the same as PORT" {
+	local port
+	port=$(free_port)
+	hello_config "*:$port" | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	assert_log "^spawnd\[$SPAWND_PID\]: server started on hello \*:$port$"
+	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/v4"
+	assert_hello_bytes "$BATS_TEST_TMPDIR/v4" '127\.0\.0\.1'
+	if have_ipv6; then
+		fetch_tcp ::1 "$port" "$BATS_TEST_TMPDIR/v6"
+		assert_hello_bytes "$BATS_TEST_TMPDIR/v6" '::1'
+	fi
+}
+
 @test "listen on IPv4:port and [IPv6]:port binds exactly those addresses" {
 	require_ipv6
 	local p4 p6

@@ -68,3 +68,45 @@ assert_daytime() {
 	assert_status 0
 	[[ $output =~ ^$DATE_RE$'\r'$ ]] || fail "socat got: $output"
 }
+
+# A port by its name in /etc/services, for the socket's protocol: tcp for
+# listen_stream, udp for listen_datagram.  Port 13 needs root, and a
+# network namespace of our own keeps it from any daytime of the host's.
+@test "\"127.0.0.1:daytime\": port 13 by its service name, over TCP and UDP" {
+	[[ $(id -u) -eq 0 ]] || skip "port 13 and a network namespace need root"
+	getent services daytime/tcp >/dev/null && getent services daytime/udp >/dev/null ||
+	    skip "no daytime in /etc/services (netbase)"
+	local conf=$BATS_TEST_TMPDIR/named.conf log=$BATS_TEST_TMPDIR/named.log
+	local out=$BATS_TEST_TMPDIR/ns.out
+	{
+		svc_globals
+		printf 'pidfile = "%s"\n' "$BATS_TEST_TMPDIR/named.pid"
+		printf 'service daytime {\n\ttype = "daytime"\n'
+		printf '\tlisten_stream = {"127.0.0.1:daytime"}\n'
+		printf '\tlisten_datagram = {"127.0.0.1:daytime"}\n}\n'
+	} >"$conf"
+	# spawnd runs in the namespace, stopped by the script itself, by PID.
+	timeout 60 unshare --net -- bash -c "$(declare -f udp_ask)"'
+		set -u
+		ip link set lo up
+		"$1" -f -c "$2" 2>"$3" </dev/null 3>&- &
+		pid=$!
+		for _ in $(seq 100); do
+			[[ $(grep -c "server started on daytime 127\.0\.0\.1:13" "$3") == 2 ]] && break
+			sleep 0.1
+		done
+		timeout 5 nc -N 127.0.0.1 13 </dev/null >"$4/tcp"
+		udp_ask 127.0.0.1 13 "$4/udp"
+		kill "$pid"
+		wait "$pid"
+		echo "stopped with $?"
+	' ns "$SPAWND" "$conf" "$log" "$BATS_TEST_TMPDIR" >"$out" 2>&1 ||
+	    fail "in the namespace:" "$(cat "$out")" "$(cat "$log")"
+	[[ $(<"$out") == "stopped with 0" ]] || fail "$(cat "$out")" "$(cat "$log")"
+	grep -qE "server started on daytime 127\.0\.0\.1:13$" "$log" ||
+	    fail "not logged as port 13:" "$(cat "$log")"
+	grep -qE "server started on daytime 127\.0\.0\.1:13 \(datagram\)$" "$log" ||
+	    fail "no datagram socket on port 13:" "$(cat "$log")"
+	assert_daytime "$BATS_TEST_TMPDIR/tcp"
+	assert_daytime "$BATS_TEST_TMPDIR/udp"
+}

@@ -72,6 +72,9 @@ conf_svc_addrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
     const char *who)
 {
 	unsigned	 i, n = cfg_size(sec, name);
+	/* The protocol a service name ("127.0.0.1:daytime") stands for. */
+	const char	*proto = strcmp(name, "listen_datagram") == 0 ? "udp" :
+			    "tcp";
 	char		 err[512];
 
 	if (n == 0)
@@ -87,7 +90,7 @@ conf_svc_addrs(struct conf_ctx *cx, cfg_t *sec, const char *name,
 		const char	*text = cfg_getnstr(sec, name, i);
 
 		(*lines)[i] = conf_line(cx, sec, name, i, 1);
-		if (addr_parse(text, cx->cx_cwd, &(*las)[i], err,
+		if (addr_parse(text, cx->cx_cwd, proto, &(*las)[i], err,
 		    sizeof(err)) == -1) {
 			(*las)[i].la_family = CONF_BADADDR;
 			conf_error(cx, (*lines)[i], "%s%s \"%s\": %s", who,

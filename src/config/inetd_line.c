@@ -15,7 +15,6 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <grp.h>
-#include <netdb.h>
 #include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -23,6 +22,7 @@
 #include <string.h>
 
 #include "config/inetd_line.h"
+#include "net/port.h"
 
 #define INETD_FIELDS	64
 
@@ -161,23 +161,6 @@ inetd_address(const char *host, unsigned port, const struct inetd_proto *ip,
 	}
 	return inetd_bad(err, errlen, "address \"%s\": a numeric address of "
 	    "the protocol's family, or *", host);
-}
-
-/* The port of service (a name in /etc/services, or a number). */
-static int
-inetd_port(const char *service, int tcp, unsigned *port)
-{
-	struct servent *se;
-	char *end;
-	unsigned long n = strtoul(service, &end, 10);
-
-	if (end != service && *end == '\0')
-		*port = n > 0 && n < 65536 ? (unsigned)n : 0;
-	else if ((se = getservbyname(service, tcp ? "tcp" : "udp")) != NULL)
-		*port = ntohs((unsigned short)se->s_port);
-	else
-		*port = 0;
-	return *port == 0 ? -1 : 0;
 }
 
 /* listen_stream or listen_datagram = {...} for the first field. */
@@ -320,7 +303,7 @@ inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
 {
 	char copy[4096], *w[INETD_FIELDS], name[320], *dot, service[128];
 	struct inetd_proto ip;
-	unsigned port = 0;
+	unsigned short port = 0;
 	size_t n, at = 0;
 	unsigned long max = INETD_TOOMANY;
 	int stream, wait;
@@ -374,7 +357,8 @@ inetd_translate(const char *line, char defaddr[INETD_ADDR_MAX], char *out,
 	snprintf(name, sizeof(name), "%.*s%s/%s", ip.ip_unix ||
 	    strrchr(w[0], ':') == NULL ? 0 :
 	    (int)(strrchr(w[0], ':') - w[0] + 1), w[0], service, w[2]);
-	if (!ip.ip_unix && inetd_port(service, ip.ip_tcp, &port) == -1)
+	if (!ip.ip_unix && port_parse(service, ip.ip_tcp ? "tcp" : "udp",
+	    &port, NULL, 0) == -1)
 		return inetd_bad(err, errlen, "service \"%s\": not in "
 		    "/etc/services for %s, nor a port", service,
 		    ip.ip_tcp ? "tcp" : "udp");

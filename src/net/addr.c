@@ -1,19 +1,23 @@
 /*
  * Address syntax.  Listen addresses follow systemd.socket(5)
  * ListenStream=, plus relative Unix paths, as are the CIDR blocks of the
- * allow/deny lists (cidr.c).  Everything here is numeric: a host name is an
+ * allow/deny lists (cidr.c).  Addresses are numeric: a host name is an
  * error, never a DNS query, because the parent must not block and a
- * configuration must mean the same thing on every start.
+ * configuration must mean the same thing on every start.  A port may be
+ * a service name of /etc/services (port.c), read at load only.
  *
  * How a listen address is recognized, in this order:
  *   "/abs/path"	Unix socket
  *   ".", "./x", "../x"	Unix socket relative to cwd
  *   "[v6]:port"	IPv6 (a scope id "[fe80::1%lo]:80" is allowed)
+ *   "*:port"		port alone, as the logs write it
  *   "a.b.c.d:port"	IPv4 (anything else with a ':' is an error)
  *   "2345"		port alone; a bare word starting with a digit, a
  *			sign or a blank is taken as a port, so a Unix
  *			socket named "2fast" must be written "./2fast"
- *   "catsock"		any other bare word: Unix socket relative to cwd
+ *   "catsock"		any other bare word: Unix socket relative to cwd,
+ *			even a service name ("daytime"): "*:daytime" is
+ *			the port, and a file name never turns into one
  * la_text of a port alone is "*:PORT": it may end up IPv6 dual-stack or
  * IPv4, and "*" says "every address" either way.
  */
@@ -32,6 +36,7 @@
 #include <string.h>
 
 #include "net/addr.h"
+#include "net/port.h"
 
 #define SUN_PATH_MAX	(sizeof(((struct sockaddr_un *)0)->sun_path) - 1)
 
@@ -65,15 +70,20 @@ addr_decimal(const char *s, unsigned long max, unsigned long *val)
 	return 0;
 }
 
+/* The port part s of text, a number or a service name for proto. */
 static int
-parse_port(const char *s, unsigned short *port)
+parse_port(const char *s, const char *text, const char *proto,
+    unsigned short *port, char *err, size_t errlen)
 {
-	unsigned long v;
+	char why[256];
 
-	if (addr_decimal(s, 65535, &v) == -1 || v == 0)
-		return -1;
-	*port = (unsigned short)v;
-	return 0;
+	if (port_parse(s, proto, port, why, sizeof(why)) == 0)
+		return 0;
+	if (s == text)
+		addr_error(err, errlen, "%s", why);
+	else
+		addr_error(err, errlen, "%s in \"%s\"", why, text);
+	return -1;
 }
 
 int
@@ -86,15 +96,15 @@ addr_copy_part(char *dst, size_t dstlen, const char *src, size_t n)
 	return 0;
 }
 
+/* "2345", or port after "*:" in text. */
 static int
-port_alone(const char *text, struct listen_addr *la, char *err, size_t errlen)
+port_alone(const char *port, const char *text, const char *proto,
+    struct listen_addr *la, char *err, size_t errlen)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&la->la_sa;
 
-	if (parse_port(text, &la->la_port) == -1) {
-		addr_error(err, errlen, "bad port \"%s\"", text);
+	if (parse_port(port, text, proto, &la->la_port, err, errlen) == -1)
 		return -1;
-	}
 	/* Prepared as [::]:port; listen_open falls back to 0.0.0.0:port. */
 	la->la_family = AF_UNSPEC;
 	sin6->sin6_family = AF_INET6;
@@ -106,7 +116,8 @@ port_alone(const char *text, struct listen_addr *la, char *err, size_t errlen)
 }
 
 static int
-parse_inet(const char *text, struct listen_addr *la, char *err, size_t errlen)
+parse_inet(const char *text, const char *proto, struct listen_addr *la,
+    char *err, size_t errlen)
 {
 	struct sockaddr_in *sin = (struct sockaddr_in *)&la->la_sa;
 	const char *colon = strrchr(text, ':');
@@ -125,11 +136,9 @@ parse_inet(const char *text, struct listen_addr *la, char *err, size_t errlen)
 		    text);
 		return -1;
 	}
-	if (parse_port(colon + 1, &la->la_port) == -1) {
-		addr_error(err, errlen, "bad port \"%s\" in \"%s\"", colon + 1,
-		    text);
+	if (parse_port(colon + 1, text, proto, &la->la_port, err,
+	    errlen) == -1)
 		return -1;
-	}
 	la->la_family = AF_INET;
 	sin->sin_family = AF_INET;
 	sin->sin_port = htons(la->la_port);
@@ -164,8 +173,8 @@ inet6_host(const char *host, struct sockaddr_in6 *sin6)
 }
 
 static int
-parse_inet6(const char *text, struct listen_addr *la, char *err,
-    size_t errlen)
+parse_inet6(const char *text, const char *proto, struct listen_addr *la,
+    char *err, size_t errlen)
 {
 	struct sockaddr_in6 *sin6 = (struct sockaddr_in6 *)&la->la_sa;
 	const char *close = strchr(text, ']');
@@ -193,11 +202,9 @@ parse_inet6(const char *text, struct listen_addr *la, char *err,
 		    "\"%s\"", text);
 		return -1;
 	}
-	if (parse_port(close + 2, &la->la_port) == -1) {
-		addr_error(err, errlen, "bad port \"%s\" in \"%s\"", close + 2,
-		    text);
+	if (parse_port(close + 2, text, proto, &la->la_port, err,
+	    errlen) == -1)
 		return -1;
-	}
 	la->la_family = AF_INET6;
 	sin6->sin6_port = htons(la->la_port);
 	la->la_salen = sizeof(*sin6);
@@ -280,8 +287,8 @@ parse_unix(const char *text, const char *cwd, struct listen_addr *la,
 }
 
 int
-addr_parse(const char *text, const char *cwd, struct listen_addr *la,
-    char *err, size_t errlen)
+addr_parse(const char *text, const char *cwd, const char *proto,
+    struct listen_addr *la, char *err, size_t errlen)
 {
 	unsigned char c = (unsigned char)text[0];
 
@@ -298,11 +305,13 @@ addr_parse(const char *text, const char *cwd, struct listen_addr *la,
 	if (c == '/' || c == '.')
 		return parse_unix(text, cwd, la, err, errlen);
 	if (c == '[')
-		return parse_inet6(text, la, err, errlen);
+		return parse_inet6(text, proto, la, err, errlen);
+	if (c == '*' && text[1] == ':')
+		return port_alone(text + 2, text, proto, la, err, errlen);
 	if (strchr(text, ':') != NULL)
-		return parse_inet(text, la, err, errlen);
+		return parse_inet(text, proto, la, err, errlen);
 	if (isdigit(c) || isspace(c) || c == '+' || c == '-')
-		return port_alone(text, la, err, errlen);
+		return port_alone(text, text, proto, la, err, errlen);
 	return parse_unix(text, cwd, la, err, errlen);
 }
 

@@ -25,13 +25,15 @@ struct listen_addr {
 };
 
 /*
- * Parse text ("2345", "127.0.0.1:2345", "[::1]:2345", "/abs/path",
- * "rel/path").  A relative path is joined to cwd (absolute) so that it
- * still names the same file after chdir("/").  Returns 0, or -1 with a
- * message in err.
+ * Parse text ("2345", "*:2345", "127.0.0.1:2345", "[::1]:2345",
+ * "/abs/path", "rel/path").  A port may be a service name of
+ * /etc/services for proto ("tcp" for a stream socket, "udp" for a
+ * datagram one; NULL: numbers only), as in "127.0.0.1:daytime".  A
+ * relative path is joined to cwd (absolute) so that it still names the
+ * same file after chdir("/").  Returns 0, or -1 with a message in err.
  */
-int addr_parse(const char *text, const char *cwd, struct listen_addr *la,
-    char *err, size_t errlen);
+int addr_parse(const char *text, const char *cwd, const char *proto,
+    struct listen_addr *la, char *err, size_t errlen);
 
 /* Nonzero if two listen addresses would collide at bind() time. */
 int addr_overlap(const struct listen_addr *a, const struct listen_addr *b);

@@ -8,6 +8,7 @@
 
 #include <arpa/inet.h>
 #include <net/if.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <string.h>
 
@@ -24,7 +25,7 @@ parse_ok(const char *text, const char *cwd, int family, unsigned port,
 {
 	struct listen_addr la;
 	char err[256] = "";
-	int rc = addr_parse(text, cwd, &la, err, sizeof(err));
+	int rc = addr_parse(text, cwd, "tcp", &la, err, sizeof(err));
 
 	ok(rc == 0, "parse \"%s\"%s%s", text, rc == 0 ? "" : ": ", err);
 	if (rc != 0)
@@ -40,7 +41,7 @@ parse_bad(const char *text, const char *cwd, const char *want)
 {
 	struct listen_addr la;
 	char err[256] = "";
-	int rc = addr_parse(text, cwd, &la, err, sizeof(err));
+	int rc = addr_parse(text, cwd, "tcp", &la, err, sizeof(err));
 
 	ok(rc == -1 && strstr(err, want) != NULL, "reject \"%.40s\": %.160s",
 	    text, err);
@@ -86,7 +87,8 @@ test_unix_struct(void)
 	const struct sockaddr_un *sun = (const struct sockaddr_un *)&la.la_sa;
 	char err[256];
 
-	ok(addr_parse("./s", "/tmp", &la, err, sizeof(err)) == 0, "parse ./s");
+	ok(addr_parse("./s", "/tmp", "tcp", &la, err, sizeof(err)) == 0,
+	    "parse ./s");
 	ok(sun->sun_family == AF_UNIX, "sun_family is AF_UNIX");
 	is_str(sun->sun_path, "/tmp/s", "sun_path joined to cwd");
 	ok(la.la_salen == offsetof(struct sockaddr_un, sun_path) + 7,
@@ -102,15 +104,16 @@ test_inet_struct(void)
 	char err[256];
 	unsigned lo = if_nametoindex("lo");
 
-	ok(addr_parse("127.0.0.1:2345", CWD, &la, err, sizeof(err)) == 0 &&
+	ok(addr_parse("127.0.0.1:2345", CWD, "tcp", &la, err,
+	    sizeof(err)) == 0 &&
 	    sin->sin_family == AF_INET && ntohs(sin->sin_port) == 2345 &&
 	    sin->sin_addr.s_addr == htonl(INADDR_LOOPBACK) &&
 	    la.la_salen == sizeof(*sin), "IPv4 sockaddr ready for bind");
-	ok(addr_parse("[::1]:2345", CWD, &la, err, sizeof(err)) == 0 &&
+	ok(addr_parse("[::1]:2345", CWD, "tcp", &la, err, sizeof(err)) == 0 &&
 	    sin6->sin6_family == AF_INET6 && ntohs(sin6->sin6_port) == 2345 &&
 	    IN6_IS_ADDR_LOOPBACK(&sin6->sin6_addr) &&
 	    la.la_salen == sizeof(*sin6), "IPv6 sockaddr ready for bind");
-	ok(addr_parse("2345", CWD, &la, err, sizeof(err)) == 0 &&
+	ok(addr_parse("2345", CWD, "tcp", &la, err, sizeof(err)) == 0 &&
 	    sin6->sin6_family == AF_INET6 && ntohs(sin6->sin6_port) == 2345 &&
 	    IN6_IS_ADDR_UNSPECIFIED(&sin6->sin6_addr) &&
 	    la.la_salen == sizeof(*sin6), "port alone prepared as [::]:port");
@@ -119,7 +122,8 @@ test_inet_struct(void)
 		return;
 	}
 	parse_ok("[fe80::1%lo]:80", CWD, AF_INET6, 80, "[fe80::1%lo]:80");
-	ok(addr_parse("[fe80::1%lo]:80", CWD, &la, err, sizeof(err)) == 0 &&
+	ok(addr_parse("[fe80::1%lo]:80", CWD, "tcp", &la, err,
+	    sizeof(err)) == 0 &&
 	    sin6->sin6_scope_id == lo, "scope id is the index of lo");
 }
 
@@ -144,7 +148,80 @@ test_bad_ports(void)
 	parse_bad("127.0.0.1:80 ", CWD, "bad port \"80 \"");
 	parse_bad("[::1]:65536", CWD, "bad port \"65536\" in \"[::1]:65536\"");
 	parse_bad("[::1]:", CWD, "bad port");
-	parse_bad("[::1]:http", CWD, "bad port");
+	parse_bad("*:", CWD, "bad port \"\" in \"*:\"");
+	parse_bad("*:0", CWD, "bad port \"0\" in \"*:0\"");
+	parse_bad("*:12a", CWD, "bad port \"12a\"");
+	parse_bad("*:-1", CWD, "bad port \"-1\"");
+	parse_bad("*:da ytime", CWD, "bad port \"da ytime\"");
+}
+
+/* "*:PORT" is the port alone, as the logs write it. */
+static void
+test_star(void)
+{
+	struct listen_addr la, lb;
+	char err[256];
+
+	parse_ok("*:2345", CWD, AF_UNSPEC, 2345, "*:2345");
+	parse_ok("*:080", CWD, AF_UNSPEC, 80, "*:80");
+	ok(addr_parse("*:2345", CWD, "tcp", &la, err, sizeof(err)) == 0 &&
+	    addr_parse("2345", CWD, "tcp", &lb, err, sizeof(err)) == 0 &&
+	    addr_same(&la, &lb) && la.la_salen == lb.la_salen &&
+	    memcmp(&la.la_sa, &lb.la_sa, la.la_salen) == 0,
+	    "\"*:2345\" is \"2345\", sockaddr and all");
+	/* Only "*:" is special: "*" is a file name, as any other word. */
+	parse_ok("*", CWD, AF_UNIX, 0, CWD "/*");
+}
+
+static void
+name_ok(const char *text, const char *proto, int family, unsigned port,
+    const char *want)
+{
+	struct listen_addr la;
+	char err[256] = "";
+	int rc = addr_parse(text, CWD, proto, &la, err, sizeof(err));
+
+	ok(rc == 0 && la.la_family == family && la.la_port == port &&
+	    strcmp(la.la_text, want) == 0, "\"%s\" for %s: %s%s", text,
+	    proto, rc == 0 ? la.la_text : "", err);
+}
+
+static void
+name_bad(const char *text, const char *proto, const char *want)
+{
+	struct listen_addr la;
+	char err[256] = "";
+
+	ok(addr_parse(text, CWD, proto, &la, err, sizeof(err)) == -1 &&
+	    strstr(err, want) != NULL, "reject \"%s\" for %s: %s", text,
+	    proto != NULL ? proto : "numbers only", err);
+}
+
+/* Service names of /etc/services (netbase), for the socket's protocol. */
+static void
+test_names(void)
+{
+	if (getservbyname("daytime", "tcp") == NULL ||
+	    getservbyname("qotd", "tcp") == NULL ||
+	    getservbyname("qotd", "udp") != NULL) {
+		ok(1, "# SKIP no /etc/services as netbase has it");
+		return;
+	}
+	name_ok("127.0.0.1:daytime", "tcp", AF_INET, 13, "127.0.0.1:13");
+	name_ok("127.0.0.1:daytime", "udp", AF_INET, 13, "127.0.0.1:13");
+	name_ok("[::1]:daytime", "tcp", AF_INET6, 13, "[::1]:13");
+	name_ok("*:time", "udp", AF_UNSPEC, 37, "*:37");
+	name_ok("[::1]:http", "tcp", AF_INET6, 80, "[::1]:80");
+	name_ok("127.0.0.1:qotd", "tcp", AF_INET, 17, "127.0.0.1:17");
+	name_bad("127.0.0.1:qotd", "udp", "unknown service name \"qotd\" "
+	    "(not in /etc/services for udp)");
+	name_bad("[::1]:nosuchservice", "tcp", "unknown service name "
+	    "\"nosuchservice\" (not in /etc/services for tcp) in "
+	    "\"[::1]:nosuchservice\"");
+	name_bad("*:nosuchservice", "tcp", "\"nosuchservice\"");
+	name_bad("127.0.0.1:daytime", NULL, "bad port \"daytime\"");
+	/* A bare word stays a file name, even a service's: never a port. */
+	name_ok("daytime", "tcp", AF_UNIX, 0, CWD "/daytime");
 }
 
 static void
@@ -205,9 +282,10 @@ test_bad_paths(void)
 	parse_bad("/run/.", CWD, "names a directory");
 	parse_bad("..", CWD, "names a directory");
 	parse_bad(".", CWD, "names a directory");
-	ok(addr_parse("99999", CWD, &la, err, sizeof(err)) == -1 &&
+	ok(addr_parse("99999", CWD, "tcp", &la, err, sizeof(err)) == -1 &&
 	    strlen(err) == sizeof(err) - 1, "a short err buffer is truncated");
-	ok(addr_parse("99999", CWD, &la, NULL, 0) == -1, "err may be NULL");
+	ok(addr_parse("99999", CWD, "tcp", &la, NULL, 0) == -1,
+	    "err may be NULL");
 }
 
 static int
@@ -216,8 +294,8 @@ overlap(const char *a, const char *b)
 	struct listen_addr la, lb;
 	char err[256];
 
-	if (addr_parse(a, CWD, &la, err, sizeof(err)) == -1 ||
-	    addr_parse(b, CWD, &lb, err, sizeof(err)) == -1)
+	if (addr_parse(a, CWD, "tcp", &la, err, sizeof(err)) == -1 ||
+	    addr_parse(b, CWD, "tcp", &lb, err, sizeof(err)) == -1)
 		return -1;
 	/* Must be symmetric; 2 flags a one-sided answer. */
 	if (addr_overlap(&la, &lb) != addr_overlap(&lb, &la))
@@ -484,6 +562,8 @@ main(void)
 	test_unix_struct();
 	test_inet_struct();
 	test_bad_ports();
+	test_star();
+	test_names();
 	test_bad_hosts();
 	test_bad_paths();
 	test_overlap();

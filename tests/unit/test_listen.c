@@ -81,7 +81,7 @@ parse(const char *text, struct listen_addr *la)
 {
 	char err[256];
 
-	if (addr_parse(text, tmpdir, la, err, sizeof(err)) == 0)
+	if (addr_parse(text, tmpdir, "tcp", la, err, sizeof(err)) == 0)
 		return 0;
 	printf("# %s\n", err);
 	return -1;
