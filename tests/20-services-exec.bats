@@ -191,6 +191,17 @@ report_has() {
 	assert_bytes "$BATS_TEST_TMPDIR/r2" 'allocated\n'
 }
 
+@test "rlimit_as = \"64M\": the program's /proc/self/limits says 67108864 bytes" {
+	printf '#!/usr/bin/awk -f\nBEGIN { while ((getline l < "/proc/self/limits") > 0) if (l ~ /^Max address space/) print l }\n' \
+	    >"$SVC_DIR/aslimit"
+	chmod 755 "$SVC_DIR/aslimit"
+	exec_config aslimit "$SVC_DIR/aslimit" 'rlimit_as = "64M"'
+	start_spawnd -c "$SPAWND_CONF"
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/r"
+	grep -qE '^Max address space +67108864 +67108864 +bytes *$' "$BATS_TEST_TMPDIR/r" ||
+	    fail "not 64 MiB:" "$(cat "$BATS_TEST_TMPDIR/r")"
+}
+
 @test "rlimit_nofile: the program cannot open more files than the limit" {
 	printf '#!/usr/bin/python3\nimport os\nn = 0\ntry:\n    while n < 100:\n        os.open("/dev/null", os.O_RDONLY)\n        n += 1\nexcept OSError as e:\n    print("stopped", e.errno)\nprint("opened", n)\n' \
 	    >"$SVC_DIR/openmany"
@@ -234,6 +245,8 @@ report_has() {
 	    'env = {"A=1", "A=2"}|the same name twice|option' \
 	    'rlimit_cpu = 100000|must be from 0 to 86400|option' \
 	    'rlimit_as = 4096|at least 1048576|option' \
+	    'rlimit_as = "64MB"|rlimit_as: invalid size "64MB"|option' \
+	    'rlimit_as = 100T|must be from 0 to 70368744177664|option' \
 	    'rlimit_nofile = 3|0 or at least 8|option' \
 	    'listen_datagram = {"127.0.0.1:9"}|needs wait = true|option' \
 	    'wait = true allow = {"127.0.0.1"}|wait = true: allow, deny and per_source|option'; do

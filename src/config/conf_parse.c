@@ -30,6 +30,7 @@
 #include "config/conf_recover.h"
 #include "config/conf_strip.h"
 #include "config/conf_suggest.h"
+#include "config/conf_value.h"
 
 /*
  * The load being parsed.  libconfuse's error and parse callbacks get no
@@ -145,6 +146,24 @@ conf_cb_int(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
 	return 0;
 }
 
+/* A size in bytes, with K, M, G or T as conf_bytes() reads it. */
+static int
+conf_cb_bytes(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
+{
+	unsigned	 line = conf_note(sec, opt);
+	long		 v;
+
+	if (conf_bytes(value, &v) == -1) {
+		if (conf_parsing != NULL)
+			conf_error(conf_parsing, line, "%s: invalid size \"%s\" "
+			    "(bytes, or a number with K, M, G or T)",
+			    opt->name, value);
+		v = CONF_BADINT;
+	}
+	*(long *)result = v;
+	return 0;
+}
+
 static int
 conf_cb_bool(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
 {
@@ -199,7 +218,7 @@ conf_schema(int services_only)
 		CFG_STR_LIST_CB("env", NULL, CFGF_NONE, conf_cb_str),
 		CFG_BOOL_CB("wait", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
 		CFG_INT_CB("rlimit_cpu", 0, CFGF_NONE, conf_cb_int),
-		CFG_INT_CB("rlimit_as", 0, CFGF_NONE, conf_cb_int),
+		CFG_INT_CB("rlimit_as", 0, CFGF_NONE, conf_cb_bytes),
 		CFG_INT_CB("rlimit_nofile", 0, CFGF_NONE, conf_cb_int),
 		CFG_STR_CB("proxy_protocol", "off", CFGF_NONE, conf_cb_str),
 		CFG_STR_LIST_CB("proxy_from", NULL, CFGF_NONE, conf_cb_str),

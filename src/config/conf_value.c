@@ -6,6 +6,7 @@
 #define _GNU_SOURCE
 #endif
 
+#include <ctype.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -38,6 +39,33 @@ conf_ulong(struct conf_ctx *cx, cfg_t *sec, const char *name,
 		return min;
 	}
 	return (unsigned long)v;
+}
+
+int
+conf_bytes(const char *text, long *v)
+{
+	static const char units[] = "KMGT";
+	const char	*unit;
+	char		*end;
+	unsigned	 shift;
+	long		 n;
+
+	errno = 0;
+	n = strtol(text, &end, 10);
+	if (end == text || errno == ERANGE || n == CONF_BADINT)
+		return -1;
+	if (*end == '\0') {
+		*v = n;
+		return 0;
+	}
+	if (end[1] != '\0' || n < 0 ||
+	    (unit = strchr(units, toupper((unsigned char)*end))) == NULL)
+		return -1;
+	shift = 10 * (unsigned)(unit - units + 1);
+	if (n > LONG_MAX >> shift)
+		return -1;
+	*v = n << shift;
+	return 0;
 }
 
 unsigned

@@ -24,6 +24,13 @@ unsigned conf_uint(struct conf_ctx *cx, cfg_t *sec, const char *name,
 unsigned long conf_ulong(struct conf_ctx *cx, cfg_t *sec, const char *name,
     unsigned long min, unsigned long max, unsigned where, const char *who);
 
+/*
+ * A size in bytes: a decimal number, or one with a K, M, G or T (either
+ * case) for 2^10, 2^20, 2^30, 2^40: "64M" is 67108864.  Into *v, 0; or
+ * -1 (malformed, overflow).  Ranges are the caller's to check.
+ */
+int conf_bytes(const char *text, long *v);
+
 /* strdup, the failure reported at line. */
 char *conf_strdup(struct conf_ctx *cx, const char *s, unsigned line);
 

@@ -407,6 +407,55 @@ test_service_value_errors(void)
 	}
 }
 
+/* rlimit_as in bytes, or with K, M, G, T: powers of 1024. */
+static void
+test_sizes(void)
+{
+	static const struct {
+		const char	*value;
+		unsigned long	 want;
+	} good[] = {
+		{ "0", 0 }, { "1048576", 1048576 }, { "\"64M\"", 64UL << 20 },
+		{ "64M", 64UL << 20 }, { "\"1024k\"", 1UL << 20 },
+		{ "2G", 2UL << 30 }, { "\"1T\"", 1UL << 40 },
+	};
+	static const char *const bad[] = {
+		"\"64X\"", "\"1.5G\"", "\"-1M\"", "\"64MB\"", "\"M\"",
+		"\"99999999999T\"",
+	};
+	struct config	cf;
+	char		what[64];
+	size_t		i;
+
+	for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+		int n = load_fmt(&cf, "service s {\n type = \"hello\"\n"
+		    " listen_stream = {\"40001\"}\n rlimit_as = %s\n}\n",
+		    good[i].value);
+
+		ok(n == 0 && cf.cf_nservices == 1 &&
+		    cf.cf_services[0].sc_rlimit_as == good[i].want,
+		    "rlimit_as = %s is %lu bytes", good[i].value, good[i].want);
+		if (n != 0)
+			dump();
+		conf_free(&cf);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		char text[256];
+
+		snprintf(text, sizeof(text), "service s {\n type = \"hello\"\n"
+		    " listen_stream = {\"40001\"}\n rlimit_as = %s\n}\n",
+		    bad[i]);
+		snprintf(what, sizeof(what), "rlimit_as = %s", bad[i]);
+		expect_error(4, "rlimit_as: invalid size", what, text);
+	}
+	expect_error(4, "rlimit_as = 109951162777600: must be from 0 to",
+	    "rlimit_as = 100T", "service s {\n type = \"hello\"\n"
+	    " listen_stream = {\"40001\"}\n rlimit_as = 100T\n}\n");
+	expect_error(4, "rlimit_as = 1024: 0 or at least 1048576 bytes",
+	    "rlimit_as = 1K", "service s {\n type = \"hello\"\n"
+	    " listen_stream = {\"40001\"}\n rlimit_as = 1K\n}\n");
+}
+
 static void
 test_overlaps(void)
 {
@@ -751,6 +800,7 @@ main(void)
 	test_errors();
 	test_value_errors();
 	test_service_value_errors();
+	test_sizes();
 	test_overlaps();
 	test_check();
 	test_comments();
