@@ -157,6 +157,30 @@ report_has() {
 	wait_for_log "reaped [0-9]+ \(cat\)$"
 }
 
+@test "exec as a list: each word one argument, blanks and empty ones intact; a string is split on blanks" {
+	printf '#!/bin/sh\nfor a in "$@"; do printf "[%%s]\\n" "$a"; done\n' >"$SVC_DIR/args"
+	chmod 755 "$SVC_DIR/args"
+	local p2 p3
+	p2=$(free_port)
+	p3=$(free_port)
+	{
+		svc_globals
+		printf 'service list {\n\ttype = "exec"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$PORT"
+		printf '\texec = {"%s", "a b", "", " c ", "\\"q\\""}\n}\n' "$SVC_DIR/args"
+		printf 'service string {\n\ttype = "exec"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$p2"
+		printf '\texec = "%s a  b"\n}\n' "$SVC_DIR/args"
+		printf 'service shell {\n\ttype = "exec"\n\tlisten_stream = {"127.0.0.1:%s"}\n' "$p3"
+		printf '\texec = {"/bin/sh", "-c", "echo one  two; echo three"}\n}\n'
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	fetch_tcp 127.0.0.1 "$PORT" "$BATS_TEST_TMPDIR/list"
+	assert_bytes "$BATS_TEST_TMPDIR/list" '[a b]\n[]\n[ c ]\n["q"]\n'
+	fetch_tcp 127.0.0.1 "$p2" "$BATS_TEST_TMPDIR/string"
+	assert_bytes "$BATS_TEST_TMPDIR/string" '[a]\n[b]\n'
+	fetch_tcp 127.0.0.1 "$p3" "$BATS_TEST_TMPDIR/shell"
+	assert_bytes "$BATS_TEST_TMPDIR/shell" 'one two\nthree\n'
+}
+
 @test "exec: the program's stderr is the daemon's (-f: its log)" {
 	exec_config errout "$SVC_DIR/errout"
 	start_spawnd -c "$SPAWND_CONF"
@@ -238,6 +262,9 @@ report_has() {
 	    'exec = "/usr/bin"|not a regular file|section' \
 	    'exec = ""|absolute path|option' \
 	    "exec = \"/bin/cat$(printf ' x%.0s' {1..32})\"|more than 32 words|option" \
+	    "exec = {\"/bin/cat\"$(printf ', \"x\"%.0s' {1..32})}|more than 32 words|option" \
+	    'exec = {"cat", "-u"}|exec "cat": the program must be an absolute path|option' \
+	    'exec = {"/nonexistent/prog", "a b"}|No such file|section' \
 	    'env = {"NOEQUALS"}|not NAME=VALUE|option' \
 	    'env = {"1X=y"}|cannot start with a digit|option' \
 	    'env = {"PROTO=UDP"}|sets this variable|option' \

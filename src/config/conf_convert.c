@@ -283,6 +283,7 @@ conf_service_free(struct svc_conf *sc)
 	free(sc->sc_fifo);
 	free(sc->sc_signature);
 	free(sc->sc_exec);
+	free(sc->sc_exec_argv);
 	free(sc->sc_exec_argv0);
 	for (j = 0; j < sc->sc_nenv; j++)
 		free(sc->sc_env[j]);

@@ -94,34 +94,109 @@ conf_exec_env(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 }
 
 /*
- * The command line: words, the first an absolute path.  Whether that
- * file can be run is the type's check, as the service's user.
+ * words[0..n) as one block: the NULL-terminated pointer array, then the
+ * strings it points to.  One free() releases it all.
+ */
+static char **
+conf_exec_pack(struct conf_ctx *cx, char *const *words, size_t n,
+    unsigned line)
+{
+	size_t	 size = (n + 1) * sizeof(char *), i;
+	char	**argv, *at;
+
+	for (i = 0; i < n; i++)
+		size += strlen(words[i]) + 1;
+	if ((argv = malloc(size)) == NULL) {
+		conf_error(cx, line, "exec: %s", strerror(errno));
+		return NULL;
+	}
+	at = (char *)(argv + n + 1);
+	for (i = 0; i < n; i++) {
+		argv[i] = at;
+		at = stpcpy(at, words[i]) + 1;
+	}
+	argv[n] = NULL;
+	return argv;
+}
+
+/*
+ * The words as one line, for messages and listings: a word that is
+ * empty or holds a blank or a quote is written as a quoted string of
+ * the configuration, so that nothing reads as another argv.
+ */
+static char *
+conf_exec_join(struct conf_ctx *cx, char *const *words, unsigned line)
+{
+	size_t	 size = 1, i;
+	char	*text, *at;
+
+	for (i = 0; words[i] != NULL; i++)
+		size += 2 * strlen(words[i]) + 3;
+	if ((text = malloc(size)) == NULL) {
+		conf_error(cx, line, "exec: %s", strerror(errno));
+		return NULL;
+	}
+	at = text;
+	for (i = 0; words[i] != NULL; i++) {
+		const char *w = words[i];
+		int quote = w[0] == '\0' || strpbrk(w, " \t\"\\") != NULL;
+
+		if (i > 0)
+			*at++ = ' ';
+		if (quote)
+			*at++ = '"';
+		for (; *w != '\0'; w++) {
+			if (quote && (*w == '"' || *w == '\\'))
+				*at++ = '\\';
+			*at++ = *w;
+		}
+		if (quote)
+			*at++ = '"';
+	}
+	*at = '\0';
+	return text;
+}
+
+/*
+ * The program and its arguments: exec = "PROGRAM ARGS..." split on
+ * blanks (a list of one is the same), or a list of two or more words
+ * taken as they are, blanks and all.  The first is an absolute path;
+ * whether that file can be run is the type's check, as the service's
+ * user.
  */
 static void
 conf_exec_line(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
     const char *who)
 {
-	const char *cmd = cfg_getstr(sec, "exec");
-	char *argv[PROGRAM_ARGS + 1], *words;
+	unsigned n = cfg_size(sec, "exec"), i;
 	unsigned line = conf_line(cx, sec, "exec", 0, sc->sc_line);
+	char *argv[PROGRAM_ARGS + 1], *words = NULL;
 	int argc;
 
-	if (cmd == NULL) {
+	if (n == 0) {
 		conf_error(cx, sc->sc_line, "%stype exec needs exec = "
 		    "\"PROGRAM ARGS...\"", who);
 		return;
 	}
-	if ((words = conf_strdup(cx, cmd, line)) == NULL)
-		return;
-	argc = program_split(words, argv);
+	if (n == 1) {
+		if ((words = conf_strdup(cx, cfg_getnstr(sec, "exec", 0),
+		    line)) == NULL)
+			return;
+		argc = program_split(words, argv);
+	} else {
+		argc = n > PROGRAM_ARGS ? -1 : (int)n;
+		for (i = 0; argc > 0 && i < n; i++)
+			argv[i] = cfg_getnstr(sec, "exec", i);
+	}
 	if (argc == -1)
 		conf_error(cx, line, "%sexec: more than %d words", who,
 		    PROGRAM_ARGS);
 	else if (argc == 0 || argv[0][0] != '/')
 		conf_error(cx, line, "%sexec \"%s\": the program must be an "
-		    "absolute path", who, cmd);
-	else
-		sc->sc_exec = conf_strdup(cx, cmd, line);
+		    "absolute path", who, argc == 0 ? "" : argv[0]);
+	else if ((sc->sc_exec_argv = conf_exec_pack(cx, argv, (size_t)argc,
+	    line)) != NULL)
+		sc->sc_exec = conf_exec_join(cx, sc->sc_exec_argv, line);
 	free(words);
 }
 

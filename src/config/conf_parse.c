@@ -213,7 +213,8 @@ conf_schema(int services_only)
 		CFG_STR_CB("signature", "", CFGF_NONE, conf_cb_str),
 		/* Unset means: as the service type does by default. */
 		CFG_BOOL_CB("fork", cfg_false, CFGF_NODEFAULT, conf_cb_bool),
-		CFG_STR_CB("exec", NULL, CFGF_NODEFAULT, conf_cb_str),
+		/* "PROGRAM ARGS..." or {"PROGRAM", "ARG", ...} */
+		CFG_STR_LIST_CB("exec", NULL, CFGF_NODEFAULT, conf_cb_str),
 		CFG_STR_CB("exec_argv0", NULL, CFGF_NODEFAULT, conf_cb_str),
 		CFG_STR_LIST_CB("env", NULL, CFGF_NONE, conf_cb_str),
 		CFG_BOOL_CB("wait", cfg_false, CFGF_NODEFAULT, conf_cb_bool),

@@ -60,7 +60,12 @@ struct svc_conf {
 	mode_t			 sc_socket_mode; /* Unix socket files */
 	char			*sc_fortune_file; /* global unless overridden */
 	char			*sc_fortune_command; /* NULL: read the file */
-	char			*sc_exec;	/* type exec: the command line */
+	char			*sc_exec;	/* type exec: the command line, for
+						   messages (words quoted as the
+						   configuration writes them) */
+	char			**sc_exec_argv;	/* what runs: the path, then the
+						   arguments; NULL-terminated, one
+						   block */
 	char			*sc_exec_argv0;	/* its argv[0], when not the path
 						   (inetd.conf's); NULL: the path */
 	char			**sc_env;	/* env: "NAME=VALUE" each */

@@ -1,7 +1,7 @@
 /*
  * exec: run a program per connection with the client on its stdin and
  * stdout, as inetd, xinetd and tcpserver do (DESIGN section 14).  The
- * command line is split on blanks when the configuration is loaded (no
+ * command line is split into words when the configuration is loaded (no
  * shell); the child, already unprivileged and within the service's
  * resource limits, puts the client socket on fds 0 and 1, keeps fd 2
  * (the daemon's stderr: the terminal or the journal under -f and
@@ -33,32 +33,32 @@
 #include "services/exec_ucspi.h"
 #include "services/service.h"
 
-/* What exec_check prepared: the split command line. */
+/* What exec_check prepared: the argv to run. */
 struct exec_prog {
-	char	*ep_words;			/* the copy argv points into */
 	const char *ep_path;			/* the program */
-	char	*ep_argv[PROGRAM_ARGS + 1];	/* [0]: exec_argv0, or the path */
+	char	*ep_argv[PROGRAM_ARGS + 1];	/* [0]: exec_argv0, or the path;
+						   the rest sc_exec_argv's */
 };
 
 /* PATH, the client's variables, env, the closing NULL. */
 #define EXEC_ENV_SLOTS	(1 + UCSPI_VARS_MAX + CONF_MAX_ENV + 1)
 
 /*
- * Split the command line (the loader checked its form) and check that
- * its program is a regular file the service's user can execute.
+ * The argv the loader made (it checked its form), and a check that its
+ * program is a regular file the service's user can execute.
  */
 static int
 exec_check_program(struct svc_conf *sc, struct exec_prog *ep, char *err,
     size_t errlen)
 {
 	struct stat st;
+	size_t n;
 
-	if ((ep->ep_words = strdup(sc->sc_exec)) == NULL) {
-		snprintf(err, errlen, "exec: %s", strerror(errno));
-		return -1;
-	}
-	if (program_split(ep->ep_words, ep->ep_argv) < 1) {
-		snprintf(err, errlen, "exec: no program");
+	for (n = 0; n < PROGRAM_ARGS && sc->sc_exec_argv[n] != NULL; n++)
+		ep->ep_argv[n] = sc->sc_exec_argv[n];
+	ep->ep_argv[n] = NULL;
+	if (n == 0 || sc->sc_exec_argv[n] != NULL) {
+		snprintf(err, errlen, "exec: no program, or too many words");
 		return -1;
 	}
 	/* inetd.conf names argv[0] apart from the program (tcpd needs it). */
@@ -83,11 +83,7 @@ exec_check_program(struct svc_conf *sc, struct exec_prog *ep, char *err,
 static void
 exec_release(struct svc_conf *sc)
 {
-	struct exec_prog *ep = sc->sc_data;
-
-	if (ep != NULL)
-		free(ep->ep_words);
-	free(ep);
+	free(sc->sc_data);
 	sc->sc_data = NULL;
 }
 
@@ -98,7 +94,7 @@ exec_check(struct svc_conf *sc, const struct config *cf, char *err,
 	struct exec_prog *ep;
 
 	(void)cf;
-	if (sc->sc_exec == NULL) {
+	if (sc->sc_exec_argv == NULL) {
 		/* The loader has reported it. */
 		snprintf(err, errlen, "no exec");
 		return -1;

@@ -456,6 +456,65 @@ test_sizes(void)
 	    " listen_stream = {\"40001\"}\n rlimit_as = 1K\n}\n");
 }
 
+/* exec: the argv it runs, and the text messages show. */
+static void
+exec_ok(const char *value, const char *const *want, const char *text)
+{
+	struct config	cf;
+	int		n = load_fmt(&cf, "service s {\n type = \"exec\"\n"
+			    " listen_stream = {\"40001\"}\n exec = %s\n}\n",
+			    value);
+	char		**argv;
+	size_t		i;
+
+	ok(n == 0 && cf.cf_nservices == 1, "exec = %s loads", value);
+	if (n != 0 || cf.cf_nservices != 1) {
+		dump();
+		conf_free(&cf);
+		return;
+	}
+	argv = cf.cf_services[0].sc_exec_argv;
+	for (i = 0; want[i] != NULL && argv[i] != NULL; i++)
+		if (strcmp(want[i], argv[i]) != 0)
+			break;
+	ok(want[i] == NULL && argv[i] == NULL, "exec = %s: word %zu is "
+	    "\"%s\"", value, i, argv[i] != NULL ? argv[i] : "(end)");
+	is_str(cf.cf_services[0].sc_exec, text, "exec = %s: its text", value);
+	conf_free(&cf);
+}
+
+static void
+test_exec_words(void)
+{
+	static const char *const split[] = { "/bin/sh", "-c", "echo", "a",
+	    "b", NULL };
+	static const char *const verbatim[] = { "/bin/sh", "-c",
+	    "echo \"a  b\" \\", "", NULL };
+	static const char *const two[] = { "/bin/echo", "a b", NULL };
+	char	text[2048];
+	size_t	i;
+	int	at;
+
+	exec_ok("\"/bin/sh -c echo a  b\"", split, "/bin/sh -c echo a b");
+	/* A list of one is the string: split on blanks. */
+	exec_ok("{\"/bin/sh -c echo a  b\"}", split, "/bin/sh -c echo a b");
+	exec_ok("{\"/bin/sh\", \"-c\", \"echo \\\"a  b\\\" \\\\\", \"\"}",
+	    verbatim, "/bin/sh -c \"echo \\\"a  b\\\" \\\\\" \"\"");
+	exec_ok("{\"/bin/echo\", \"a b\"}", two, "/bin/echo \"a b\"");
+	expect_error(4, "exec \"sh\": the program must be an absolute path",
+	    "exec = {\"sh\", \"-c\", \"x\"}", "service s {\n type = \"exec\"\n"
+	    " listen_stream = {\"40001\"}\n exec = {\"sh\", \"-c\", \"x\"}\n}\n");
+	expect_error(4, "exec \"\": the program must be an absolute path",
+	    "exec = {\"\", \"x\"}", "service s {\n type = \"exec\"\n"
+	    " listen_stream = {\"40001\"}\n exec = {\"\", \"x\"}\n}\n");
+	at = snprintf(text, sizeof(text), "service s {\n type = \"exec\"\n"
+	    " listen_stream = {\"40001\"}\n exec = {\"/bin/echo\"");
+	for (i = 0; i < 32; i++)
+		at += snprintf(text + at, sizeof(text) - (size_t)at, ", \"x\"");
+	snprintf(text + at, sizeof(text) - (size_t)at, "}\n}\n");
+	expect_error(4, "exec: more than 32 words", "exec = {33 words}", text);
+}
+
 static void
 test_overlaps(void)
 {
@@ -801,6 +860,7 @@ main(void)
 	test_value_errors();
 	test_service_value_errors();
 	test_sizes();
+	test_exec_words();
 	test_overlaps();
 	test_check();
 	test_comments();
