@@ -26,8 +26,9 @@ unsigned long conf_ulong(struct conf_ctx *cx, cfg_t *sec, const char *name,
 
 /*
  * A size in bytes: a decimal number, or one with a K, M, G or T (either
- * case) for 2^10, 2^20, 2^30, 2^40: "64M" is 67108864.  Into *v, 0; or
- * -1 (malformed, overflow).  Ranges are the caller's to check.
+ * case) for 2^10, 2^20, 2^30, 2^40: "64M" is 67108864.  Returns 0 with
+ * the size in *v, or -1 if text is malformed or overflows a long.
+ * Ranges are the caller's to check.
  */
 int conf_bytes(const char *text, long *v);
 
