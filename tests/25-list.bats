@@ -63,6 +63,7 @@ list_config() {
 		listen_datagram = {"127.0.0.1:6969"}
 		wait = true
 		exec = "/bin/cat -u"
+		max_lifetime = 600
 	}
 	EOF
 }
@@ -108,8 +109,9 @@ expect_listed() {
 	expect_listed as_bin daytime tcp:127.0.0.1:2401 bin:nogroup fork=false
 	expect_listed clock time tcp:127.0.0.1:2402,udp:127.0.0.1:2402 \
 	    nobody:nogroup fork=false rate=7
+	# An exec program: never ended by idle_timeout, by max_lifetime.
 	expect_listed tftp exec udp:127.0.0.1:6969 nobody:nogroup wait=true \
-	    exec=/bin/cat idle_timeout=300
+	    exec=/bin/cat max_lifetime=600
 	# Aligned: the addresses start in one column, and so do the users
 	# but after addresses longer than 40 bytes (which push them on).
 	[[ $(tail -n +2 <<<"$output" | awk '{ print index($0, " " $3 " ") }' |
@@ -136,7 +138,7 @@ expect_listed() {
 	local group
 	group=$(id -gn daemon)
 	expect_listed 127.0.0.1:7037/udp exec udp:127.0.0.1:7037 "daemon:$group" wait=true \
-	    exec=/bin/cat rate_per_minute=256 idle_timeout=300
+	    exec=/bin/cat rate_per_minute=256
 }
 
 @test "-l alone is bad usage (64); -t -l on a bad configuration lists nothing (78)" {

@@ -48,6 +48,8 @@ static const struct {
 	{ "datagram_rate", offsetof(struct svc_conf, sc_datagram_rate),
 	    SVC_CAN_DATAGRAM },
 	{ "idle_timeout", offsetof(struct svc_conf, sc_idle_timeout),
+	    SVC_CAN_IDLE },
+	{ "max_lifetime", offsetof(struct svc_conf, sc_max_lifetime),
 	    SVC_CAN_CHILDREN },
 	{ "rlimit_cpu",	offsetof(struct svc_conf, sc_rlimit_cpu),
 	    SVC_CAN_CHILDREN },

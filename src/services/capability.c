@@ -28,5 +28,7 @@ svc_can(const struct svc_conf *sc)
 		can |= SVC_CAN_CHILDREN;
 	if (sc->sc_proxy != 0)
 		can |= SVC_CAN_PROXY;
+	if ((can & SVC_CAN_CHILDREN) != 0 && !sc->sc_type->sv_no_idle)
+		can |= SVC_CAN_IDLE;
 	return can;
 }

@@ -25,6 +25,8 @@ int svc_forks(const struct svc_conf *sc);
 #define SVC_CAN_DATAGRAM	0x8	/* the parent answers its datagrams
 					   (listen_datagram, not wait) */
 #define SVC_CAN_PROXY		0x10	/* proxy_protocol: "proxy" refusals */
+#define SVC_CAN_IDLE		0x20	/* children that idle_timeout ends
+					   (not an exec program's) */
 
 /* What sc can do: SVC_CAN_* bits. */
 unsigned svc_can(const struct svc_conf *sc);
