@@ -2,7 +2,7 @@
 # Documentation and packaging (issue 4).  The man pages cannot fall
 # behind the code: every option of the configuration schema in
 # src/config/conf_parse.c has an entry in spawnd.conf(5), every service type a
-# description, and every flag of main.c's getopt tables an entry in
+# description, and every flag of the getopt tables (src/daemon/options.c) an entry in
 # spawnd(8), and the other way round.  The pages are mandoc-clean, the
 # shipped configuration and the examples of spawnd.conf(5) pass
 # "spawnd -t", the shipped configuration shows every option, and the
@@ -46,13 +46,13 @@ documented_options() {
 	sed -nE 's/^\.It Ic ([A-Za-z0-9_]+).*/\1/p' "$DOC_CONF5" | sort -u
 }
 
-# main.c's getopt_long() tables: the optstring and the long names.
+# The getopt_long() tables (spawnd's in src/daemon/options.c): the optstring and the long names.
 optstring() {
 	sed -nE 's/.*optstring\[\][[:space:]]*=[[:space:]]*"([^"]*)".*/\1/p' \
-	    "${1:-$TOP_SRCDIR/src/main.c}" | head -n 1
+	    "${1:-$TOP_SRCDIR/src/daemon/options.c}" | head -n 1
 }
 long_options() {
-	tr '\n' ' ' <"${1:-$TOP_SRCDIR/src/main.c}" |
+	tr '\n' ' ' <"${1:-$TOP_SRCDIR/src/daemon/options.c}" |
 	    grep -oE '\{[[:space:]]*"[a-z0-9-]+"[[:space:]]*,[[:space:]]*(no|required|optional)_argument' |
 	    sed -E 's/^\{[[:space:]]*"([^"]+)".*/\1/' | sort -u
 }
@@ -97,12 +97,12 @@ lint() {
 	[[ -z $missing ]] || fail "service types missing from $DOC_CONF5:$missing"
 }
 
-@test "every flag of main.c has an entry in spawnd(8) and is in its synopsis" {
+@test "every flag of src/daemon/options.c has an entry in spawnd(8) and is in its synopsis" {
 	local opts flag synopsis name missing=
 	local -a longs
 	opts=$(optstring)
 	opts=${opts#[+:-]}
-	[[ -n $opts ]] || fail "no optstring found in src/main.c"
+	[[ -n $opts ]] || fail "no optstring found in src/daemon/options.c"
 	synopsis=$(sed -n '/^\.Sh SYNOPSIS/,/^\.Sh /p' "$DOC_MAN8")
 	while [[ -n $opts ]]; do
 		flag=${opts:0:1}
@@ -118,7 +118,7 @@ lint() {
 		fi
 	done
 	mapfile -t longs < <(long_options)
-	(( ${#longs[@]} >= 1 )) || fail "no long options found in src/main.c"
+	(( ${#longs[@]} >= 1 )) || fail "no long options found in src/daemon/options.c"
 	for name in "${longs[@]}"; do
 		grep -qE "^\.It .*Fl \\\\-$name( |$)" "$DOC_MAN8" ||
 		    missing+=" --$name"
@@ -126,7 +126,7 @@ lint() {
 	[[ -z $missing ]] || fail "flags missing from $DOC_MAN8:$missing"
 }
 
-@test "spawnd(8) documents no flag main.c does not accept" {
+@test "spawnd(8) documents no flag src/daemon/options.c does not accept" {
 	local opts flag name extra=
 	opts=$(optstring)
 	for flag in $(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MAN8"); do
@@ -136,7 +136,7 @@ lint() {
 	    sed -E 's/.*Fl \\-//'); do
 		long_options | grep -qx -- "$name" || extra+=" --$name"
 	done
-	[[ -z $extra ]] || fail "documented but not in main.c:$extra"
+	[[ -z $extra ]] || fail "documented but not in src/daemon/options.c:$extra"
 }
 
 @test "mandoc -Tlint finds nothing in any page" {
