@@ -10,7 +10,6 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
-#include <sys/sysmacros.h>
 #include <sysexits.h>
 #include <unistd.h>
 
@@ -36,25 +35,24 @@ pidfile_holder(int fd)
 
 /*
  * /proc/locks has one line per lock: "N: FLOCK  ADVISORY  WRITE PID
- * MAJ:MIN:INODE START END" ("N: -> ..." for a waiter).  The PID of the
- * flock held on st's file, 0 if none is listed.
+ * MAJ:MIN:INODE START END" ("N: -> ..." for a waiter).  Only the inode
+ * is compared: stat(2) and /proc/locks number the devices of some file
+ * systems (btrfs subvolumes, overlayfs) differently.
  */
-static pid_t
-pidfile_flock_pid(const struct stat *st)
+pid_t
+pidfile_flock_pid(ino_t ino)
 {
 	char line[256], type[16];
-	unsigned maj, min;
-	unsigned long ino;
+	unsigned long long inode;
 	long pid, found = 0;
 	FILE *fp;
 
 	if ((fp = fopen("/proc/locks", "re")) == NULL)
-		return 0;
+		return -1;
 	while (found == 0 && fgets(line, sizeof(line), fp) != NULL)
-		if (sscanf(line, "%*d: %15s %*s %*s %ld %x:%x:%lu", type, &pid,
-		    &maj, &min, &ino) == 5 && strcmp(type, "FLOCK") == 0 &&
-		    maj == major(st->st_dev) && min == minor(st->st_dev) &&
-		    ino == (unsigned long)st->st_ino)
+		if (sscanf(line, "%*d: %15s %*s %*s %ld %*x:%*x:%llu", type,
+		    &pid, &inode) == 3 && strcmp(type, "FLOCK") == 0 &&
+		    inode == (unsigned long long)ino)
 			found = pid;
 	fclose(fp);
 	return (pid_t)found;
@@ -72,7 +70,7 @@ pidfile_locked_by(const char *path)
 	    O_NONBLOCK)) == -1)
 		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (pid = pidfile_flock_pid(&st)) != 0 && pid != getpid() &&
+	    (pid = pidfile_flock_pid(st.st_ino)) > 0 && pid != getpid() &&
 	    pidfile_holder(fd) > 0)
 		/* In another PID namespace /proc/locks may show 0 or its own. */
 		pid = pidfile_holder(fd);

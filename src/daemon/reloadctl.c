@@ -17,6 +17,7 @@
 
 #include "base/fd.h"
 #include "base/netio.h"
+#include "daemon/pidfile.h"
 #include "daemon/reloadctl.h"
 #include "reload/outcome.h"
 
@@ -67,31 +68,6 @@ read_small(const char *path, char *buf, size_t size, struct stat *st)
 	return n;
 }
 
-/*
- * Does pid hold a flock(2) write lock on inode ino?  /proc/locks
- * ("1: FLOCK  ADVISORY  WRITE PID MAJ:MIN:INODE 0 EOF") says; the
- * device is not compared, since stat(2) and /proc/locks number some
- * file systems' devices differently.  1, 0, or -1 with errno.
- */
-static int
-holds_lock(pid_t pid, ino_t ino)
-{
-	FILE *f = fopen("/proc/locks", "re");
-	char line[256];
-	unsigned long long inode;
-	long holder;
-	int found = 0;
-
-	if (f == NULL)
-		return -1;
-	while (!found && fgets(line, sizeof(line), f) != NULL)
-		found = sscanf(line, "%*d: FLOCK ADVISORY WRITE %ld %*x:%*x:%llu",
-		    &holder, &inode) == 2 && holder == (long)pid &&
-		    inode == (unsigned long long)ino;
-	fclose(f);
-	return found;
-}
-
 /* The running spawnd: 0, or the exit status with why in msg. */
 static int
 find_target(struct target *tg, char *msg, size_t msglen)
@@ -99,7 +75,7 @@ find_target(struct target *tg, char *msg, size_t msglen)
 	char buf[32], proc[64], *end;
 	struct stat st;
 	long pid;
-	int held;
+	pid_t holder;
 
 	if (read_small(tg->tg_pidfile, buf, sizeof(buf), &st) == -1) {
 		if (errno == ENOENT)
@@ -113,13 +89,13 @@ find_target(struct target *tg, char *msg, size_t msglen)
 	if (end == buf || (*end != '\n' && *end != '\0') || pid <= 0 ||
 	    pid > INT_MAX)
 		goto not_running;	/* empty: still starting, or junk */
-	if ((held = holds_lock((pid_t)pid, st.st_ino)) == -1) {
+	if ((holder = pidfile_flock_pid(st.st_ino)) == -1) {
 		snprintf(msg, msglen, "reading /proc/locks: %s",
 		    strerror(errno));
 		return EX_OSERR;
 	}
 	snprintf(proc, sizeof(proc), "/proc/%ld", pid);
-	if (!held || stat(proc, &st) == -1)
+	if (holder != (pid_t)pid || stat(proc, &st) == -1)
 		goto not_running;
 	tg->tg_pid = (pid_t)pid;
 	tg->tg_uid = st.st_uid;
