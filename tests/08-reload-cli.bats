@@ -83,11 +83,11 @@ block_port() {
 	reload_cli
 	assert_status 1
 	[[ -z $output ]] || fail "stdout: $output"
-	[[ $stderr == "reload refused: 127.0.0.1:$P2: "*"Address already in use; still running with the old configuration" ]] ||
+	[[ $stderr == "reload refused: $SPAWND_CONF:"*": service \"hello\": 127.0.0.1:$P2: bind: "*"Address already in use; still running with the old configuration" ]] ||
 	    fail "stderr: $stderr"
 	# As the daemon logged it.
 	assert_log "^spawnd\\[$pid\\]: $(re_quote "$stderr")\$"
-	[[ $(<"$OUTCOME") == "1 refused 127.0.0.1:$P2: "* ]] || fail "outcome file: $(cat "$OUTCOME")"
+	[[ $(<"$OUTCOME") == "1 refused $SPAWND_CONF:"*": service \"hello\": 127.0.0.1:$P2: bind: "* ]] || fail "outcome file: $(cat "$OUTCOME")"
 	kill -0 "$pid" || fail "spawnd died"
 	hello_answers "$P1"
 	(( $(log_count 'reloaded with') == 0 )) || fail "it reloaded"
@@ -199,7 +199,7 @@ _progress_over() {
 	hello_config "127.0.0.1:$P1" "127.0.0.1:$p3" | write_config
 	reload_cli
 	assert_status 1
-	[[ $stderr == "reload refused: 127.0.0.1:$p3: "* ]] || fail "stderr: $stderr"
+	[[ $stderr == "reload refused: $SPAWND_CONF:"*": service \"hello\": 127.0.0.1:$p3: bind: "* ]] || fail "stderr: $stderr"
 	hello_answers "$P2"
 	local before
 	before=$(cut -d' ' -f1 "$d/progress")
