@@ -273,7 +273,8 @@ main(int argc, char **argv)
 		    "errors\n");
 		return 1;
 	}
-	start_notes(&cf, op.op_foreground || op.op_test, &se);
+	if (!op.op_reload)	/* -r starts nothing: no notes on starting */
+		start_notes(&cf, op.op_foreground || op.op_test, &se);
 	if (op.op_test) {
 		check_fd_limit(&cf, 0);
 		printf("configuration OK\n");

@@ -223,6 +223,13 @@ installed_copy() {
 	    fail "expected one warning line:" "$(cat "$BATS_TEST_TMPDIR/without.err")"
 	fetch_tcp 127.0.0.1 "$port" "$BATS_TEST_TMPDIR/reply"
 	assert_hello_bytes "$BATS_TEST_TMPDIR/reply" '[A-Za-z0-9.-]+'
+	# spawnd -r starts nothing: its outcome alone, no warning.
+	in_ns timeout 70 "$SPAWND" -r -c "$SPAWND_CONF" >"$BATS_TEST_TMPDIR/r.out" \
+	    2>"$BATS_TEST_TMPDIR/r.err" 3>&- ||
+	    fail "-r failed:" "$(cat "$BATS_TEST_TMPDIR/r.out" "$BATS_TEST_TMPDIR/r.err")"
+	[[ $(<"$BATS_TEST_TMPDIR/r.out") == "reloaded, PID $pid" ]] ||
+	    fail "-r said:" "$(cat "$BATS_TEST_TMPDIR/r.out")"
+	[[ ! -s $BATS_TEST_TMPDIR/r.err ]] || fail "-r warned:" "$(cat "$BATS_TEST_TMPDIR/r.err")"
 	# In the foreground the log is stderr: nothing to warn about.
 	stop_pid "$pid"
 	SPAWND_PID=
