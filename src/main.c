@@ -247,6 +247,12 @@ main(int argc, char **argv)
 	if ((status = process_setup()) != 0)
 		return status;
 	parse_options(argc, argv, &op);
+	/* -r serves nothing and may wait a minute: Ctrl-C must end it. */
+	if (op.op_reload && sig_reset() == -1) {
+		fprintf(stderr, "spawnd: unblocking signals: %s\n",
+		    strerror(errno));
+		return EX_OSERR;
+	}
 	/*
 	 * A daemon's new image (a reload's) has /dev/null for stderr: its
 	 * errors, from here on, go to syslog.  Safe before the close_range

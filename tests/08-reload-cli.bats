@@ -239,3 +239,37 @@ _progress_over() {
 	# Its own SIGHUP was seen, folded into the running check or after it.
 	assert_log "got SIGHUP"
 }
+
+# hup_pending PID: PID has a SIGHUP pending (blocked, not yet taken).
+hup_pending() {
+	local mask
+	mask=$(awk '$1 == "ShdPnd:" { print $2 }' "/proc/$1/status")
+	(( (16#$mask >> 0) & 1 ))
+}
+
+@test "25: -r waiting on a daemon that does not answer: Ctrl-C (SIGINT) or SIGTERM ends it at once, no 'reloaded'" {
+	local sig waiter status
+	start_hello
+	for sig in INT TERM; do
+		kill -STOP "$SPAWND_PID"
+		"$SPAWND" -r -c "$SPAWND_CONF" >"$BATS_TEST_TMPDIR/r.out" \
+		    2>&1 </dev/null 3>&- &
+		waiter=$!
+		# Signalled: it is waiting for the outcome now.
+		wait_until "$SPAWND_TEST_TIMEOUT" hup_pending "$SPAWND_PID" ||
+		    fail "-r sent no SIGHUP"
+		kill -"$sig" "$waiter"
+		wait_for_exit "$waiter" 10 || {
+			kill -CONT "$SPAWND_PID"
+			wait "$waiter"
+			fail "-r ignored SIG$sig, then said:" "$(cat "$BATS_TEST_TMPDIR/r.out")"
+		}
+		status=0
+		wait "$waiter" || status=$?
+		kill -CONT "$SPAWND_PID"
+		(( status == 128 + $(kill -l "$sig") )) ||
+		    fail "SIG$sig: exit $status:" "$(cat "$BATS_TEST_TMPDIR/r.out")"
+		# The daemon takes the SIGHUP once it runs again.
+		wait_for_log "$(reloaded_re)" "$([[ $sig == INT ]] && echo 1 || echo 2)"
+	done
+}
