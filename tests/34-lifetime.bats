@@ -245,6 +245,36 @@ exec_service() {
 	wait_for_log "reaped $pid \(cat\) at max_lifetime$"
 }
 
+@test "max_lifetime: reloads after the SIGTERM do not put off the SIGKILL (a program that ignores SIGTERM, reloads faster than shutdown_grace)" {
+	local out=$BATS_TEST_TMPDIR/typed n=0
+	printf '#!/bin/sh\ntrap "" TERM\nexec cat\n' >"$SVC_DIR/stubborn"
+	chmod 755 "$SVC_DIR/stubborn"
+	{
+		svc_globals
+		printf 'shutdown_grace = 4\n'
+		exec_service stubborn "$PORT" "$SVC_DIR/stubborn" 'max_lifetime = 1'
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	: >"$out"
+	typer "$PORT" 0.5 60 "$out" >"$BATS_TEST_TMPDIR/result" 3>&- &
+	HOLDERS+=("$!")
+	# Past max_lifetime: its SIGTERM is due.
+	wait_until 10 grep -q 'line 4' "$out" || fail "no session"
+	# Reload after reload, for 20 s at most: the SIGKILL is due 4 s
+	# after the SIGTERM, whatever image keeps the deadline.
+	SECONDS=0
+	while ! grep -q end= "$BATS_TEST_TMPDIR/result" && (( SECONDS < 20 )); do
+		hup $(( ++n ))
+	done
+	echo "# $n reloads; $(<"$BATS_TEST_TMPDIR/result")" >&3
+	grep -q end= "$BATS_TEST_TMPDIR/result" ||
+	    fail "still open after $n reloads in $SECONDS s"
+	[[ $(<"$BATS_TEST_TMPDIR/result") == *" end=cut "* ]] ||
+	    fail "not ended: $(<"$BATS_TEST_TMPDIR/result")"
+	wait_for_log "reaped [0-9]+ \(stubborn\) at max_lifetime$"
+	assert_log "[0-9]+ \(stubborn\) still alive 4 s after its SIGTERM at max_lifetime: SIGKILL$"
+}
+
 @test "spawnd -t: max_lifetime must be a number from 0 to 2592000" {
 	write_config <<-EOF
 	$(svc_globals)

@@ -43,12 +43,19 @@ lifetime_due(struct server *srv, int64_t due)
 }
 
 void
-lifetime_begin(struct server *srv, struct child *ch, int64_t started_ms)
+lifetime_adopt(struct server *srv, struct child *ch, int64_t started_ms,
+    int ending, int64_t ending_ms)
 {
 	ch->ch_started_ms = started_ms;
-	ch->ch_ending = 0;
-	ch->ch_ending_ms = 0;
+	ch->ch_ending = ending;
+	ch->ch_ending_ms = ending_ms;
 	lifetime_due(srv, lifetime_next(srv, ch));
+}
+
+void
+lifetime_begin(struct server *srv, struct child *ch, int64_t started_ms)
+{
+	lifetime_adopt(srv, ch, started_ms, 0, 0);
 }
 
 /*

@@ -48,6 +48,13 @@ lifetime_now_ms(void)
 void lifetime_begin(struct server *srv, struct child *ch, int64_t started_ms);
 
 /*
+ * The same for a child a reload's new image adopts, with how far its
+ * end had gone (ending LIFETIME_*, its SIGTERM at ending_ms; 0: none).
+ */
+void lifetime_adopt(struct server *srv, struct child *ch, int64_t started_ms,
+    int ending, int64_t ending_ms);
+
+/*
  * Every turn of the loop: nothing until the nearest deadline has come;
  * then each child past its max_lifetime gets SIGTERM, each still alive
  * shutdown_grace after that SIGKILL, and the next deadline is found.

@@ -132,6 +132,28 @@ handover_child_note(struct handover *ho, char *rest, int started)
 	return -1;
 }
 
+/* "ending PID STEP MS": how far child PID's end at max_lifetime went. */
+static int
+handover_ending_line(struct handover *ho, const char *rest)
+{
+	unsigned long long ms;
+	long pid;
+	int step, n = 0;
+	size_t i;
+
+	if (sscanf(rest, "%ld %d %llu%n", &pid, &step, &ms, &n) != 3 ||
+	    rest[n] != '\0' || pid <= 0 || pid > INT_MAX ||
+	    (step != 1 && step != 2) || ms > INT64_MAX)
+		return -1;
+	for (i = 0; i < ho->ho_nchildren; i++)
+		if (ho->ho_children[i].ic_pid == (pid_t)pid) {
+			ho->ho_children[i].ic_ending = step;
+			ho->ho_children[i].ic_ending_ms = (int64_t)ms;
+			return 0;
+		}
+	return -1;
+}
+
 /*
  * "report FD PID": a child already described awaits its answer on FD,
  * an fd no other record names, and a SOCK_SEQPACKET socket.  A bad record
@@ -254,6 +276,8 @@ handover_line(struct handover *ho, char *line)
 		return handover_child_note(ho, line + 7, 0);
 	if (strncmp(line, "started ", 8) == 0)
 		return handover_child_note(ho, line + 8, 1);
+	if (strncmp(line, "ending ", 7) == 0)
+		return handover_ending_line(ho, line + 7);
 	if (strncmp(line, "name ", 5) == 0)
 		return handover_name_line(ho, line + 5);
 	if (strncmp(line, "board ", 6) == 0)

@@ -16,6 +16,9 @@
  *	child PID PEER SERVICE		PEER numeric or "-" (Unix)
  *	started PID MS			child PID's fork, in ms of
  *					CLOCK_MONOTONIC (max_lifetime)
+ *	ending PID STEP MS		child PID's end at max_lifetime:
+ *					STEP 1 SIGTERM sent at MS, 2
+ *					SIGKILL too (parent/lifetime.h)
  *	report FD PID			child PID's PROXY report awaited on
  *					FD (per_source; after its child)
  *	configfile PATH			the configuration's file (none:
@@ -84,6 +87,8 @@ struct inherited_child {
 						   0: to be replaced */
 	int64_t			 ic_started_ms;	/* its fork (CLOCK_MONOTONIC);
 						   0: not said (an older image) */
+	int			 ic_ending;	/* LIFETIME_*; 0: none said */
+	int64_t			 ic_ending_ms;	/* its SIGTERM */
 };
 
 /* A service's counters, as many as the image before us had. */

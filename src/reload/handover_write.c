@@ -71,6 +71,13 @@ handover_add_started(int memfd, pid_t pid, int64_t started_ms)
 }
 
 int
+handover_add_ending(int memfd, pid_t pid, int step, int64_t ms)
+{
+	return dprintf(memfd, "ending %ld %d %lld\n", (long)pid, step,
+	    (long long)ms) < 0 ? -1 : 0;
+}
+
+int
 handover_add_held(int memfd, int fd, pid_t pid)
 {
 	return dprintf(memfd, "held %d %ld\n", fd, (long)pid) < 0 ? -1 : 0;

@@ -30,6 +30,8 @@ int handover_add_child(int memfd, pid_t pid, const struct sockaddr *peer,
 int handover_add_report(int memfd, int fd, pid_t pid);
 /* After child pid's record: its start, in ms of CLOCK_MONOTONIC. */
 int handover_add_started(int memfd, pid_t pid, int64_t started_ms);
+/* After it: how far its end at max_lifetime went (step LIFETIME_*). */
+int handover_add_ending(int memfd, pid_t pid, int step, int64_t ms);
 
 /*
  * After a failed exec: mark fd close-on-exec again (the pidfile's, every

@@ -60,9 +60,14 @@ state_adopt_children(struct server *srv, const struct handover *ho)
 		if (ch->ch_svc != SIZE_MAX)
 			srv->srv_counts[ch->ch_svc].sn_live++;
 		srv->srv_live++;
-		/* Its age goes on: a reload never lengthens a session. */
-		lifetime_begin(srv, ch, ic->ic_started_ms != 0 &&
-		    ic->ic_started_ms <= now ? ic->ic_started_ms : now);
+		/*
+		 * Its age goes on, and so does its SIGTERM's grace: a reload
+		 * never lengthens a session, nor a program's end.
+		 */
+		lifetime_adopt(srv, ch, ic->ic_started_ms != 0 &&
+		    ic->ic_started_ms <= now ? ic->ic_started_ms : now,
+		    ic->ic_ending, ic->ic_ending_ms <= now ?
+		    ic->ic_ending_ms : now);
 	}
 	/*
 	 * A child that exited while we were re-executing sent a SIGCHLD
@@ -162,7 +167,9 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 		    ch->ch_svc == SIZE_MAX ? "-" :
 		    cf->cf_services[ch->ch_svc].sc_name) == -1 ||
 		    handover_add_started(memfd, ch->ch_pid,
-		    ch->ch_started_ms) == -1)
+		    ch->ch_started_ms) == -1 || (ch->ch_ending != 0 &&
+		    handover_add_ending(memfd, ch->ch_pid, ch->ch_ending,
+		    ch->ch_ending_ms) == -1))
 			return -1;
 		if (ch->ch_svc != SIZE_MAX &&
 		    srv->srv_counts[ch->ch_svc].sn_writer == ch->ch_pid &&
