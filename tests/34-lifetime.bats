@@ -275,6 +275,36 @@ exec_service() {
 	assert_log "[0-9]+ \(stubborn\) still alive 4 s after its SIGTERM at max_lifetime: SIGKILL$"
 }
 
+@test "max_lifetime: a program that ignores SIGTERM still gets its SIGKILL when a reload removes its service" {
+	local out=$BATS_TEST_TMPDIR/typed
+	printf '#!/bin/sh\ntrap "" TERM\nexec cat\n' >"$SVC_DIR/stubborn"
+	chmod 755 "$SVC_DIR/stubborn"
+	{
+		svc_globals
+		printf 'shutdown_grace = 3\n'
+		exec_service stubborn "$PORT" "$SVC_DIR/stubborn" 'max_lifetime = 1'
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	: >"$out"
+	typer "$PORT" 0.5 200 "$out" >"$BATS_TEST_TMPDIR/result" 3>&- &
+	HOLDERS+=("$!")
+	# Past max_lifetime: its SIGTERM is due, then gone from the configuration.
+	wait_until 10 grep -q 'line 4' "$out" || fail "no session"
+	{
+		svc_globals
+		printf 'shutdown_grace = 3\n'
+		exec_service renamed "$PORT" "$SVC_DIR/stubborn"
+	} | write_config
+	hup 1
+	# Its SIGKILL was due 3 s after the SIGTERM; the typer would go on 100 s.
+	wait_until 30 grep -q end= "$BATS_TEST_TMPDIR/result" ||
+	    fail "still open 30 s after its SIGTERM" "$(tail -3 "$out")"
+	echo "# $(<"$BATS_TEST_TMPDIR/result")" >&3
+	[[ $(<"$BATS_TEST_TMPDIR/result") == *" end=cut "* ]] ||
+	    fail "not ended: $(<"$BATS_TEST_TMPDIR/result")"
+	assert_log "[0-9]+ \(-\) still alive 3 s after its SIGTERM at max_lifetime: SIGKILL$"
+}
+
 @test "spawnd -t: max_lifetime must be a number from 0 to 2592000" {
 	write_config <<-EOF
 	$(svc_globals)

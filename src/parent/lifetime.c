@@ -13,8 +13,10 @@
 
 /*
  * When child ch is due for its next step, or 0: never (no max_lifetime,
- * a service removed by a reload, SIGKILL already sent).  A FIFO's writer
- * is its service itself, not a session: max_lifetime leaves it alone.
+ * a service removed by a reload, SIGKILL already sent).  A SIGTERM sent
+ * is followed by its SIGKILL whatever a reload changed since.  A FIFO's
+ * writer is its service itself, not a session: max_lifetime leaves it
+ * alone.
  */
 static int64_t
 lifetime_next(const struct server *srv, const struct child *ch)
@@ -22,14 +24,15 @@ lifetime_next(const struct server *srv, const struct child *ch)
 	const struct config *cf = srv->srv_conf;
 	const struct svc_conf *sc;
 
-	if (ch->ch_pid == 0 || ch->ch_svc == SIZE_MAX ||
-	    ch->ch_ending == LIFETIME_KILLED)
+	if (ch->ch_pid == 0 || ch->ch_ending == LIFETIME_KILLED)
+		return 0;
+	if (ch->ch_ending == LIFETIME_TERMED)
+		return ch->ch_ending_ms + (int64_t)cf->cf_shutdown_grace * 1000;
+	if (ch->ch_svc == SIZE_MAX)
 		return 0;
 	sc = &cf->cf_services[ch->ch_svc];
 	if (sc->sc_max_lifetime == 0 || sc->sc_fifo != NULL)
 		return 0;
-	if (ch->ch_ending == LIFETIME_TERMED)
-		return ch->ch_ending_ms + (int64_t)cf->cf_shutdown_grace * 1000;
 	return ch->ch_started_ms + (int64_t)sc->sc_max_lifetime * 1000;
 }
 
@@ -67,7 +70,9 @@ static void
 lifetime_step(const struct server *srv, struct child *ch, int64_t now)
 {
 	const struct config *cf = srv->srv_conf;
-	const char *name = cf->cf_services[ch->ch_svc].sc_name;
+	/* "-": its service was removed by a reload, as the reaper says. */
+	const char *name = ch->ch_svc == SIZE_MAX ? "-" :
+	    cf->cf_services[ch->ch_svc].sc_name;
 	int signo = SIGTERM;
 
 	if (ch->ch_ending == LIFETIME_TERMED) {
