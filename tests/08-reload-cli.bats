@@ -21,6 +21,8 @@ setup() {
 teardown() {
 	[[ -z ${BLOCKER:-} ]] || { kill "$BLOCKER" 2>/dev/null; wait "$BLOCKER" 2>/dev/null; }
 	svc_teardown
+	local m
+	for m in ${MOUNTED:-}; do umount "$m" || true; done
 }
 
 # reload_cli [ARG...]: `run` spawnd -r -c $SPAWND_CONF ARG..., bounded
@@ -272,4 +274,39 @@ hup_pending() {
 		# The daemon takes the SIGHUP once it runs again.
 		wait_for_log "$(reloaded_re)" "$([[ $sig == INT ]] && echo 1 || echo 2)"
 	done
+}
+
+@test "25: -r finds its daemon when another file system's file of the same inode number is flock()ed too (anyone can make one in /dev/shm)" {
+	local a=$BATS_TEST_TMPDIR/fs-a b=$BATS_TEST_TMPDIR/fs-b ino i pid
+	[[ $EUID -eq 0 ]] || skip "mounting two tmpfs needs root"
+	mkdir "$a" "$b"
+	mount -t tmpfs spawnd-test "$a" || skip "cannot mount a tmpfs here"
+	MOUNTED=$a
+	mount -t tmpfs spawnd-test "$b" || skip "cannot mount a tmpfs here"
+	MOUNTED+=" $b"
+	SPAWND_PIDFILE=$a/spawnd.pid
+	start_hello
+	pid=$SPAWND_PID
+	ino=$(stat -c %i "$SPAWND_PIDFILE")
+	# Each tmpfs numbers its own inodes: b's count up to the pidfile's.
+	for (( i = 0; i < 1000; i++ )); do
+		: >"$b/f$i"
+		(( $(stat -c %i "$b/f$i") >= ino )) && break
+	done
+	(( $(stat -c %i "$b/f$i") == ino )) || skip "no inode $ino on the second tmpfs"
+	timeout 70 python3 -c 'import fcntl, sys, time
+f = open(sys.argv[1])
+fcntl.flock(f, fcntl.LOCK_EX)
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$b/f$i" "$BATS_TEST_TMPDIR/decoy.ready" </dev/null >/dev/null 2>&1 3>&- &
+	BLOCKER=$!
+	wait_until "$SPAWND_TEST_TIMEOUT" test -e "$BATS_TEST_TMPDIR/decoy.ready" ||
+	    fail "the decoy lock was not taken"
+	reload_cli
+	assert_status 0
+	[[ $output == "reloaded, PID $pid" ]] || fail "stdout: $output" "stderr: $stderr"
+	kill "$BLOCKER"
+	wait "$BLOCKER" 2>/dev/null || true
+	BLOCKER=
+	stop_spawnd
 }

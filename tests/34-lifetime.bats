@@ -7,6 +7,7 @@
 # reload in the middle keeps a child's age.  idle_timeout of the other
 # types is tests/34-idle.bats.
 
+# shellcheck disable=SC2030,SC2031 # each test is its own subshell
 load helpers
 load services
 load hostile

@@ -37,10 +37,12 @@ pidfile_holder(int fd)
  * /proc/locks has one line per lock: "N: FLOCK  ADVISORY  WRITE PID
  * MAJ:MIN:INODE START END" ("N: -> ..." for a waiter).  Only the inode
  * is compared: stat(2) and /proc/locks number the devices of some file
- * systems (btrfs subvolumes, overlayfs) differently.
+ * systems (btrfs subvolumes, overlayfs) differently.  So another file
+ * system's file of the same number, locked too, has a line that looks
+ * the same, and may come first: asked for want, only its lines count.
  */
 pid_t
-pidfile_flock_pid(ino_t ino)
+pidfile_flock_pid(ino_t ino, pid_t want)
 {
 	char line[256], type[16];
 	unsigned long long inode;
@@ -52,7 +54,8 @@ pidfile_flock_pid(ino_t ino)
 	while (found == 0 && fgets(line, sizeof(line), fp) != NULL)
 		if (sscanf(line, "%*d: %15s %*s %*s %ld %*x:%*x:%llu", type,
 		    &pid, &inode) == 3 && strcmp(type, "FLOCK") == 0 &&
-		    inode == (unsigned long long)ino)
+		    inode == (unsigned long long)ino &&
+		    (want == 0 || pid == (long)want))
 			found = pid;
 	fclose(fp);
 	return (pid_t)found;
@@ -70,7 +73,7 @@ pidfile_locked_by(const char *path)
 	    O_NONBLOCK)) == -1)
 		return 0;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-	    (pid = pidfile_flock_pid(st.st_ino)) > 0 && pid != getpid() &&
+	    (pid = pidfile_flock_pid(st.st_ino, 0)) > 0 && pid != getpid() &&
 	    pidfile_holder(fd) > 0)
 		/* In another PID namespace /proc/locks may show 0 or its own. */
 		pid = pidfile_holder(fd);

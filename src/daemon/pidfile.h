@@ -24,10 +24,11 @@ int pidfile_replace(const char *path, int *fdp);
 pid_t pidfile_locked_by(const char *path);
 
 /*
- * The PID /proc/locks names as holding a flock(2) on inode ino: 0 if
- * none, -1 with errno if /proc/locks cannot be read.
+ * The PID /proc/locks names as holding a flock(2) on inode ino (only
+ * want, if want is not 0: is it a holder?): 0 if none, -1 with errno if
+ * /proc/locks cannot be read.
  */
-pid_t pidfile_flock_pid(ino_t ino);
+pid_t pidfile_flock_pid(ino_t ino, pid_t want);
 
 /* Remove the pidfile and release the lock. */
 void pidfile_release(const char *path, int fd);

@@ -89,7 +89,7 @@ find_target(struct target *tg, char *msg, size_t msglen)
 	if (end == buf || (*end != '\n' && *end != '\0') || pid <= 0 ||
 	    pid > INT_MAX)
 		goto not_running;	/* empty: still starting, or junk */
-	if ((holder = pidfile_flock_pid(st.st_ino)) == -1) {
+	if ((holder = pidfile_flock_pid(st.st_ino, (pid_t)pid)) == -1) {
 		snprintf(msg, msglen, "reading /proc/locks: %s",
 		    strerror(errno));
 		return EX_OSERR;
