@@ -123,6 +123,23 @@ expect_listed() {
 	    fail "a long field is not followed by two blanks:" "$output"
 }
 
+@test "-t -l: an exec program whose path holds a blank or a tab is one word, escaped as the addresses are" {
+	local dir=$BATS_TEST_TMPDIR/my$'\t'dir
+	mkdir -p "$dir"
+	cp /bin/cat "$dir/my prog"
+	{
+		svc_globals
+		printf 'service e {\n\ttype = "exec"\n\tlisten_stream = {"127.0.0.1:2345"}\n'
+		printf '\tuser = "%s"\n\tgroup = "%s"\n' "$(id -un)" "$(id -gn)"
+		printf '\texec = {"%s/my prog", "-u"}\n}\n' "$dir"
+	} | write_config
+	run --separate-stderr timeout 5 "$SPAWND" -t -l -c "$SPAWND_CONF"
+	assert_status 0
+	local want=${BATS_TEST_TMPDIR// /\\x20}/my\\x09dir/my\\x20prog
+	expect_listed e exec tcp:127.0.0.1:2345 "$(id -un):$(id -gn)" wait=false \
+	    "exec=$want" max_instances=64
+}
+
 @test "-t -l: inetd_conf's services come last, named [ADDR:]SERVICE/PROTO, with the user of the line" {
 	printf '127.0.0.1:7037 dgram udp wait daemon /bin/cat cat -u\n' >"$BATS_TEST_TMPDIR/inetd.conf"
 	{
