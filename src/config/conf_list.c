@@ -190,8 +190,7 @@ list_cidrs(struct list_line *ll, const char *name, const struct cidr *list,
 static void
 list_how(struct list_line *ll, const struct svc_conf *sc)
 {
-	char path[1024], word[sizeof(path) * 4];
-	size_t len;
+	char word[4096];
 
 	if (!sc->sc_enabled)
 		list_word(ll, "disabled");
@@ -201,15 +200,13 @@ list_how(struct list_line *ll, const struct svc_conf *sc)
 		list_word(ll, "fork=true");
 	if (sc->sc_type->sv_wait != NULL)
 		list_word(ll, "wait=%s", sc->sc_wait ? "true" : "false");
-	if (sc->sc_exec != NULL) {
-		len = strcspn(sc->sc_exec, " ");
-		if (len >= sizeof(path))
-			len = sizeof(path) - 1;
-		memcpy(path, sc->sc_exec, len);
-		path[len] = '\0';
+	/*
+	 * The program's path, not sc_exec's first blank-separated piece:
+	 * that line quotes a path with a blank ("/opt/my prog").
+	 */
+	if (sc->sc_exec_argv != NULL)
 		list_word(ll, "exec=%s", log_escape_also(word, sizeof(word),
-		    path, " ,"));
-	}
+		    sc->sc_exec_argv[0], " ,"));
 }
 
 /* Does sc make a file (a Unix socket, a FIFO), which socket_mode is for? */
