@@ -385,6 +385,26 @@ errors_at() {
 	assert_output_re "$f:16: section 'service b' opened here is never closed \(a '\}' is missing at the end of the file\)"
 }
 
+# Each parse callback notes its value's line; libconfuse is run once
+# more per parse error.  With 40000 values before 99 errors, a note that
+# searched every earlier one took 99 x 40000^2 / 2 steps (minutes of
+# CPU); the bound is CPU time, which a loaded machine does not stretch,
+# and some thirty times what the check needs.
+@test "99 parse errors after 40000 values: every one reported, at its line, in bounded CPU time" {
+	{
+		config_globals
+		printf 'service a {\n\ttype = "hello"\n\tlisten_stream = {"127.0.0.1:40001"}\n\tallow = {'
+		awk 'BEGIN { for (i = 0; i < 40000; i++)
+			printf "%s\"10.%d.%d.%d\"", i ? "," : "", i / 65536, i / 256 % 256, i % 256 }'
+		printf '}\n}\n'
+		for i in $(seq 99); do echo "bogus$i = 1"; done
+	} | write_config
+	run timeout 300 bash -c 'ulimit -t 60 && exec "$0" -t -c "$1"' "$SPAWND" "$SPAWND_CONF"
+	assert_status 78
+	errors_at $(seq 8 106)
+	assert_output_has "$SPAWND_CONF:106: unknown option 'bogus99'"
+}
+
 @test "a file with one error reports that error alone, as before" {
 	write_config <<-'EOF'
 	log_target = "stderr"
