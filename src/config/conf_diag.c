@@ -2,6 +2,7 @@
  * Errors and line numbers of one configuration load.
  */
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -85,6 +86,97 @@ conf_flush(struct conf_ctx *cx)
 	cx->cx_nmsgs = 0;
 }
 
+/* ---- the line of each value: cx_pos, found through cx_slots */
+
+/*
+ * The slot of (opt, index): the one that holds it, or the free one
+ * where it would go.  cx_nslots must be nonzero.
+ */
+static size_t
+conf_pos_slot(const struct conf_ctx *cx, const cfg_opt_t *opt,
+    unsigned index)
+{
+	uint64_t h = (uint64_t)(uintptr_t)opt ^
+	    (uint64_t)index * 0x9e3779b97f4a7c15ULL;
+	size_t mask = cx->cx_nslots - 1, i;
+	const struct conf_pos *p;
+
+	h ^= h >> 31;
+	h *= 0xbf58476d1ce4e5b9ULL;
+	h ^= h >> 29;
+	for (i = (size_t)h & mask; cx->cx_slots[i] != 0; i = (i + 1) & mask) {
+		p = &cx->cx_pos[cx->cx_slots[i] - 1];
+		if (p->cp_opt == opt && p->cp_index == index)
+			break;
+	}
+	return i;
+}
+
+/* Room for one more value: the array, and the slots at most half full. */
+static int
+conf_pos_grow(struct conf_ctx *cx)
+{
+	struct conf_pos *p;
+	size_t i, n = cx->cx_nslots;
+
+	if ((p = reallocarray(cx->cx_pos, cx->cx_npos + 1, sizeof(*p))) ==
+	    NULL)
+		return -1;
+	cx->cx_pos = p;
+	if (2 * (cx->cx_npos + 1) <= n)
+		return 0;
+	n = n == 0 ? 64 : 2 * n;
+	free(cx->cx_slots);
+	if ((cx->cx_slots = calloc(n, sizeof(*cx->cx_slots))) == NULL) {
+		cx->cx_nslots = 0;
+		cx->cx_npos = 0;	/* unreachable now: forgotten */
+		return -1;
+	}
+	cx->cx_nslots = n;
+	for (i = 0; i < cx->cx_npos; i++)
+		cx->cx_slots[conf_pos_slot(cx, p[i].cp_opt,
+		    p[i].cp_index)] = i + 1;
+	return 0;
+}
+
+int
+conf_pos_note(struct conf_ctx *cx, const cfg_opt_t *opt, unsigned index,
+    unsigned line)
+{
+	size_t i;
+
+	if (cx->cx_nslots > 0 && cx->cx_slots[i = conf_pos_slot(cx, opt,
+	    index)] != 0) {
+		cx->cx_pos[cx->cx_slots[i] - 1].cp_line = line;
+		return 0;
+	}
+	if (conf_pos_grow(cx) == -1)
+		return -1;
+	cx->cx_pos[cx->cx_npos].cp_opt = opt;
+	cx->cx_pos[cx->cx_npos].cp_index = index;
+	cx->cx_pos[cx->cx_npos].cp_line = line;
+	cx->cx_slots[conf_pos_slot(cx, opt, index)] = ++cx->cx_npos;
+	return 0;
+}
+
+void
+conf_pos_reset(struct conf_ctx *cx)
+{
+	cx->cx_npos = 0;
+	if (cx->cx_nslots > 0)
+		memset(cx->cx_slots, 0, cx->cx_nslots * sizeof(*cx->cx_slots));
+}
+
+void
+conf_pos_free(struct conf_ctx *cx)
+{
+	free(cx->cx_pos);
+	free(cx->cx_slots);
+	cx->cx_pos = NULL;
+	cx->cx_slots = NULL;
+	cx->cx_npos = cx->cx_nslots = 0;
+}
+
 unsigned
 conf_line(const struct conf_ctx *cx, cfg_t *sec, const char *name,
     unsigned index, unsigned fallback)
@@ -92,9 +184,8 @@ conf_line(const struct conf_ctx *cx, cfg_t *sec, const char *name,
 	const cfg_opt_t	*opt = cfg_getopt(sec, name);
 	size_t		 i;
 
-	for (i = 0; opt != NULL && i < cx->cx_npos; i++)
-		if (cx->cx_pos[i].cp_opt == opt &&
-		    cx->cx_pos[i].cp_index == index)
-			return cx->cx_pos[i].cp_line;
-	return fallback;
+	if (opt == NULL || cx->cx_nslots == 0 ||
+	    (i = cx->cx_slots[conf_pos_slot(cx, opt, index)]) == 0)
+		return fallback;
+	return cx->cx_pos[i - 1].cp_line;
 }

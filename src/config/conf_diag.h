@@ -48,6 +48,8 @@ struct conf_ctx {
 	size_t		 cx_nmsgs;
 	struct conf_pos	*cx_pos;	/* line of every value read */
 	size_t		 cx_npos;
+	size_t		*cx_slots;	/* hash of cx_pos: index + 1, 0 free */
+	size_t		 cx_nslots;	/* 0, or a power of two */
 	struct conf_layout cx_layout;	/* section lines, last line */
 	uid_t		 cx_uid;	/* of the global user */
 	gid_t		 cx_gid;	/* of the global group */
@@ -62,6 +64,18 @@ void conf_error(struct conf_ctx *cx, unsigned line, const char *fmt, ...)
  * was errors (a parse that is done again).
  */
 void conf_forget(struct conf_ctx *cx, size_t nmsgs, int errors);
+
+/*
+ * Note that value index of opt was read on line (again: the line is
+ * replaced).  Found through a hash: a file's values are many, and each
+ * is noted once per parse.  Returns 0, or -1 without memory.
+ */
+int conf_pos_note(struct conf_ctx *cx, const cfg_opt_t *opt, unsigned index,
+    unsigned line);
+
+/* Forget every value's line (a new parse); free them. */
+void conf_pos_reset(struct conf_ctx *cx);
+void conf_pos_free(struct conf_ctx *cx);
 
 /* Line of value index of option name in sec, or fallback if unset. */
 unsigned conf_line(const struct conf_ctx *cx, cfg_t *sec, const char *name,

@@ -59,7 +59,7 @@ conf_include_text(struct conf_ctx *main, struct config *cf, const char *path,
 		cfg_free(cfg);
 	}
 	conf_flush(&cx);
-	free(cx.cx_pos);
+	conf_pos_free(&cx);
 	conf_layout_free(&cx.cx_layout);
 	main->cx_errors += cx.cx_errors;
 }

@@ -79,7 +79,7 @@ conf_inetd_service(const struct conf_ctx *main, struct config *cf,
 	while (before < cf->cf_nservices)
 		cf->cf_services[before++].sc_inetd_line = lineno;
 	conf_flush(&cx);
-	free(cx.cx_pos);
+	conf_pos_free(&cx);
 	conf_layout_free(&cx.cx_layout);
 }
 

@@ -85,31 +85,14 @@ conf_cfg_error(cfg_t *cfg, const char *fmt, va_list ap)
 static unsigned
 conf_note(cfg_t *sec, cfg_opt_t *opt)
 {
-	struct conf_ctx	*cx = conf_parsing;
-	struct conf_pos	*p;
-	unsigned	 line, index;
-	size_t		 i;
+	unsigned line = sec->line > 0 ? (unsigned)sec->line : 1;
 
-	line = sec->line > 0 ? (unsigned)sec->line : 1;
-	if (cx == NULL || opt->nvalues == 0)
-		return line;
-	/* libconfuse has added the value's slot before calling us. */
-	index = opt->nvalues - 1;
-	for (i = 0; i < cx->cx_npos; i++) {
-		p = &cx->cx_pos[i];
-		if (p->cp_opt == opt && p->cp_index == index) {
-			p->cp_line = line;
-			return line;
-		}
-	}
-	/* Without memory, errors about this value get a fallback line. */
-	p = reallocarray(cx->cx_pos, cx->cx_npos + 1, sizeof(*p));
-	if (p != NULL) {
-		cx->cx_pos = p;
-		p[cx->cx_npos].cp_opt = opt;
-		p[cx->cx_npos].cp_index = index;
-		p[cx->cx_npos++].cp_line = line;
-	}
+	/*
+	 * libconfuse has added the value's slot before calling us.
+	 * Without memory, errors about this value get a fallback line.
+	 */
+	if (conf_parsing != NULL && opt->nvalues > 0)
+		(void)conf_pos_note(conf_parsing, opt, opt->nvalues - 1, line);
 	return line;
 }
 
@@ -298,7 +281,7 @@ conf_parse_text(struct conf_ctx *cx, char *text, size_t len,
 		memset(&conf_stopped, 0, sizeof(conf_stopped));
 		nmsgs = cx->cx_nmsgs;
 		errors = cx->cx_errors;
-		cx->cx_npos = 0;	/* they were the last tree's */
+		conf_pos_reset(cx);	/* they were the last tree's */
 		conf_parsing = cx;
 		if (cfg_parse_buf(cfg, text) == CFG_SUCCESS) {
 			conf_parsing = NULL;

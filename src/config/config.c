@@ -87,7 +87,7 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 		cfg_free(cfg);
 	}
 	conf_flush(&cx);
-	free(cx.cx_pos);
+	conf_pos_free(&cx);
 	conf_layout_free(&cx.cx_layout);
 	if (cx.cx_errors > 0)
 		conf_free(cf);
