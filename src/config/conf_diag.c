@@ -112,30 +112,30 @@ conf_pos_slot(const struct conf_ctx *cx, const cfg_opt_t *opt,
 	return i;
 }
 
-/* Room for one more value: the array, and the slots at most half full. */
+/*
+ * Room for one more value: the slots at most half full, and the array
+ * as long as half of them, both doubled when full (one realloc per
+ * value would copy the array each time under a sanitizer's allocator).
+ */
 static int
 conf_pos_grow(struct conf_ctx *cx)
 {
 	struct conf_pos *p;
-	size_t i, n = cx->cx_nslots;
+	size_t *slots, i, n = cx->cx_nslots;
 
-	if ((p = reallocarray(cx->cx_pos, cx->cx_npos + 1, sizeof(*p))) ==
-	    NULL)
-		return -1;
-	cx->cx_pos = p;
 	if (2 * (cx->cx_npos + 1) <= n)
 		return 0;
 	n = n == 0 ? 64 : 2 * n;
-	free(cx->cx_slots);
-	if ((cx->cx_slots = calloc(n, sizeof(*cx->cx_slots))) == NULL) {
-		cx->cx_nslots = 0;
-		cx->cx_npos = 0;	/* unreachable now: forgotten */
+	if ((p = reallocarray(cx->cx_pos, n / 2, sizeof(*p))) == NULL)
 		return -1;
-	}
+	cx->cx_pos = p;
+	if ((slots = calloc(n, sizeof(*slots))) == NULL)
+		return -1;
+	free(cx->cx_slots);
+	cx->cx_slots = slots;
 	cx->cx_nslots = n;
 	for (i = 0; i < cx->cx_npos; i++)
-		cx->cx_slots[conf_pos_slot(cx, p[i].cp_opt,
-		    p[i].cp_index)] = i + 1;
+		slots[conf_pos_slot(cx, p[i].cp_opt, p[i].cp_index)] = i + 1;
 	return 0;
 }
 
