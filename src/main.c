@@ -20,27 +20,27 @@
 #include "base/nofork.h"
 #include "base/sig.h"
 #include "base/version.h"
+#include "board/stats.h"
 #include "config/conf_list.h"
 #include "config/config.h"
 #include "daemon/daemon.h"
 #include "daemon/fdlimit.h"
-#include "daemon/notify.h"
 #include "daemon/options.h"
 #include "daemon/pidfile.h"
-#include "daemon/reloadctl.h"
-#include "parent/fdstore.h"
+#include "handover/handover.h"
+#include "handover/inherited.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
 #include "parent/proxied.h"
 #include "parent/server.h"
-#include "parent/stats.h"
 #include "parent/writers.h"
-#include "reload/handover.h"
-#include "reload/inherited.h"
 #include "reload/outcome.h"
 #include "reload/reload.h"
+#include "reload/reloadctl.h"
 #include "reload/self.h"
 #include "reload/state.h"
+#include "services/service.h"
+#include "systemd/notify.h"
 
 /*
  * The configuration: a reload's new image loads the very text the image
@@ -53,9 +53,9 @@ load_config(struct config *cf, const struct self *se)
 	const struct handover *ho = &se->se_handover;
 
 	if (ho->ho_nsources > 0)
-		return conf_load_sources(cf, ho->ho_sources, ho->ho_nsources,
+		return conf_load_sources(cf, svc_types, ho->ho_sources, ho->ho_nsources,
 		    se->se_startdir, log_report_warn, NULL);
-	return conf_load_chosen(cf, se->se_config, se->se_startdir,
+	return conf_load_chosen(cf, svc_types, se->se_config, se->se_startdir,
 	    se->se_reexec ? log_report_warn : log_report_bare, NULL);
 }
 
@@ -113,7 +113,7 @@ start_notes(const struct config *cf, int foreground, const struct self *se)
  */
 static struct server *
 start(struct config *cf, const char *pidfile, int foreground, struct self *se,
-    int *pidfdp)
+    struct reload *rl, int *pidfdp)
 {
 	struct handover *ho = &se->se_handover;
 	char err[PATH_MAX + 128];
@@ -166,7 +166,7 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 		log_warn("the status board");
 	state_adopt_stats(srv, ho, se->se_reexec);
 	handover_free(ho);
-	reload_outcome_start(srv, se, pidfile);
+	reload_init(rl, se, pidfile, ho->ho_reload_seq);
 	if (pidfile_write(pidfd) == -1)
 		daemon_fail(EX_OSERR, "pidfile %s: %s", pidfile,
 		    strerror(errno));
@@ -176,11 +176,11 @@ start(struct config *cf, const char *pidfile, int foreground, struct self *se,
 	server_announce(srv);
 	writers_start(srv, se->se_reexec);
 	watch_open(&srv->srv_watch, cf, se->se_reexec);
-	fdstore_sync(srv);
+	listeners_store(srv);
 	daemon_ready();
 	if (notify_send("READY=1") == -1)
 		log_warn("notifying systemd");
-	reload_outcome_serving(srv, se);
+	reload_serving(rl);
 	*pidfdp = pidfd;
 	return srv;
 }
@@ -210,24 +210,23 @@ process_setup(void)
 
 /* The loop until a signal asks to stop, then the shutdown. */
 static int
-serve(struct server *srv, struct config *cf, const struct self *se,
-    const char *pidfile, int pidfd)
+serve(struct server *srv, struct config *cf, struct reload *rl, int pidfd)
 {
 	enum server_exit why;
 
 	while ((why = server_loop(srv)) != SERVER_STOP) {
 		if (why == SERVER_RELOAD)
-			reload_request(srv, se, NULL);
+			reload_request(rl, srv, NULL);
 		else if (why == SERVER_CHANGED)
-			reload_request(srv, se, srv->srv_watch.wt_path);
+			reload_request(rl, srv, srv->srv_watch.wt_path);
 		else
-			reload_checked(srv, se, pidfile, &pidfd);
+			reload_checked(rl, srv, &pidfd);
 	}
 	(void)notify_send("STOPPING=1");
 	server_stop(srv);
 	if (pidfd != -1)
-		outcome_remove(&srv->srv_outcome);
-	pidfile_release(pidfile, pidfd);
+		reload_end(rl);
+	pidfile_release(rl->rl_pidfile, pidfd);
 	server_free(srv);
 	stats_close();
 	conf_free(cf);
@@ -239,6 +238,7 @@ main(int argc, char **argv)
 {
 	struct options op;
 	struct self se;
+	struct reload rl;
 	struct config cf;
 	struct server *srv;
 	char pidfile[PATH_MAX], err[PATH_MAX + 128];
@@ -306,8 +306,8 @@ main(int argc, char **argv)
 		conf_free(&cf);
 		return status;
 	}
-	srv = start(&cf, pidfile, op.op_foreground, &se, &pidfd);
-	status = serve(srv, &cf, &se, pidfile, pidfd);
+	srv = start(&cf, pidfile, op.op_foreground, &se, &rl, &pidfd);
+	status = serve(srv, &cf, &rl, pidfd);
 	nofork_free(srv);
 	return status;
 }

@@ -18,6 +18,7 @@
 #include "base/netio.h"
 #include "base/sig.h"
 #include "base/strput.h"
+#include "board/stats.h"
 #include "child/child.h"
 #include "child/privileges.h"
 #include "child/proxied.h"
@@ -25,7 +26,6 @@
 #include "child/rlimits.h"
 #include "config/config.h"
 #include "net/peer.h"
-#include "parent/stats.h"
 #include "services/service.h"
 
 /*

@@ -39,6 +39,7 @@ struct conf_msg {
 
 /* One load in progress. */
 struct conf_ctx {
+	const struct service *const *cx_types; /* the table of types */
 	const char	*cx_file;	/* name used in messages */
 	const char	*cx_cwd;	/* relative paths are joined to it */
 	conf_report_fn	*cx_report;

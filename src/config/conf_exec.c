@@ -10,10 +10,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "base/program.h"
 #include "config/conf_diag.h"
 #include "config/conf_exec.h"
 #include "config/conf_value.h"
-#include "child/program.h"
 #include "config/config.h"
 #include "services/service.h"
 

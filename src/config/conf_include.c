@@ -49,6 +49,7 @@ conf_include_text(struct conf_ctx *main, struct config *cf, const char *path,
 	}
 	memset(&cx, 0, sizeof(cx));
 	cx.cx_file = cs->cs_path;
+	cx.cx_types = main->cx_types;
 	cx.cx_cwd = main->cx_cwd;
 	cx.cx_report = main->cx_report;
 	cx.cx_arg = main->cx_arg;

@@ -55,6 +55,7 @@ conf_inetd_service(const struct conf_ctx *main, struct config *cf,
 
 	memset(&cx, 0, sizeof(cx));
 	cx.cx_file = file;
+	cx.cx_types = main->cx_types;
 	cx.cx_cwd = main->cx_cwd;
 	cx.cx_report = conf_inetd_skipped;
 	cx.cx_arg = sk;

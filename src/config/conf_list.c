@@ -12,10 +12,10 @@
 #include <sys/socket.h>
 
 #include "base/log.h"
+#include "config/capability.h"
 #include "config/conf_list.h"
 #include "config/config.h"
 #include "net/cidr.h"
-#include "services/capability.h"
 #include "services/service.h"
 
 /* A column is padded to its widest entry up to this; longer pushes on. */

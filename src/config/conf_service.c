@@ -25,26 +25,55 @@
 #include "net/addr.h"
 #include "services/service.h"
 
+/* The entry of the table for a type name, or NULL. */
+static const struct service *
+conf_type_find(const struct service *const *types, const char *name)
+{
+	for (; *types != NULL; types++)
+		if (strcmp((*types)->sv_type, name) == 0)
+			return *types;
+	return NULL;
+}
+
+/* The table's type names, space-separated, for messages. */
+static const char *
+conf_type_names(const struct service *const *types, char *buf, size_t len)
+{
+	size_t used = 0, n;
+
+	buf[0] = '\0';
+	for (; *types != NULL; types++) {
+		n = strlen((*types)->sv_type);
+		if (used + n + 2 > len)
+			break;
+		if (used > 0)
+			buf[used++] = ' ';
+		memcpy(buf + used, (*types)->sv_type, n + 1);
+		used += n;
+	}
+	return buf;
+}
+
 static void
 conf_svc_type(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
     const char *who)
 {
 	const char	*type = cfg_getstr(sec, "type");
 	struct conf_suggest sg;
-	char		 hint[96];
+	char		 hint[96], names[160];
 
+	conf_type_names(cx->cx_types, names, sizeof(names));
 	if (type == NULL) {
 		conf_error(cx, sc->sc_line, "%smissing type (one of: %s)", who,
-		    svc_type_names());
+		    names);
 		return;
 	}
-	if ((sc->sc_type = svc_lookup(type)) == NULL) {
+	if ((sc->sc_type = conf_type_find(cx->cx_types, type)) == NULL) {
 		conf_suggest_init(&sg, type);
-		conf_suggest_words(&sg, svc_type_names());
+		conf_suggest_words(&sg, names);
 		conf_error(cx, conf_line(cx, sec, "type", 0, sc->sc_line),
 		    "%sunknown type \"%s\"%s (one of: %s)", who, type,
-		    conf_suggest_text(&sg, '"', hint, sizeof(hint)),
-		    svc_type_names());
+		    conf_suggest_text(&sg, '"', hint, sizeof(hint)), names);
 		return;
 	}
 	if (cfg_size(sec, "fork") > 0)

@@ -25,11 +25,10 @@
 #include "config/conf_convert.h"
 #include "config/conf_diag.h"
 #include "config/conf_include.h"
-#include "config/conf_source.h"
 #include "config/conf_inetd.h"
 #include "config/conf_parse.h"
+#include "config/conf_source.h"
 #include "config/config.h"
-#include "services/service.h"
 
 /* Enabled services, of every file. */
 static size_t
@@ -48,7 +47,8 @@ conf_enabled(const struct config *cf)
  * has them; NULL: what the globs find).  Returns the number of errors.
  */
 static int
-conf_text(struct config *cf, const char *file, const char *text, size_t len,
+conf_text(struct config *cf, const struct service *const *types,
+    const char *file, const char *text, size_t len,
     const struct conf_source *given, size_t ngiven, const char *cwd,
     conf_report_fn *report, void *arg)
 {
@@ -58,6 +58,7 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 
 	memset(cf, 0, sizeof(*cf));
 	memset(&cx, 0, sizeof(cx));
+	cx.cx_types = types;
 	cx.cx_cwd = cwd;
 	cx.cx_report = report;
 	cx.cx_arg = arg;
@@ -95,16 +96,17 @@ conf_text(struct config *cf, const char *file, const char *text, size_t len,
 }
 
 int
-conf_load_sources(struct config *cf, const struct conf_source *sources,
-    size_t n, const char *cwd, conf_report_fn *report, void *arg)
+conf_load_sources(struct config *cf, const struct service *const *types,
+    const struct conf_source *sources, size_t n, const char *cwd,
+    conf_report_fn *report, void *arg)
 {
-	return conf_text(cf, sources[0].cs_path, sources[0].cs_text,
+	return conf_text(cf, types, sources[0].cs_path, sources[0].cs_text,
 	    sources[0].cs_len, sources + 1, n - 1, cwd, report, arg);
 }
 
 int
-conf_load(struct config *cf, const char *path, const char *cwd,
-    conf_report_fn *report, void *arg)
+conf_load(struct config *cf, const struct service *const *types,
+    const char *path, const char *cwd, conf_report_fn *report, void *arg)
 {
 	char	*text, msg[1024];
 	size_t	 len;
@@ -125,7 +127,7 @@ conf_load(struct config *cf, const char *path, const char *cwd,
 			report(arg, msg);
 		return -1;
 	}
-	n = conf_text(cf, path, text, len, NULL, 0, cwd, report, arg);
+	n = conf_text(cf, types, path, text, len, NULL, 0, cwd, report, arg);
 	free(text);
 	return n;
 }
@@ -176,7 +178,8 @@ static const char conf_builtin_text[] =
  * the source tree, so that "./dev run" works from a fresh clone.
  */
 int
-conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
+conf_builtin(struct config *cf, const struct service *const *types,
+    const char *cwd, conf_report_fn *report,
     void *arg)
 {
 	char text[sizeof(conf_builtin_text) + PATH_MAX + 32], src[PATH_MAX];
@@ -189,7 +192,7 @@ conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
 	if (n < 0 || (size_t)n >= sizeof(text) - sizeof(conf_builtin_text))
 		n = 0;
 	memcpy(text + n, conf_builtin_text, sizeof(conf_builtin_text));
-	return conf_text(cf, NULL, text, (size_t)n + sizeof(conf_builtin_text)
+	return conf_text(cf, types, NULL, text, (size_t)n + sizeof(conf_builtin_text)
 	    - 1, NULL, 0, cwd, report, arg);
 }
 
@@ -199,13 +202,13 @@ conf_builtin(struct config *cf, const char *cwd, conf_report_fn *report,
  * serve a developer's loopback services, and make ./catsock in "/".
  */
 static int
-conf_no_default(struct config *cf, const char *cwd, conf_report_fn *report,
-    void *arg)
+conf_no_default(struct config *cf, const struct service *const *types,
+    const char *cwd, conf_report_fn *report, void *arg)
 {
 	char src[PATH_MAX], msg[PATH_MAX + 160];
 
 	if (buildtree_srcdir(src, sizeof(src)) == 0)
-		return conf_builtin(cf, cwd, report, arg);
+		return conf_builtin(cf, types, cwd, report, arg);
 	memset(cf, 0, sizeof(*cf));
 	snprintf(msg, sizeof(msg), "%s: %s (the built-in configuration is "
 	    "only for trying spawnd from its build tree)", CONF_DEFAULT_PATH,
@@ -216,15 +219,15 @@ conf_no_default(struct config *cf, const char *cwd, conf_report_fn *report,
 }
 
 int
-conf_load_chosen(struct config *cf, const char *path, const char *cwd,
-    conf_report_fn *report, void *arg)
+conf_load_chosen(struct config *cf, const struct service *const *types,
+    const char *path, const char *cwd, conf_report_fn *report, void *arg)
 {
 	char full[PATH_MAX];
 	struct stat st;
 
 	if (path == NULL && stat(CONF_DEFAULT_PATH, &st) == -1 &&
 	    errno == ENOENT)
-		return conf_no_default(cf, cwd, report, arg);
+		return conf_no_default(cf, types, cwd, report, arg);
 	if (path_join(full, sizeof(full), cwd,
 	    path != NULL ? path : CONF_DEFAULT_PATH) == -1) {
 		memset(cf, 0, sizeof(*cf));
@@ -232,7 +235,7 @@ conf_load_chosen(struct config *cf, const char *path, const char *cwd,
 			report(arg, "configuration path too long");
 		return 1;
 	}
-	return conf_load(cf, full, cwd, report, arg);
+	return conf_load(cf, types, full, cwd, report, arg);
 }
 
 size_t

@@ -149,14 +149,16 @@ struct config {
 typedef void conf_report_fn(void *ctx, const char *line);
 
 /*
- * Load and validate path.  cwd is the directory spawnd was started in
+ * Load and validate path.  types is the table of service types a
+ * section's "type" names (services/service.h: svc_types; the caller
+ * hands it down, so that the configuration depends on no service).  cwd is the directory spawnd was started in
  * (relative Unix socket paths are joined to it).  On success returns 0
  * and fills cf; otherwise reports every error it found through report
  * and returns the number of errors (cf is left empty).  -1 means the
  * file could not be read (also reported).
  */
-int conf_load(struct config *cf, const char *path, const char *cwd,
-    conf_report_fn *report, void *ctx);
+int conf_load(struct config *cf, const struct service *const *types,
+    const char *path, const char *cwd, conf_report_fn *report, void *ctx);
 
 /*
  * Load sources[0] and, as its include globs would find them, the
@@ -165,15 +167,16 @@ int conf_load(struct config *cf, const char *path, const char *cwd,
  * A source's path NULL: the built-in configuration.  Returns as
  * conf_load().
  */
-int conf_load_sources(struct config *cf, const struct conf_source *sources,
-    size_t n, const char *cwd, conf_report_fn *report, void *ctx);
+int conf_load_sources(struct config *cf, const struct service *const *types,
+    const struct conf_source *sources, size_t n, const char *cwd,
+    conf_report_fn *report, void *ctx);
 
 /*
  * The built-in default configuration (spawnd(8), FILES); in a build
  * tree, the source tree's cookies while none are installed.
  */
-int conf_builtin(struct config *cf, const char *cwd,
-    conf_report_fn *report, void *ctx);
+int conf_builtin(struct config *cf, const struct service *const *types,
+    const char *cwd, conf_report_fn *report, void *ctx);
 
 void conf_free(struct config *cf);
 
@@ -183,8 +186,8 @@ void conf_free(struct config *cf);
  * build tree's (base/buildtree.h), an error (-1) if it is installed.  A
  * relative path is joined to cwd.  Returns as conf_load().
  */
-int conf_load_chosen(struct config *cf, const char *path, const char *cwd,
-    conf_report_fn *report, void *ctx);
+int conf_load_chosen(struct config *cf, const struct service *const *types,
+    const char *path, const char *cwd, conf_report_fn *report, void *ctx);
 
 /*
  * Do the files cf's include globs and inetd_conf find now differ from

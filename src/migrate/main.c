@@ -14,10 +14,10 @@
 #include <sysexits.h>
 #include <unistd.h>
 
+#include "base/textbuf.h"
 #include "base/version.h"
 #include "migrate/migrate_print.h"
 #include "migrate/xinetd_read.h"
-#include "services/textbuf.h"
 
 /* xinetd's, wherever spawnd itself is installed. */
 #define DEFAULT_XINETD_CONF	"/etc/xinetd.conf"

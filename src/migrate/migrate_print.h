@@ -8,8 +8,8 @@
 #ifndef SPAWND_MIGRATE_MIGRATE_PRINT_H
 #define SPAWND_MIGRATE_MIGRATE_PRINT_H
 
+#include "base/textbuf.h"
 #include "migrate/xinetd_read.h"
-#include "services/textbuf.h"
 
 /*
  * Append the sections of xc to out and count in *notes what was not

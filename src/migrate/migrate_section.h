@@ -8,8 +8,8 @@
 
 #include <stddef.h>
 
+#include "base/textbuf.h"
 #include "migrate/migrate_attrs.h"
-#include "services/textbuf.h"
 
 struct msection {
 	const char	*ms_xname;	/* the xinetd service's name */

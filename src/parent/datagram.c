@@ -13,12 +13,12 @@
 
 #include "base/fnv.h"
 #include "base/log.h"
+#include "board/stats.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "parent/admission.h"
 #include "parent/datagram.h"
 #include "parent/server.h"
-#include "parent/stats.h"
 #include "services/service.h"
 
 /* Bounded so a flood on one socket cannot starve the stream listeners. */

@@ -14,17 +14,19 @@
 #include <unistd.h>
 
 #include "base/fd.h"
-#include "base/nofork.h"
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/nofork.h"
 #include "config/config.h"
+#include "handover/inherited.h"
 #include "net/addr.h"
 #include "net/listen.h"
 #include "parent/bindfail.h"
 #include "parent/datagram.h"
 #include "parent/listeners.h"
 #include "parent/server.h"
-#include "reload/inherited.h"
+#include "systemd/fdstore.h"
+#include "systemd/notify.h"
 
 static int
 listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
@@ -262,4 +264,37 @@ listeners_unpause(struct server *srv, int why)
 			srv->srv_pollfds[i].fd = li->li_fd;
 	}
 	srv->srv_resume_ms = next;
+}
+
+/* Service svc's listeners into systemd's fd store, if the unit keeps one. */
+static void
+listeners_store_service(struct server *srv, size_t svc)
+{
+	int fds[NOTIFY_FDS_MAX];
+	size_t which[NOTIFY_FDS_MAX];
+	size_t i, n = 0;
+
+	for (i = 0; i < srv->srv_nlisteners && n < NOTIFY_FDS_MAX; i++)
+		if (srv->srv_listeners[i].li_svc == svc &&
+		    srv->srv_listeners[i].li_fd != -1) {
+			which[n] = i;
+			fds[n++] = srv->srv_listeners[i].li_fd;
+		}
+	if (n == 0 ||
+	    fdstore_keep(srv->srv_conf->cf_services[svc].sc_name, fds, n) != 1)
+		return;
+	for (i = 0; i < n; i++)
+		srv->srv_listeners[which[i]].li_stored = 1;
+}
+
+void
+listeners_store(struct server *srv)
+{
+	size_t i;
+
+	if (!notify_fdstore())
+		return;
+	for (i = 0; i < srv->srv_conf->cf_nservices; i++)
+		if (srv->srv_conf->cf_services[i].sc_enabled)
+			listeners_store_service(srv, i);
 }

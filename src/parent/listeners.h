@@ -58,4 +58,11 @@ void listeners_pause(struct server *srv, size_t i, int why, unsigned ms);
  */
 void listeners_unpause(struct server *srv, int why);
 
+/*
+ * If the unit keeps an fd store (systemd/fdstore.h): replace, service
+ * by service, what it holds under the service's name with its
+ * listeners.  Failures are logged; serving goes on without the store.
+ */
+void listeners_store(struct server *srv);
+
 #endif

@@ -18,33 +18,18 @@
 #include "base/netio.h"
 #include "base/sig.h"
 #include "config/config.h"
-#include "parent/datagram.h"
+#include "parent/drain.h"
 #include "parent/lifetime.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
-#include "parent/sdstatus.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
-#include "parent/spawner.h"
+#include "parent/sidejob.h"
 #include "parent/watch.h"
 #include "parent/writers.h"
-#include "reload/check.h"
-
-/* Listener i is readable. */
-static void
-loop_serve(struct server *srv, size_t i)
-{
-	struct listener *li = &srv->srv_listeners[i];
-
-	if (srv->srv_conf->cf_services[li->li_svc].sc_wait)
-		spawn_wait(srv, i);
-	else if (li->li_socktype == SOCK_STREAM)
-		(void)spawn_accept(srv, li);
-	else
-		(void)dgram_answer(srv, li);
-}
+#include "systemd/sdstatus.h"
 
 /*
  * Proxied children's reports that are readable (or whose child hung
@@ -80,7 +65,7 @@ loop_sooner(int a, int b)
 static struct timespec *
 loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 {
-	int ms = reload_check_poll_ms(&srv->srv_check);
+	int ms = sidejob_poll_ms(&srv->srv_sidejob);
 
 	ms = loop_sooner(ms, watch_poll_ms(&srv->srv_watch));
 	ms = loop_sooner(ms, writers_poll_ms(srv));
@@ -118,13 +103,13 @@ server_loop(struct server *srv)
 		if (srv->srv_signals & SIG_GOT_CHLD) {
 			srv->srv_signals &= ~SIG_GOT_CHLD;
 			server_reap(srv);
-			sdstatus_touch(srv);
+			sdstatus_touch(&srv->srv_sdstatus);
 		}
 		if (srv->srv_signals & SIG_GOT_TERM)
 			return SERVER_STOP;
 		/* A verdict first: a SIGHUP after it is a reload of its own. */
-		if (srv->srv_check.rc_done)
-			return SERVER_CHECKED;
+		if (srv->srv_sidejob.sj_done)
+			return SERVER_SIDEJOB;
 		if (srv->srv_signals & SIG_GOT_HUP) {
 			srv->srv_signals &= ~SIG_GOT_HUP;
 			return SERVER_RELOAD;
@@ -133,7 +118,7 @@ server_loop(struct server *srv)
 			return SERVER_CHANGED;
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
-		status_ms = sdstatus_tick(srv);
+		status_ms = sdstatus_tick(&srv->srv_sdstatus);
 		writers_run(srv);
 		lifetime_run(srv);
 		/* Paused listeners whose pause is over (or a child exits). */
@@ -148,7 +133,7 @@ server_loop(struct server *srv)
 			continue;
 		}
 		if (n > 0)
-			sdstatus_touch(srv);
+			sdstatus_touch(&srv->srv_sdstatus);
 		if (sigpfd->revents != 0) {
 			n--;
 			srv->srv_signals |= sig_take();
@@ -168,7 +153,7 @@ server_loop(struct server *srv)
 			if (srv->srv_pollfds[i].revents == 0)
 				continue;
 			n--;
-			loop_serve(srv, i);
+			drain_listener(srv, i);
 		}
 	}
 }

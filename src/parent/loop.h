@@ -8,13 +8,13 @@ struct server;
 
 /*
  * Why server_loop() returned: stop; SIGHUP came; a watched file changed
- * (srv_watch.wt_path says which); a reload's check (srv_check) has
- * ended and waits for its verdict.
+ * (srv_watch.wt_path says which); the side job (srv_sidejob: a
+ * reload's check) has ended and waits to be read.
  */
 enum server_exit { SERVER_STOP, SERVER_RELOAD, SERVER_CHANGED,
-    SERVER_CHECKED };
+    SERVER_SIDEJOB };
 
-/* Run until a signal asks to stop or to reload, or a check ends. */
+/* Run until a signal asks to stop or to reload, or the side job ends. */
 enum server_exit server_loop(struct server *srv);
 
 #endif

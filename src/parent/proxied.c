@@ -13,13 +13,13 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "board/stats.h"
 #include "child/proxied.h"
 #include "config/config.h"
 #include "parent/admission.h"
 #include "parent/proxied.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
-#include "parent/stats.h"
 
 size_t
 proxied_base(const struct server *srv)

@@ -9,14 +9,14 @@
 #include <sys/wait.h>
 
 #include "base/log.h"
+#include "board/stats.h"
 #include "config/config.h"
 #include "parent/listeners.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/server.h"
-#include "parent/stats.h"
+#include "parent/sidejob.h"
 #include "parent/writers.h"
-#include "reload/check.h"
 
 static struct child *
 reap_find(struct server *srv, pid_t pid)
@@ -54,7 +54,7 @@ server_reap(struct server *srv)
 	pid_t pid;
 
 	while ((pid = waitpid(-1, &status, WNOHANG)) > 0) {
-		if (reload_check_reaped(&srv->srv_check, pid, status))
+		if (sidejob_reaped(&srv->srv_sidejob, pid, status))
 			continue;
 		ch = reap_find(srv, pid);
 		if (ch == NULL) {

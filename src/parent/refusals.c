@@ -6,11 +6,11 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "board/stats.h"
 #include "config/config.h"
 #include "net/peer.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
-#include "parent/stats.h"
 
 static void
 refusal_log_more(const struct svc_conf *sc, struct svc_count *sn)

@@ -14,10 +14,10 @@
 #include "base/sig.h"
 #include "config/config.h"
 #include "net/addr.h"
+#include "parent/datagram.h"
 #include "parent/listeners.h"
 #include "parent/proxied.h"
 #include "parent/reaper.h"
-#include "parent/datagram.h"
 #include "parent/server.h"
 #include "parent/writers.h"
 
@@ -27,7 +27,6 @@ server_init(struct server *srv, struct config *cf)
 	size_t i;
 
 	memset(srv, 0, sizeof(*srv));
-	srv->srv_check.rc_out = srv->srv_check.rc_err = -1;
 	srv->srv_refusals_rd = srv->srv_refusals_wr = -1;
 	srv->srv_watch.wt_fd = -1;	/* watch_open() comes once serving */
 	/* After main()'s fd clean-up, which would close it. */
@@ -54,7 +53,7 @@ server_init(struct server *srv, struct config *cf)
 		server_free(srv);
 		return -1;
 	}
-	srv->srv_sdstatus_due = 1;	/* the first line, once started */
+	srv->srv_sdstatus.sd_due = 1;	/* the first line, once started */
 	return 0;
 }
 
@@ -109,8 +108,8 @@ server_stop(struct server *srv)
 	/* Before their writers go: no reader comes any more. */
 	writers_unlink(srv);
 	/* A reload's check, if one runs, has nothing left to check. */
-	if (srv->srv_check.rc_pid != 0)
-		(void)kill(srv->srv_check.rc_pid, SIGKILL);
+	if (srv->srv_sidejob.sj_pid != 0)
+		(void)kill(srv->srv_sidejob.sj_pid, SIGKILL);
 	/* Their pollfds sit after the listeners': gone before those. */
 	while (srv->srv_nreports > 0)
 		proxied_forget(srv, srv->srv_reports[0]);

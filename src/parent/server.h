@@ -18,9 +18,9 @@
 #include <time.h>
 
 #include "parent/admission.h"
+#include "parent/sidejob.h"
 #include "parent/watch.h"
-#include "reload/check.h"
-#include "reload/outcome.h"
+#include "systemd/sdstatus.h"
 
 struct config;
 struct listen_addr;
@@ -126,8 +126,7 @@ struct server {
 	struct svc_count	*srv_counts;
 	char			*srv_dgram_buf;	/* DGRAM_MAX bytes: the datagram
 						   being answered */
-	struct reload_check	 srv_check;	/* a reload's check, if one runs */
-	struct reload_outcome	 srv_outcome;	/* the last attempt, published */
+	struct sidejob		 srv_sidejob;	/* a reload's check, if one runs */
 	struct watch		 srv_watch;	/* watch_config */
 	unsigned		 srv_held;	/* listeners with li_held set */
 	int64_t			 srv_writers_due_ms; /* a FIFO's writer is to start
@@ -139,8 +138,7 @@ struct server {
 						   parent/lifetime.h); 0: none */
 	unsigned		 srv_signals;	/* SIG_GOT_* still to act on */
 	int			 srv_refusals_unlogged; /* some service has some */
-	int			 srv_sdstatus_due; /* STATUS= is out of date */
-	int64_t			 srv_sdstatus_sent; /* when, netio_now_ms() */
+	struct sdstatus		 srv_sdstatus;	/* systemd's STATUS= line */
 };
 
 /*

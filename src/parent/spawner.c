@@ -13,7 +13,9 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "board/stats.h"
 #include "child/child.h"
+#include "config/capability.h"
 #include "config/config.h"
 #include "net/addr.h"
 #include "net/peer.h"
@@ -26,8 +28,6 @@
 #include "parent/refusals.h"
 #include "parent/server.h"
 #include "parent/spawner.h"
-#include "parent/stats.h"
-#include "services/capability.h"
 #include "services/service.h"
 
 /* Bounded so one busy listener cannot starve the others. */

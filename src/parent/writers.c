@@ -22,14 +22,14 @@
 #include "base/fnv.h"
 #include "base/log.h"
 #include "base/netio.h"
+#include "board/stats.h"
 #include "child/child.h"
 #include "config/config.h"
+#include "handover/handover.h"
 #include "net/fifo.h"
 #include "parent/lifetime.h"
 #include "parent/server.h"
-#include "parent/stats.h"
 #include "parent/writers.h"
-#include "reload/handover.h"
 #include "services/service.h"
 
 #define WRITER_FIRST_MS		1000	/* a dead writer's first restart */

@@ -12,8 +12,8 @@
 #include <sysexits.h>
 #include <unistd.h>
 
-#include "base/netio.h"
 #include "base/sig.h"
+#include "parent/sidejob.h"
 #include "reload/check.h"
 
 #define RELOAD_CHECK_ARGS 64
@@ -46,8 +46,9 @@ reload_check_exec(const char *path, char *const argv[], const char *dir,
 }
 
 int
-reload_check_start(struct reload_check *rc, const char *path,
-    char *const argv[], const char *dir, char *err, size_t errlen)
+reload_check_start(struct reload_check *rc, struct sidejob *sj,
+    const char *path, char *const argv[], const char *dir, char *err,
+    size_t errlen)
 {
 	int out, errfd;
 	pid_t pid;
@@ -70,39 +71,10 @@ reload_check_start(struct reload_check *rc, const char *path,
 	}
 	if (pid == 0)
 		reload_check_exec(path, argv, dir, out, errfd);
-	rc->rc_pid = pid;
 	rc->rc_out = out;
 	rc->rc_err = errfd;
-	rc->rc_deadline = netio_now_ms() + RELOAD_CHECK_SECONDS * 1000;
-	rc->rc_killed = 0;
-	rc->rc_done = 0;
+	sidejob_begin(sj, pid, RELOAD_CHECK_SECONDS);
 	return 0;
-}
-
-int
-reload_check_reaped(struct reload_check *rc, pid_t pid, int status)
-{
-	if (rc->rc_pid == 0 || pid != rc->rc_pid)
-		return 0;
-	rc->rc_pid = 0;
-	rc->rc_status = status;
-	rc->rc_done = 1;
-	return 1;
-}
-
-int
-reload_check_poll_ms(struct reload_check *rc)
-{
-	int left;
-
-	if (rc->rc_pid == 0)
-		return -1;
-	if ((left = netio_left_ms(rc->rc_deadline)) > 0)
-		return left;
-	/* The reaper collects it as usual: SIGCHLD follows. */
-	if (!rc->rc_killed && kill(rc->rc_pid, SIGKILL) == 0)
-		rc->rc_killed = 1;
-	return rc->rc_killed ? -1 : 100;
 }
 
 /*
@@ -139,14 +111,14 @@ reload_check_read(int fd, void (*report)(const char *), char *first,
 }
 
 int
-reload_check_verdict(struct reload_check *rc, void (*report)(const char *),
-    char *reason, size_t len)
+reload_check_verdict(struct reload_check *rc, struct sidejob *sj,
+    void (*report)(const char *), char *reason, size_t len)
 {
 	char said[RELOAD_CHECK_OUT], line[RELOAD_CHECK_OUT];
-	int status = rc->rc_status;
+	int status = sj->sj_status, killed = sj->sj_killed;
 	int config_bad = WIFEXITED(status) && WEXITSTATUS(status) == EX_CONFIG;
 
-	rc->rc_done = 0;
+	sidejob_clear(sj);
 	reload_check_read(rc->rc_out, NULL, said, sizeof(said));
 	/* The configuration's errors, one per line, are worth each a line. */
 	reload_check_read(rc->rc_err, config_bad ? report : NULL, line,
@@ -158,7 +130,7 @@ reload_check_verdict(struct reload_check *rc, void (*report)(const char *),
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 &&
 	    strcmp(said, RELOAD_CHECK_OK) == 0)
 		return 0;
-	if (rc->rc_killed)
+	if (killed)
 		snprintf(reason, len, "the check (-t) of the new binary took "
 		    "more than %d s", RELOAD_CHECK_SECONDS);
 	else if (config_bad)

@@ -1,6 +1,6 @@
 /*
  * A reload's outcome file (see outcome.h): written by the daemon,
- * parsed by spawnd -r (daemon/reloadctl.h).
+ * parsed by spawnd -r (reload/reloadctl.h).
  */
 #include <errno.h>
 #include <fcntl.h>

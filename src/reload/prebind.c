@@ -17,9 +17,8 @@
 #include "net/addr.h"
 #include "net/listen.h"
 #include "parent/bindfail.h"
-#include "parent/datagram.h"
 #include "parent/server.h"
-#include "parent/spawner.h"
+#include "parent/drain.h"
 #include "reload/prebind.h"
 
 /*
@@ -144,55 +143,6 @@ prebind_rebind(const struct listen_addr *la, int socktype, char *err,
 	return fd;
 }
 
-/* Clients of a listener given up that are taken along: its backlog. */
-#define PREBIND_TAKE_MAX	SOMAXCONN
-/* Rounds of taking and serving while fds are short (each frees some). */
-#define PREBIND_TAKE_ROUNDS	64
-/* Bursts of datagrams answered before a datagram socket goes. */
-#define PREBIND_DGRAM_BURSTS	16
-
-/*
- * fd, a socket li's service listened on, goes for good: who waits on it
- * is served as li's.  A stream queue is taken (accepted, not served yet,
- * so that served clients cannot queue on it again) before fd is retired,
- * and served after; short of fds, what could be taken is served first to
- * free theirs, a few rounds.  Waiting datagrams are answered.
- */
-static void
-prebind_retire(struct server *srv, const struct listener *li, int fd)
-{
-	struct listener from = *li;	/* li's service, fd's queue */
-	struct spawn_taken *taken = NULL;
-	size_t n = 0;
-	int i, empty = 1;
-
-	from.li_fd = fd;
-	/* A wait service's clients are its program's. */
-	if (srv->srv_conf->cf_services[li->li_svc].sc_wait)
-		;
-	else if (li->li_socktype == SOCK_DGRAM)
-		for (i = 0; i < PREBIND_DGRAM_BURSTS &&
-		    dgram_answer(srv, &from) == 0; i++)
-			continue;
-	else if ((taken = calloc(PREBIND_TAKE_MAX, sizeof(*taken))) != NULL)
-		for (i = 0; i < PREBIND_TAKE_ROUNDS; i++) {
-			n = spawn_take(&from, taken, PREBIND_TAKE_MAX, &empty);
-			if (empty || n == 0 || i == PREBIND_TAKE_ROUNDS - 1)
-				break;
-			spawn_serve_taken(srv, li, taken, n);
-			n = 0;
-		}
-	if (!empty || (taken == NULL && li->li_socktype == SOCK_STREAM &&
-	    !srv->srv_conf->cf_services[li->li_svc].sc_wait))
-		log_warnx("%s: clients still queued as its socket goes could "
-		    "not all be taken (%s): the kernel resets them",
-		    li->li_addr->la_text, taken == NULL ? "no memory" :
-		    "no fd left");
-	(void)listen_retire(fd, li->li_socktype);
-	spawn_serve_taken(srv, li, taken, n);
-	free(taken);
-}
-
 /*
  * Listener li gives its address to pb's: bound beside it while it still
  * listens, so that no client finds the port closed, then li's socket is
@@ -212,7 +162,7 @@ prebind_trade(struct server *srv, struct listener *li, struct prebound *pb,
 	    err, errlen);
 	if (pb->pb_fd == -1)
 		return -1;
-	prebind_retire(srv, li, li->li_fd);
+	drain_retire(srv, li, li->li_fd);
 	li->li_fd = -1;
 	listen_settle(pb->pb_fd);
 	return 0;
@@ -260,7 +210,7 @@ prebind_unswap(struct server *srv, struct prebound *pb, size_t n)
 	for (i = 0; i < n; i++)
 		if (pb[i].pb_replaces != SIZE_MAX && pb[i].pb_fd != -1) {
 			/* Who queued on it since the swap is served too. */
-			prebind_retire(srv, &srv->srv_listeners[pb[i].pb_replaces],
+			drain_retire(srv, &srv->srv_listeners[pb[i].pb_replaces],
 			    pb[i].pb_fd);
 			pb[i].pb_fd = -1;
 		}

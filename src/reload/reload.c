@@ -10,23 +10,24 @@
 #include <unistd.h>
 
 #include "base/log.h"
+#include "board/stats.h"
 #include "config/config.h"
 #include "daemon/fdlimit.h"
-#include "daemon/notify.h"
 #include "daemon/pidfile.h"
+#include "handover/handover.h"
+#include "handover/handover_config.h"
+#include "handover/handover_write.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
+#include "parent/writers.h"
 #include "reload/check.h"
-#include "reload/handover.h"
-#include "reload/handover_config.h"
-#include "reload/handover_write.h"
 #include "reload/outcome.h"
 #include "reload/prebind.h"
-#include "parent/stats.h"
-#include "parent/writers.h"
 #include "reload/reload.h"
 #include "reload/self.h"
 #include "reload/state.h"
+#include "services/service.h"
+#include "systemd/notify.h"
 
 /* Tell systemd a reload starts (sd_notify(3) wants the clock too). */
 static void
@@ -44,13 +45,13 @@ notify_reloading(void)
 
 /* Tell whoever asked (spawnd -r) how the attempt went; outcome.h. */
 static void
-reload_publish(const struct server *srv, enum outcome_state state,
+reload_publish(const struct reload *rl, enum outcome_state state,
     const char *reason)
 {
-	if (outcome_write(&srv->srv_outcome, state, reason) == -1)
+	if (outcome_write(&rl->rl_outcome, state, reason) == -1)
 		log_warn("writing the reload's outcome to %s",
-		    srv->srv_outcome.ro_path[0] != '\0' ?
-		    srv->srv_outcome.ro_path : "(no path)");
+		    rl->rl_outcome.ro_path[0] != '\0' ?
+		    rl->rl_outcome.ro_path : "(no path)");
 }
 
 /* spawnd(8)'s line: nothing changed, the old image serves on. */
@@ -64,10 +65,10 @@ reload_refusal_line(const char *reason)
 
 /* The same, and the attempt's outcome published. */
 static void
-reload_refused(const struct server *srv, const char *reason)
+reload_refused(const struct reload *rl, const char *reason)
 {
 	reload_refusal_line(reason);
-	reload_publish(srv, OUTCOME_REFUSED, reason);
+	reload_publish(rl, OUTCOME_REFUSED, reason);
 }
 
 /* What the new image opens before it serves: signalfd, config, board... */
@@ -90,29 +91,30 @@ struct attempt {
  * addresses, its pidfile.  Returns 0, or -1 after the refusal line.
  */
 static int
-reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
-    int pidfd, struct attempt *at)
+reload_prepare(const struct reload *rl, struct server *srv, int pidfd,
+    struct attempt *at)
 {
+	const struct self *se = rl->rl_self;
 	char err[PATH_MAX + 128];
 
-	if (conf_load_chosen(&at->at_next, se->se_config, se->se_startdir,
-	    log_report_warn, NULL) != 0) {
-		reload_refused(srv, "the configuration has errors");
+	if (conf_load_chosen(&at->at_next, svc_types, se->se_config,
+	    se->se_startdir, log_report_warn, NULL) != 0) {
+		reload_refused(rl, "the configuration has errors");
 		return -1;
 	}
 	if (prebind_open(srv, &at->at_next, &at->at_pb, &at->at_npb, err,
 	    sizeof(err)) == -1) {
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 		return -1;
 	}
 	if (self_pidfile(se, at->at_next.cf_pidfile, at->at_pidfile,
 	    sizeof(at->at_pidfile)) == -1)
 		snprintf(err, sizeof(err), "pidfile path too long");
 	else
-		at->at_newfd = pidfile_for_reload(at->at_pidfile, pidfile, pidfd,
-		    err, sizeof(err));
+		at->at_newfd = pidfile_for_reload(at->at_pidfile,
+		    rl->rl_pidfile, pidfd, err, sizeof(err));
 	if (at->at_newfd == -1) {
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 		return -1;
 	}
 	/*
@@ -123,12 +125,12 @@ reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
 	if (fdlimit_spare(RELOAD_FDS_SPARE) == -1) {
 		snprintf(err, sizeof(err), "no %d file descriptors to spare for "
 		    "the new image: %s", RELOAD_FDS_SPARE, strerror(errno));
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 		return -1;
 	}
 	/* Last: an address rewritten as an overlapping one changes hands. */
 	if (prebind_swap(srv, at->at_pb, at->at_npb, err, sizeof(err)) == -1) {
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 		return -1;
 	}
 	at->at_swapped = 1;
@@ -137,28 +139,29 @@ reload_prepare(struct server *srv, const struct self *se, const char *pidfile,
 
 /* Write the hand-over and name it in the environment.  0 or -1, logged. */
 static int
-reload_hand_over(const struct server *srv, const struct self *se,
+reload_hand_over(const struct reload *rl, const struct server *srv,
     struct attempt *at)
 {
+	const struct self *se = rl->rl_self;
 	char env[16], err[128];
 
 	log_info("got SIGHUP, re-executing %s", se->se_path);
 	at->at_memfd = handover_create(se->se_startdir, at->at_newfd,
 	    at->at_pidfile);
 	if (at->at_memfd == -1 ||
-	    handover_add_reload(at->at_memfd, srv->srv_outcome.ro_seq) == -1 ||
+	    handover_add_reload(at->at_memfd, rl->rl_outcome.ro_seq) == -1 ||
 	    state_hand_over(srv, at->at_pb, at->at_npb, at->at_memfd) == -1 ||
 	    handover_add_config(at->at_memfd, &at->at_next) == -1) {
 		snprintf(err, sizeof(err), "preparing the hand-over: %s",
 		    strerror(errno));
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 		return -1;
 	}
 	snprintf(env, sizeof(env), "%d", at->at_memfd);
 	if (setenv(HANDOVER_ENV, env, 1) == -1) {
 		snprintf(err, sizeof(err), "setenv %s: %s", HANDOVER_ENV,
 		    strerror(errno));
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 		return -1;
 	}
 	return 0;
@@ -187,15 +190,16 @@ reload_undo(struct server *srv, struct attempt *at, int pidfd)
  * fatal: on any failure we keep serving as we are.
  */
 static void
-reload(struct server *srv, const struct self *se, const char *pidfile,
-    int *pidfdp)
+reload(struct reload *rl, struct server *srv, int *pidfdp)
 {
+	const struct self *se = rl->rl_self;
+	const char *pidfile = rl->rl_pidfile;
 	struct attempt at = { .at_newfd = -1, .at_memfd = -1 };
 	char err[PATH_MAX + 64];
 	int pidfd = *pidfdp;
 
-	if (reload_prepare(srv, se, pidfile, pidfd, &at) == 0 &&
-	    reload_hand_over(srv, se, &at) == 0) {
+	if (reload_prepare(rl, srv, pidfd, &at) == 0 &&
+	    reload_hand_over(rl, srv, &at) == 0) {
 		notify_reloading();
 		refusal_log_unlogged(srv, 1);	/* the counts die with us */
 		/*
@@ -207,7 +211,7 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 		if (at.at_newfd != pidfd) {
 			(void)unlink(pidfile);
 			/* The new image's outcome file is the new pidfile's. */
-			outcome_remove(&srv->srv_outcome);
+			outcome_remove(&rl->rl_outcome);
 		}
 		writers_unlink_unserved(srv, &at.at_next);
 		execv(se->se_path, se->se_argv);
@@ -223,18 +227,22 @@ reload(struct server *srv, const struct self *se, const char *pidfile,
 			*pidfdp = -1;
 		}
 		/* Last: spawnd -r returns, and we serve as before. */
-		reload_refused(srv, err);
+		reload_refused(rl, err);
 	}
 	reload_undo(srv, &at, pidfd);
 }
 
 void
-reload_outcome_start(struct server *srv, const struct self *se,
-    const char *pidfile)
+reload_init(struct reload *rl, const struct self *se, const char *pidfile,
+    uint64_t seq)
 {
-	struct reload_outcome *ro = &srv->srv_outcome;
+	struct reload_outcome *ro = &rl->rl_outcome;
 
-	ro->ro_seq = se->se_handover.ho_reload_seq;
+	memset(rl, 0, sizeof(*rl));
+	rl->rl_self = se;
+	rl->rl_pidfile = pidfile;
+	rl->rl_check.rc_out = rl->rl_check.rc_err = -1;
+	ro->ro_seq = seq;
 	if (outcome_path(pidfile, ro->ro_path, sizeof(ro->ro_path)) == -1) {
 		ro->ro_path[0] = '\0';
 		log_warnx("pidfile %s: path too long for its reload outcome "
@@ -243,27 +251,33 @@ reload_outcome_start(struct server *srv, const struct self *se,
 	}
 	/* A first start replaces whatever a crashed daemon left there. */
 	if (!se->se_reexec)
-		reload_publish(srv, OUTCOME_STARTED, NULL);
+		reload_publish(rl, OUTCOME_STARTED, NULL);
 }
 
 void
-reload_outcome_serving(const struct server *srv, const struct self *se)
+reload_serving(const struct reload *rl)
 {
-	if (se->se_reexec)
-		reload_publish(srv, OUTCOME_RELOADED, NULL);
+	if (rl->rl_self->se_reexec)
+		reload_publish(rl, OUTCOME_RELOADED, NULL);
 }
 
 void
-reload_request(struct server *srv, const struct self *se,
-    const char *changed)
+reload_end(struct reload *rl)
 {
+	outcome_remove(&rl->rl_outcome);
+}
+
+void
+reload_request(struct reload *rl, struct server *srv, const char *changed)
+{
+	const struct self *se = rl->rl_self;
 	char err[256];
 
 	/*
 	 * The file may have changed since that check read it: check again
 	 * once it is over, whatever its verdict.
 	 */
-	if (srv->srv_check.rc_pid != 0 || srv->srv_check.rc_done) {
+	if (srv->srv_sidejob.sj_pid != 0 || srv->srv_sidejob.sj_done) {
 		if (changed != NULL)
 			log_info("configuration changed (%s) while the last "
 			    "reload is being checked; checking again after "
@@ -271,7 +285,7 @@ reload_request(struct server *srv, const struct self *se,
 		else
 			log_info("got SIGHUP while the last one is being "
 			    "checked; checking again after it");
-		srv->srv_check.rc_again = 1;
+		rl->rl_check.rc_again = 1;
 		return;
 	}
 	if (changed == NULL)
@@ -281,11 +295,11 @@ reload_request(struct server *srv, const struct self *se,
 	else
 		log_info("configuration changed (%s), checking %s -t", changed,
 		    se->se_path);
-	srv->srv_outcome.ro_seq++;
-	reload_publish(srv, OUTCOME_CHECKING, NULL);
-	if (reload_check_start(&srv->srv_check, se->se_path, se->se_argv,
-	    se->se_startdir, err, sizeof(err)) == -1)
-		reload_refused(srv, err);
+	rl->rl_outcome.ro_seq++;
+	reload_publish(rl, OUTCOME_CHECKING, NULL);
+	if (reload_check_start(&rl->rl_check, &srv->srv_sidejob, se->se_path,
+	    se->se_argv, se->se_startdir, err, sizeof(err)) == -1)
+		reload_refused(rl, err);
 }
 
 static void
@@ -295,25 +309,24 @@ report_check_line(const char *line)
 }
 
 void
-reload_checked(struct server *srv, const struct self *se, const char *pidfile,
-    int *pidfdp)
+reload_checked(struct reload *rl, struct server *srv, int *pidfdp)
 {
 	char reason[512];
-	int again = srv->srv_check.rc_again;
+	int again = rl->rl_check.rc_again;
 
-	srv->srv_check.rc_again = 0;
+	rl->rl_check.rc_again = 0;
 	/*
 	 * A verdict another check follows (again) is not the attempt's
 	 * outcome: spawnd -r waits for that check's.
 	 */
-	if (reload_check_verdict(&srv->srv_check, report_check_line, reason,
-	    sizeof(reason)) == -1) {
+	if (reload_check_verdict(&rl->rl_check, &srv->srv_sidejob,
+	    report_check_line, reason, sizeof(reason)) == -1) {
 		if (again)
 			reload_refusal_line(reason);
 		else
-			reload_refused(srv, reason);
+			reload_refused(rl, reason);
 	} else if (!again)
-		reload(srv, se, pidfile, pidfdp);
+		reload(rl, srv, pidfdp);
 	if (again)	/* that verdict may be stale: once more */
-		reload_request(srv, se, "");
+		reload_request(rl, srv, "");
 }

@@ -12,35 +12,50 @@
 #ifndef SPAWND_RELOAD_RELOAD_H
 #define SPAWND_RELOAD_RELOAD_H
 
+#include <stdint.h>
+
+#include "reload/check.h"
+#include "reload/outcome.h"
+
 struct self;
 struct server;
 
+/* A daemon's reloads: who it is, its pidfile, the check, the outcome. */
+struct reload {
+	const struct self	*rl_self;
+	const char		*rl_pidfile;	/* the running pidfile */
+	struct reload_check	 rl_check;	/* of the binary on disk */
+	struct reload_outcome	 rl_outcome;	/* the last attempt, published */
+};
+
 /*
  * At start, before the pidfile gets our PID: the outcome file beside
- * pidfile (reload/outcome.h), its number carried over by a reload's
- * hand-over; a first start writes "0 started" there.
+ * pidfile (reload/outcome.h), numbered on from seq (the hand-over's
+ * "reload SEQ"; 0 at a first start, which writes "0 started" there).
  */
-void reload_outcome_start(struct server *srv, const struct self *se,
-    const char *pidfile);
+void reload_init(struct reload *rl, const struct self *se, const char *pidfile,
+    uint64_t seq);
 
 /* Once serving: a reload's new image writes "SEQ reloaded". */
-void reload_outcome_serving(const struct server *srv, const struct self *se);
+void reload_serving(const struct reload *rl);
+
+/* At exit: the outcome file goes with the pidfile. */
+void reload_end(struct reload *rl);
 
 /*
  * SIGHUP (changed NULL), or a watched file changed (changed: its path;
  * "": a check to be done again): start checking the binary we would
- * exec; serve on meanwhile.
+ * exec, as the server's side job; serve on meanwhile.
  */
-void reload_request(struct server *srv, const struct self *se,
+void reload_request(struct reload *rl, struct server *srv,
     const char *changed);
 
 /*
- * The check has ended (server_loop returned SERVER_CHECKED): refuse, or
- * re-execute.  pidfile and *pidfdp are the running pidfile; *pidfdp may
- * change (or become -1) after a failed exec.  Returns only if we keep
- * running as we are.
+ * The check has ended (server_loop returned SERVER_SIDEJOB): refuse, or
+ * re-execute.  *pidfdp is the running pidfile's fd; it may change (or
+ * become -1) after a failed exec.  Returns only if we keep running as
+ * we are.
  */
-void reload_checked(struct server *srv, const struct self *se,
-    const char *pidfile, int *pidfdp);
+void reload_checked(struct reload *rl, struct server *srv, int *pidfdp);
 
 #endif

@@ -10,7 +10,7 @@
 
 #include "base/path.h"
 #include "daemon/pidfile.h"
-#include "reload/handover.h"
+#include "handover/handover.h"
 #include "reload/self.h"
 
 /* Find argv[0] the way the shell did, so a reload runs the same file. */

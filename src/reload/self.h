@@ -10,7 +10,7 @@
 #include <limits.h>
 #include <stddef.h>
 
-#include "reload/handover.h"
+#include "handover/handover.h"
 
 struct self {
 	char		 se_path[PATH_MAX];	/* absolute path of the binary */

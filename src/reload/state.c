@@ -9,15 +9,15 @@
 
 #include "base/nofork.h"
 #include "base/sig.h"
+#include "board/stats.h"
 #include "config/config.h"
+#include "handover/handover.h"
+#include "handover/handover_write.h"
 #include "net/addr.h"
 #include "parent/lifetime.h"
 #include "parent/proxied.h"
 #include "parent/server.h"
-#include "parent/stats.h"
 #include "parent/writers.h"
-#include "reload/handover.h"
-#include "reload/handover_write.h"
 #include "reload/prebind.h"
 #include "reload/state.h"
 

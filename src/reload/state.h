@@ -38,7 +38,7 @@ int state_adopt_children(struct server *srv, const struct handover *ho);
 void state_adopt_reports(struct server *srv, struct handover *ho);
 
 /*
- * Once the board is made (parent/stats.h): the counters of the image
+ * Once the board is made (board/stats.h): the counters of the image
  * before us, by service name, and the rows of the children adopted;
  * reloaded: count this reload as done.
  */

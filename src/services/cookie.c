@@ -13,8 +13,8 @@
 #include <unistd.h>
 
 #include "base/buildtree.h"
+#include "base/program.h"
 #include "child/privileges.h"
-#include "child/program.h"
 #include "config/config.h"
 #include "services/cookie.h"
 #include "services/cookie_command.h"

@@ -14,7 +14,7 @@
 #include <unistd.h>
 
 #include "base/netio.h"
-#include "child/program.h"
+#include "base/program.h"
 #include "services/cookie_command.h"
 
 /* In the program's process: stdout to the pipe, then exec. */

@@ -27,8 +27,8 @@
 
 #include "base/fd.h"
 #include "base/log.h"
+#include "base/program.h"
 #include "child/privileges.h"
-#include "child/program.h"
 #include "config/config.h"
 #include "services/exec_ucspi.h"
 #include "services/service.h"

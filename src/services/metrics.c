@@ -1,5 +1,5 @@
 /*
- * metrics: the board (parent/stats.h) for Prometheus.  A minimal
+ * metrics: the board (board/stats.h) for Prometheus.  A minimal
  * HTTP/1.1 responder: one request per connection, its request line and
  * headers read to the blank line within METRICS_REQUEST_MAX bytes (and
  * the core's idle_timeout, a total deadline); GET or HEAD of /metrics
@@ -15,12 +15,12 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/textbuf.h"
+#include "board/stats.h"
 #include "config/config.h"
-#include "parent/stats.h"
 #include "services/metrics_request.h"
 #include "services/metrics_text.h"
 #include "services/service.h"
-#include "services/textbuf.h"
 
 /* A request line and headers: what any scraper sends fits many times. */
 #define METRICS_REQUEST_MAX	8192

@@ -11,13 +11,13 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/textbuf.h"
 #include "base/version.h"
+#include "board/stats.h"
+#include "config/capability.h"
 #include "config/config.h"
-#include "parent/stats.h"
-#include "services/capability.h"
 #include "services/metrics_text.h"
 #include "services/service.h"
-#include "services/textbuf.h"
 
 /* The label value of a service name, escaped, into out. */
 static const char *

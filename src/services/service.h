@@ -108,7 +108,7 @@ struct service {
 	int		 sv_one_reply;
 	/*
 	 * Nonzero if the child reads the parent's status board
-	 * (parent/stats.h): it keeps it, read-only; other children unmap it.
+	 * (board/stats.h): it keeps it, read-only; other children unmap it.
 	 */
 	int		 sv_board;
 
@@ -123,10 +123,10 @@ struct service {
 	void		(*sv_release)(struct svc_conf *sc);
 };
 
-/* The entry for a type name, or NULL. */
-const struct service *svc_lookup(const char *type);
-
-/* A space-separated list of the known type names, for messages. */
-const char *svc_type_names(void);
+/*
+ * Every type, NULL-terminated: what the configuration loader is given
+ * (config/config.h) to look a section's type up in.
+ */
+extern const struct service *const svc_types[];
 
 #endif

@@ -3,7 +3,7 @@
  * first and closes: a header line, one line per enabled service (type,
  * live children, connections, refusals by reason, addresses), then one
  * line per live child (PID, service, client, age).  Read from the board the parent
- * publishes (parent/stats.h); the child only reads it.
+ * publishes (board/stats.h); the child only reads it.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -13,13 +13,13 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/textbuf.h"
 #include "base/version.h"
+#include "board/stats.h"
 #include "config/conf_list.h"
 #include "config/config.h"
 #include "net/peer.h"
-#include "parent/stats.h"
 #include "services/service.h"
-#include "services/textbuf.h"
 
 /* "ADDR:PORT", "[V6]:PORT", "local" or "-" (a wait child). */
 static void

@@ -30,9 +30,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
-#include "config/config.h"
 #include "config/conf_strip.h"
+#include "config/config.h"
 #include "fuzz.h"
+#include "services/service.h"
 
 struct fuzz_errors {
 	const char	*fe_path;
@@ -128,7 +129,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(ftruncate(fd, 0) == 0 &&
 	    pwrite(fd, data, size, 0) == (ssize_t)size, "writing the memfd");
 	fe.fe_max_line = count_lines(data, size);
-	n = conf_load(&cf, path, "/nonexistent", report, &fe);
+	n = conf_load(&cf, svc_types, path, "/nonexistent", report, &fe);
 	fuzz_check(n >= 0, "the memfd could not be read");
 	if (n == 0) {
 		fuzz_check(fe.fe_count == 0, "errors reported, but loaded");

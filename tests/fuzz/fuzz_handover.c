@@ -32,8 +32,8 @@
 #include <unistd.h>
 
 #include "fuzz.h"
-#include "reload/handover.h"
-#include "reload/handover_write.h"
+#include "handover/handover.h"
+#include "handover/handover_write.h"
 
 static int
 memfd_with(const uint8_t *data, size_t size)

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The call graph between spawnd's source files, from their objects.
 
-usage: src-deps.py BUILDDIR SRCDIR
+usage: src-deps.py BUILDDIR SRCDIR [FOLDER...]
 
 Reads every object of src/ in BUILDDIR with nm(1): a file depends on
 another when it uses a symbol the other defines.  Prints each
 dependency as "a.c -> b.c" and, for every cycle (strongly connected
-component of more than one file), a line "cycle: a.c b.c ...".  Exits 1
-if there is a cycle.
+component of more than one file), a line "cycle: a.c b.c ...".  Given
+the folders of src/ lowest layer first, also prints "upward: a.c ->
+b.c" for each call from a folder to one later in the list, and
+"unlisted: FOLDER" for a folder of objects the list does not name.
+Exits 1 if there is a cycle, an upward call or an unlisted folder.
 """
 import os
 import subprocess
@@ -95,7 +98,24 @@ def main():
     cycles = sccs(graph)
     for comp in cycles:
         print('cycle: ' + ' '.join(comp))
-    return 1 if cycles else 0
+    bad = upward(graph, sys.argv[3:]) if len(sys.argv) > 3 else 0
+    return 1 if cycles or bad else 0
+
+
+def upward(graph, layers):
+    """Print the calls against the layer order; return how many."""
+    rank = {folder: i for i, folder in enumerate(layers)}
+    bad = 0
+    for folder in sorted({os.path.dirname(n) for n in graph} - set(rank)):
+        print('unlisted: ' + folder)
+        bad += 1
+    for name in sorted(graph):
+        for dep in sorted(graph[name]):
+            a, b = os.path.dirname(name), os.path.dirname(dep)
+            if a in rank and b in rank and rank[b] > rank[a]:
+                print('upward: %s -> %s' % (name, dep))
+                bad += 1
+    return bad
 
 
 if __name__ == '__main__':

@@ -29,6 +29,18 @@
 #define MAXMSGS	128
 #define CONF_TEST_MANY	150
 
+/* The table's entry for a type name, or NULL. */
+static const struct service *
+type_named(const char *name)
+{
+	const struct service *const *t;
+
+	for (t = svc_types; *t != NULL; t++)
+		if (strcmp((*t)->sv_type, name) == 0)
+			return *t;
+	return NULL;
+}
+
 static char	tmpdir[PATH_MAX];	/* also the "start directory" */
 static char	conffile[PATH_MAX + 32];
 static char	fortunes[PATH_MAX + 32];
@@ -71,7 +83,7 @@ load_fmt(struct config *cf, const char *fmt, ...)
 	va_end(ap);
 	if (fclose(fp) == EOF)
 		return -2;
-	return conf_load(cf, conffile, tmpdir, collect, NULL);
+	return conf_load(cf, svc_types, conffile, tmpdir, collect, NULL);
 }
 
 /* Nonzero if some report is "conffile:line: ...needle...". */
@@ -170,7 +182,7 @@ test_full(void)
 	ok(cf.cf_nservices == 2, "two sections, enabled or not");
 	sc = &cf.cf_services[0];
 	is_str(sc->sc_name, "hello", "section title");
-	ok(sc->sc_type == svc_lookup("hello") && sc->sc_enabled &&
+	ok(sc->sc_type == type_named("hello") && sc->sc_enabled &&
 	    sc->sc_line == 12, "type, enabled, line of the header");
 	ok(sc->sc_nstream == 2 && sc->sc_ndgram == 0 &&
 	    sc->sc_stream[0].la_port == 40001 &&
@@ -295,7 +307,8 @@ test_errors(void)
 	    "log_target = \"stderr\"\nservice hello {\n type = \"hello\"\n"
 	    " listen_stream = {\"40001\"}\n bogus_knob = 3\n}\n");
 	snprintf(buf, sizeof(buf), "\"gopher\" (one of: %s)",
-	    svc_type_names());
+	    "hello fortune time daytime catsock command exec status metrics "
+	    "echo discard chargen signature");
 	expect_error(3, buf, "unknown type lists the known ones",
 	    "service gopher {\n\n type = \"gopher\"\n"
 	    " listen_stream = {\"40001\"}\n}\n");
@@ -734,13 +747,13 @@ test_unreadable(void)
 
 	snprintf(path, sizeof(path), "%s/no-such.conf", tmpdir);
 	nmsgs = 0;
-	n = conf_load(&cf, path, tmpdir, collect, NULL);
+	n = conf_load(&cf, svc_types, path, tmpdir, collect, NULL);
 	snprintf(want, sizeof(want), "%s: cannot read: %s", path,
 	    strerror(ENOENT));
 	ok(n == -1 && nmsgs == 1, "a missing file: -1 and one report");
 	is_str(msgs[0], want, "a missing file: FILE: cannot read: strerror");
 	nmsgs = 0;
-	n = conf_load(&cf, tmpdir, tmpdir, collect, NULL);
+	n = conf_load(&cf, svc_types, tmpdir, tmpdir, collect, NULL);
 	snprintf(want, sizeof(want), "%s: cannot read: %s", tmpdir,
 	    strerror(EISDIR));
 	ok(n == -1 && nmsgs == 1, "a directory: -1 and one report");
@@ -773,7 +786,7 @@ test_builtin_table(const struct config *cf)
 		const struct svc_conf	*sc = &cf->cf_services[i];
 
 		ok(strcmp(sc->sc_name, t[i].name) == 0 &&
-		    sc->sc_type == svc_lookup(t[i].name) && sc->sc_enabled &&
+		    sc->sc_type == type_named(t[i].name) && sc->sc_enabled &&
 		    sc->sc_nstream == 2 &&
 		    strcmp(sc->sc_stream[0].la_text, t[i].stream[0]) == 0 &&
 		    strcmp(sc->sc_stream[1].la_text, t[i].stream[1]) == 0 &&
@@ -792,7 +805,7 @@ test_builtin(void)
 	int		 n;
 
 	nmsgs = 0;
-	n = conf_builtin(&cf, tmpdir, collect, NULL);
+	n = conf_builtin(&cf, svc_types, tmpdir, collect, NULL);
 	if (n != 0 && access(PKGDATADIR "/fortunes", R_OK) == -1) {
 		int	i, cookies = 1;
 

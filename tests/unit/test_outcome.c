@@ -2,7 +2,7 @@
  * Unit tests for a reload's outcome file (src/reload/outcome.c): its
  * path beside the pidfile, and the one line spawnd -r parses.  No fuzz
  * replay: the file is read only when it belongs to the daemon's user or
- * root (src/daemon/reloadctl.c), who can signal the daemon anyway; the
+ * root (src/reload/reloadctl.c), who can signal the daemon anyway; the
  * parser's contract is checked here, edge by edge.
  */
 #include <limits.h>

@@ -1,6 +1,6 @@
 /*
- * Unit tests for the board (src/parent/stats.c) and the STATUS= line
- * (src/parent/sdstatus.c): counting, the children's table, the order of
+ * Unit tests for the board (src/board/stats.c) and the STATUS= line
+ * (src/systemd/sdstatus.c): counting, the children's table, the order of
  * the hand-over's numbers, refusal words.
  */
 #include <arpa/inet.h>
@@ -12,9 +12,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "board/stats.h"
 #include "config/config.h"
-#include "parent/sdstatus.h"
-#include "parent/stats.h"
+#include "systemd/sdstatus.h"
 #include "tap.h"
 
 /*

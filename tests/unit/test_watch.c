@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "config/config.h"
+#include "services/service.h"
 #include "tap.h"
 
 static char	tmpdir[PATH_MAX];
@@ -99,7 +100,7 @@ static int
 load(struct config *cf)
 {
 	nmsgs = 0;
-	return conf_load(cf, conffile, tmpdir, collect, NULL);
+	return conf_load(cf, svc_types, conffile, tmpdir, collect, NULL);
 }
 
 static void
