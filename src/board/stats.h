@@ -1,6 +1,7 @@
 /*
  * The board: counters and the table of live children that the parent
- * publishes for the status and metrics services (DESIGN section 11).
+ * publishes for the status and metrics services (spawnd.conf(5),
+ * "Metrics").
  * A sealed memfd, made at start: the parent alone maps it writable and
  * writes it, with plain stores where it already does the work (no
  * system call of its own); the status and metrics children map it

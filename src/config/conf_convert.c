@@ -3,7 +3,8 @@
  * each service section (conf_service.c) with its type's own check, and
  * the checks across services.  Every problem is reported with the line
  * it comes from, and checking goes on after an error so that "spawnd
- * -t" lists them all.  Defaults are those of DESIGN section 4.
+ * -t" lists them all.  Defaults are those of spawnd.conf(5),
+ * "Global options" and "Service sections".
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE

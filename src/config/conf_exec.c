@@ -17,7 +17,10 @@
 #include "config/config.h"
 #include "services/service.h"
 
-/* The client's variables (DESIGN section 14): set by spawnd, never by env. */
+/*
+ * The client's variables (spawnd.conf(5), "Service types", exec): set
+ * by spawnd, never by env.
+ */
 static const char *const conf_ucspi_names[] = {
 	"PROTO", "TCPREMOTEIP", "TCPREMOTEPORT", "TCPLOCALIP", "TCPLOCALPORT",
 	"TCPREMOTEHOST", "UNIXREMOTEUID", "UNIXREMOTEGID", "UNIXREMOTEPID",

@@ -1,7 +1,7 @@
 /*
  * Parsing with libconfuse.  Comments are blanked out first (conf_strip.c),
- * braces checked and mended (conf_braces.c), then the schema of DESIGN
- * section 4 reads the rest.  libconfuse stops at its first error: the
+ * braces checked and mended (conf_braces.c), then the schema of
+ * spawnd.conf(5) reads the rest.  libconfuse stops at its first error: the
  * statement is blanked out (conf_recover.c) and the text parsed again,
  * so that every error of a file is reported in one run.
  *
@@ -165,7 +165,7 @@ conf_cb_bool(cfg_t *sec, cfg_opt_t *opt, const char *value, void *result)
 }
 
 /*
- * The schema of DESIGN section 4; cfg_init() copies the arrays.  An
+ * The schema of spawnd.conf(5); cfg_init() copies the arrays.  An
  * included file (services_only) holds service sections and nothing else.
  */
 static cfg_t *

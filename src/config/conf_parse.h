@@ -1,6 +1,6 @@
 /*
- * Internal to the configuration module: the libconfuse schema of DESIGN
- * section 4 and the parse of one text with it.
+ * Internal to the configuration module: the libconfuse schema of
+ * spawnd.conf(5) and the parse of one text with it.
  */
 #ifndef SPAWND_CONFIG_CONF_PARSE_H
 #define SPAWND_CONFIG_CONF_PARSE_H

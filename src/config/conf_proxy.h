@@ -1,7 +1,7 @@
 /*
  * Internal to the configuration module: proxy_protocol, proxy_from and
- * proxy_timeout (DESIGN section 10), for stream services that sit
- * behind a load balancer.
+ * proxy_timeout, for stream services that sit behind a load balancer
+ * (spawnd.conf(5), "Behind a load balancer").
  */
 #ifndef SPAWND_CONFIG_CONF_PROXY_H
 #define SPAWND_CONFIG_CONF_PROXY_H

@@ -133,14 +133,15 @@ conf_load(struct config *cf, const struct service *const *types,
 }
 
 /*
- * The built-in configuration of DESIGN section 5, for trying spawnd
- * from the build tree as any user: loopback only, unprivileged ports.
+ * The built-in configuration, for trying spawnd from the build tree as
+ * any user (spawnd(8), "Built-in default configuration"): loopback
+ * only, unprivileged ports.
  * It is configuration text that goes through the same parser and checks
  * as a file, so it cannot drift from the schema.  Relative paths are
  * joined to the start directory as in any file: the Unix socket is
  * ./catsock and the pidfile ./spawnd.pid, because an ordinary user
  * cannot write the RUNSTATEDIR default.  Everything else has the
- * defaults of DESIGN section 4.
+ * defaults of spawnd.conf(5).
  */
 static const char conf_builtin_text[] =
     "pidfile = \"./spawnd.pid\"\n"

@@ -1,5 +1,5 @@
 /*
- * Configuration: the libconfuse schema of DESIGN section 4 turned into
+ * Configuration: the libconfuse schema of spawnd.conf(5) turned into
  * plain structs.  The parser validates everything it can before the
  * daemon binds a socket, so that "spawnd -t" and a reload find the same
  * errors.  This is the module's only public header: no libconfuse type

@@ -27,8 +27,8 @@ int peer_same_source(const struct sockaddr *a, const struct sockaddr *b);
 void peer_unmap(struct sockaddr_storage *peer, socklen_t *peerlen);
 
 /*
- * The "connection from ..." line of DESIGN section 8, logged by whoever
- * serves the client: the child, with name its confirmed host name, or
+ * The "connection from ..." line (spawnd(8), "LOG MESSAGES"), logged by
+ * whoever serves the client: the child, with name its confirmed host name, or
  * the parent for an inline answer (name NULL: the numeric address).  A
  * Unix client is named by the credentials of its socket fd.  via: the
  * address of the proxy the client came through, and id the UNIQUE_ID

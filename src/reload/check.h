@@ -1,5 +1,5 @@
 /*
- * The check before a reload's exec (DESIGN section 9).  On SIGHUP the
+ * The check before a reload's exec (spawnd(8), "SIGNALS").  On SIGHUP the
  * parent runs the very binary it is about to exec as "PATH -t ARGS..."
  * (the original arguments, so the same -c and -p) in a child, and goes
  * on serving while it runs: the binary on disk may have been replaced by

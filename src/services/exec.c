@@ -1,13 +1,14 @@
 /*
- * exec: run a program per connection with the client on its stdin and
- * stdout, as inetd, xinetd and tcpserver do (DESIGN section 14).  The
- * command line is split into words when the configuration is loaded (no
- * shell); the child, already unprivileged and within the service's
- * resource limits, puts the client socket on fds 0 and 1, keeps fd 2
- * (the daemon's stderr: the terminal or the journal under -f and
- * systemd, /dev/null when daemonized), closes everything else and
- * executes the program with the UCSPI variables of its client, a fixed
- * PATH and the service's env -- nothing else of the daemon's own.
+ * exec (spawnd.conf(5), "Service types"): run a program per connection
+ * with the client on its stdin and stdout, as inetd, xinetd and
+ * tcpserver do.  The command line is split into words when the
+ * configuration is loaded (no shell); the child, already unprivileged
+ * and within the service's resource limits, puts the client socket on
+ * fds 0 and 1, keeps fd 2 (the daemon's stderr: the terminal or the
+ * journal under -f and systemd, /dev/null when daemonized), closes
+ * everything else and executes the program with the UCSPI variables of
+ * its client, a fixed PATH and the service's env -- nothing else of the
+ * daemon's own.
  *
  * With wait = true (inetd's wait services, such as in.tftpd) the child
  * gets the listening socket itself on fds 0 and 1, and the parent

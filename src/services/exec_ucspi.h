@@ -1,6 +1,7 @@
 /*
  * The environment an exec service's program learns its client from:
- * the UCSPI variables tcpserver sets (DESIGN section 14).
+ * the UCSPI variables tcpserver sets (spawnd.conf(5), "Service types",
+ * exec).
  */
 #ifndef SPAWND_SERVICES_EXEC_UCSPI_H
 #define SPAWND_SERVICES_EXEC_UCSPI_H

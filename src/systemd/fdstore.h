@@ -1,9 +1,10 @@
 /*
- * systemd's fd store (spawnd(8), "SYSTEMD"): with FileDescriptorStoreMax=
- * in the unit, every listening socket is handed to systemd as well,
- * named after its service, so that a restart finds its sockets alive --
- * the kernel queues connections while no spawnd runs -- and adopts them
- * from $LISTEN_FDS by name, as it adopts a socket unit's.
+ * systemd's fd store (spawnd(8), "Sockets from systemd"): with
+ * FileDescriptorStoreMax= in the unit, every listening socket is handed
+ * to systemd as well, named after its service, so that a restart finds
+ * its sockets alive -- the kernel queues connections while no spawnd
+ * runs -- and adopts them from $LISTEN_FDS by name, as it adopts a
+ * socket unit's.
  */
 #ifndef SPAWND_SYSTEMD_FDSTORE_H
 #define SPAWND_SYSTEMD_FDSTORE_H
