@@ -172,7 +172,7 @@ int conf_load_sources(struct config *cf, const struct service *const *types,
     conf_report_fn *report, void *ctx);
 
 /*
- * The built-in default configuration (spawnd(8), FILES); in a build
+ * The built-in default configuration (spawnd(8), "FILES"); in a build
  * tree, the source tree's cookies while none are installed.
  */
 int conf_builtin(struct config *cf, const struct service *const *types,

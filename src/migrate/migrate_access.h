@@ -2,7 +2,7 @@
  * A service's only_from and no_access as allow and deny: each value's
  * numeric blocks (migrate_acl.h); a host name is a note.  Where xinetd
  * lets the better match of the two lists decide, spawnd's deny always
- * wins (spawnd.conf(5), Access lists).
+ * wins (spawnd.conf(5), "Access lists").
  */
 #ifndef SPAWND_MIGRATE_MIGRATE_ACCESS_H
 #define SPAWND_MIGRATE_MIGRATE_ACCESS_H

@@ -1,6 +1,6 @@
 /*
  * A listener that could not be opened, at start or for a reload, said
- * so that the admin sees what to change (spawnd(8), DIAGNOSTICS).
+ * so that the admin sees what to change (spawnd(8), "DIAGNOSTICS").
  */
 #ifndef SPAWND_PARENT_BINDFAIL_H
 #define SPAWND_PARENT_BINDFAIL_H

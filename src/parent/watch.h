@@ -2,7 +2,8 @@
  * watch_config: reloading by itself when a file of inetd_conf or of an
  * include glob changes -- update-inetd, dpkg and an admin's editor need
  * no SIGHUP.  spawnd.conf itself is not watched: an edit of it may be
- * half done, and its admin reloads (spawnd.conf(5), "watch_config").
+ * half done, and its admin reloads (spawnd.conf(5), "Global options",
+ * watch_config).
  */
 #ifndef SPAWND_PARENT_WATCH_H
 #define SPAWND_PARENT_WATCH_H

@@ -1,6 +1,6 @@
 /*
  * spawnd -r: ask the running spawnd to reload, and wait for its verdict
- * (spawnd(8), OPTIONS and FILES).
+ * (spawnd(8), "OPTIONS" and "FILES").
  *
  * The running spawnd is the process that holds the pidfile's lock, as
  * /proc/locks shows it, and whose PID the file holds: a pidfile left
