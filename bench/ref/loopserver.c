@@ -4,7 +4,7 @@
  * on a datagram socket.  The reply is what spawnd's time (RFC 868: four
  * bytes) or daytime (RFC 867: the date line) service sends, built per
  * client as spawnd builds it.  spawnd answers these services inline
- * (DESIGN section 2), so this is the server it should come close to.
+ * (spawnd(8), "DESCRIPTION"), so it should come close to this server.
  *
  * usage: loopserver [-m time|daytime] [-U] -p PORT [-h 127.0.0.1|::1]
  */

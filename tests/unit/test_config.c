@@ -761,7 +761,7 @@ test_unreadable(void)
 	conf_free(&cf);
 }
 
-/* The built-in table of DESIGN section 5. */
+/* The built-in table (spawnd(8), "Built-in default configuration"). */
 static void
 test_builtin_table(const struct config *cf)
 {
