@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Command line (DESIGN section 3): -V, -h, exit 64 on bad usage, -t.
+# Command line (spawnd(8), "OPTIONS" and "EXIT STATUS"): -V, -h, exit 64
+# on bad usage, -t.
 
 load helpers
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Configuration file (DESIGN section 4): the full schema, every error as
+# Configuration file (spawnd.conf(5)): the full schema, every error as
 # FILE:LINE: message with exit 78, true line numbers around comments.
 #
 # Most cases only run "spawnd -t", which binds nothing, so their ports are

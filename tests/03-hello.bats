@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
-# The hello service end to end (DESIGN sections 4, 5, 6, 8): the built-in
-# configuration, the exact bytes over IPv4, IPv6 and Unix sockets, the
-# listen address syntax and the log lines of one connection.
+# The hello service end to end: the built-in configuration (spawnd(8),
+# "Built-in default configuration"), the exact bytes over IPv4, IPv6 and
+# Unix sockets (spawnd.conf(5), "Service types"), the listen address
+# syntax (spawnd.conf(5), "Addresses") and the log lines of one
+# connection (spawnd(8), "LOG MESSAGES").
 
 load helpers
 
@@ -98,8 +100,8 @@ compiled_default_config() {
 	wait_for_log "^spawnd\[[0-9]+\]: connection from 127\.0\.0\.1 \[127\.0\.0\.1\] at port $sport on hello$"
 	wait_for_log "^spawnd\[$SPAWND_PID\]: begat [0-9]+ for hello$"
 	cpid=$(grep -oE 'begat [0-9]+ for hello$' "$SPAWND_LOG" | head -n 1 | cut -d' ' -f2)
-	# DESIGN 8 has "reaped PID (SERVICE) with exit N" and a bare
-	# "reaped PID (SERVICE)"; a clean exit may use either.
+	# spawnd(8), "LOG MESSAGES", has "reaped PID (SERVICE) with exit N"
+	# and a bare "reaped PID (SERVICE)"; a clean exit may use either.
 	wait_for_log "^spawnd\[$SPAWND_PID\]: reaped $cpid \(hello\)( with exit 0)?$"
 	# Every line of a foreground log is "TIME spawnd[PID]: message".
 	if grep -vnE "^$LOG_STAMP_RE spawnd\[[0-9]+\]: ." "$SPAWND_LOG"; then

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Daemon mode (DESIGN section 3, daemon(7)): the launching command returns
-# only once the listeners are bound, or fails naming what failed; the
-# daemon is detached properly and holds a locked pidfile.
+# Daemon mode (spawnd(8), "DESCRIPTION"; daemon(7)): the launching command
+# returns only once the listeners are bound, or fails naming what failed;
+# the daemon is detached properly and holds a locked pidfile.
 #
 # A daemon logs to syslog, so nothing here reads its log.
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# The spawner and the REAPER (DESIGN section 2): one child per connection,
-# every child reaped: after thousands of connections, 50 at a time, no
-# zombie and not one descriptor more in the parent than before.
+# The spawner and the REAPER (spawnd(8), "DESCRIPTION"): one child per
+# connection, every child reaped: after thousands of connections, 50 at a
+# time, no zombie and not one descriptor more in the parent than before.
 
 load helpers
 load services
@@ -93,7 +93,8 @@ fd_list() {
 	wait_for_log "reaped [0-9]+ \(hello\)" "$n"
 	begat=$(log_count "^spawnd\[$SPAWND_PID\]: begat [0-9]+ for hello$")
 	reaped=$(log_count "^spawnd\[$SPAWND_PID\]: reaped [0-9]+ \(hello\)")
-	# A clean exit: "with exit 0" or the bare form (DESIGN 8).
+	# A clean exit: "with exit 0" or the bare form (spawnd(8),
+	# "LOG MESSAGES").
 	exit0=$(log_count "^spawnd\[$SPAWND_PID\]: reaped [0-9]+ \(hello\)( with exit 0)?$")
 	[[ $begat -eq $n && $reaped -eq $n && $exit0 -eq $n ]] ||
 	    fail "$n connections: $begat begat, $reaped reaped, $exit0 with exit 0"

@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
-# SIGHUP (DESIGN section 7): spawnd re-executes itself with its original
-# argv, keeping its PID; every HUP works, a changed configuration takes
-# effect, a bad one is refused and the old one keeps running.
+# SIGHUP (spawnd(8), "SIGNALS"): spawnd re-executes itself with its
+# original argv, keeping its PID; every HUP works, a changed
+# configuration takes effect, a bad one is refused and the old one keeps
+# running.
 
 load helpers
 

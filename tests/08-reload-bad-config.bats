@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
 # A reload that cannot be done is refused, and the old configuration
-# keeps serving (issue 6, DESIGN section 7): a configuration -t rejects,
-# an address another program holds, a Unix path that cannot be bound;
-# once repaired, the next SIGHUP takes it, opening in the old image what
-# the new one adopts.  Helpers in tests/reload.bash.
+# keeps serving (issue 6; spawnd(8), "SIGNALS"): a configuration -t
+# rejects, an address another program holds, a Unix path that cannot be
+# bound; once repaired, the next SIGHUP takes it, opening in the old
+# image what the new one adopts.  Helpers in tests/reload.bash.
 
 load helpers
 load services

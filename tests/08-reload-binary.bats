@@ -1,6 +1,6 @@
 #!/usr/bin/env bats
-# A new binary (issue 6, DESIGN section 7): SIGHUP runs the binary now
-# on disk, a new version included; one that cannot be executed (no x
+# A new binary (issue 6; spawnd(8), "SIGNALS"): SIGHUP runs the binary
+# now on disk, a new version included; one that cannot be executed (no x
 # bit, not a program, gone) is refused and logged, nothing of the
 # attempt stays open, and spawnd keeps serving.  Helpers in
 # tests/reload.bash.

@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# Live children cross the re-exec (issue 6, DESIGN section 7): the new
-# image takes over the old one's table of children, counts them for the
-# limits and reaps them by name, even one that exits in the middle of
-# the reload.  Helpers in tests/reload.bash.
+# Live children cross the re-exec (issue 6; spawnd(8), "SIGNALS"): the
+# new image takes over the old one's table of children, counts them for
+# the limits and reaps them by name, even one that exits in the middle
+# of the reload.  Helpers in tests/reload.bash.
 
 load helpers
 load services

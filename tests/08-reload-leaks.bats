@@ -1,8 +1,8 @@
 #!/usr/bin/env bats
-# No leak across reloads (issue 6, DESIGN section 7): after 50 SIGHUPs
-# the same fds and sockets (adopted, not reopened) and an open session
-# still served; under valgrind no memory error in any image and no
-# definite leak at exit.  Helpers in tests/reload.bash.
+# No leak across reloads (issue 6; spawnd(8), "SIGNALS"): after 50
+# SIGHUPs the same fds and sockets (adopted, not reopened) and an open
+# session still served; under valgrind no memory error in any image and
+# no definite leak at exit.  Helpers in tests/reload.bash.
 
 load helpers
 load services

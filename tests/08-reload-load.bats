@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# No client notices a reload (issue 6, DESIGN section 7): 32 clients
+# No client notices a reload (issue 6; spawnd(8), "SIGNALS"): 32 clients
 # connect one connection after another for 10 s while 20 SIGHUPs
 # re-execute spawnd, and every connection gets a complete reply; every
 # child is reaped by name by whichever image runs when it exits.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Shutdown (issue 6, DESIGN section 7): SIGTERM and SIGINT, after a
+# Shutdown (issue 6; spawnd(8), "SIGNALS"): SIGTERM and SIGINT, after a
 # reload too, close the sessions, remove the pidfile and the Unix socket
 # files, and exit 0; a child that does not end on SIGTERM is killed once
 # shutdown_grace has passed.  Helpers in tests/reload.bash.

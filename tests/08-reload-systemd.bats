@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
-# systemd's side of a reload, without systemd (issue 6, DESIGN section
-# 7): the readiness protocol on NOTIFY_SOCKET (READY=1, RELOADING=1 with
-# MONOTONIC_USEC, STOPPING=1) and socket activation across reloads, with
-# systemd-socket-activate.  tests/40-systemd.bats has the real systemd.
-# Helpers in tests/reload.bash.
+# systemd's side of a reload, without systemd (issue 6; spawnd(8),
+# "SIGNALS"): the readiness protocol on NOTIFY_SOCKET (READY=1,
+# RELOADING=1 with MONOTONIC_USEC, STOPPING=1) and socket activation
+# across reloads, with systemd-socket-activate.  tests/40-systemd.bats
+# has the real systemd.  Helpers in tests/reload.bash.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
 load helpers

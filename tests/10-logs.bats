@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# Where the log goes, in the shapes admins run (DESIGN section 8).
+# Where the log goes, in the shapes admins run (spawnd(8),
+# "LOG MESSAGES").
 #
 # A daemon (no -f) logging to syslog on a host that has a /dev/log:
 # every service answers its client byte for byte, the log socket gets

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# The catsock service (DESIGN section 6): over a Unix stream socket,
-# "Hello there, it's now DATE\n" then one fortune cookie with LF line
-# ends, then close; nc -U shows it.  Also the life of its socket file:
-# socket_mode applied, a live one never taken over, removed at shutdown.
+# The catsock service (spawnd.conf(5), "Service types"): over a Unix
+# stream socket, "Hello there, it's now DATE\n" then one fortune cookie
+# with LF line ends, then close; nc -U shows it.  Also the life of its
+# socket file: socket_mode applied, a live one never taken over, removed
+# at shutdown.
 
 load helpers
 load services

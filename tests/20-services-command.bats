@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# The command server (DESIGN section 6): the exact greeting and prompt,
-# every command, blank lines, case, CRLF and LF input, the 1024-byte line
-# limit, telnet IAC stripping and IAC IP, idle_timeout, EOF, twenty
-# clients at once, and a real telnet(1) session driven through tmux.
+# The command server (spawnd.conf(5), "Service types"): the exact
+# greeting and prompt, every command, blank lines, case, CRLF and LF
+# input, the 1024-byte line limit, telnet IAC stripping and IAC IP,
+# idle_timeout, EOF, twenty clients at once, and a real telnet(1) session
+# driven through tmux.
 
 load helpers
 load services

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# The daytime service (DESIGN section 6, RFC 867): "DATE\r\n", 26 bytes,
-# over TCP (inline, or from a child with fork = true) and the same bytes
-# in one datagram over UDP.
+# The daytime service (spawnd.conf(5), "Service types"; RFC 867):
+# "DATE\r\n", 26 bytes, over TCP (inline, or from a child with fork =
+# true) and the same bytes in one datagram over UDP.
 
 load helpers
 load services

@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# The exec service (DESIGN section 14): a program per connection with the
-# client socket on fds 0 and 1, fd 2 the daemon's stderr, nothing else
-# open, the UCSPI variables and nothing of the daemon's environment but
-# PATH and env; resource limits; what "spawnd -t" checks.  The real
-# programs (git daemon, in.tftpd, rsync) are in 21-exec-programs.bats.
+# The exec service (spawnd.conf(5), "Service types", exec): a program per
+# connection with the client socket on fds 0 and 1, fd 2 the daemon's
+# stderr, nothing else open, the UCSPI variables and nothing of the
+# daemon's environment but PATH and env; resource limits; what "spawnd
+# -t" checks.  The real programs (git daemon, in.tftpd, rsync) are in
+# 21-exec-programs.bats.
 
 load helpers
 load services

@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
-# The fortune service (DESIGN section 6): over TCP the hello line then one
-# cookie with CRLF line ends; over UDP one cookie of at most 512 bytes
-# (RFC 865).  Cookies are fortune-mod's format, drawn uniformly, through
-# the strfile index when it is fresh; fortune_command runs a program
-# (no shell) instead.
+# The fortune service (spawnd.conf(5), "Service types"): over TCP the
+# hello line then one cookie with CRLF line ends; over UDP one cookie of
+# at most 512 bytes (RFC 865).  Cookies are fortune-mod's format, drawn
+# uniformly, through the strfile index when it is fresh; fortune_command
+# runs a program (no shell) instead.
 
 load helpers
 load services

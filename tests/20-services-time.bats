@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# The time service (DESIGN section 6, RFC 868): 4 bytes, big-endian
-# seconds since 1900-01-01 00:00 UTC modulo 2^32, over TCP (inline, or
-# from a child with fork = true) and UDP; rdate(8) as the real client;
-# no answer to datagrams from the sources DESIGN section 6 lists.
+# The time service (spawnd.conf(5), "Service types"; RFC 868): 4 bytes,
+# big-endian seconds since 1900-01-01 00:00 UTC modulo 2^32, over TCP
+# (inline, or from a child with fork = true) and UDP; rdate(8) as the
+# real client; no answer to datagrams from the sources spawnd.conf(5),
+# "Datagram sources", lists.
 
 load helpers
 load services

@@ -1,9 +1,9 @@
 #!/usr/bin/env bats
-# spawnd as an inetd (DESIGN section 14) with real programs and their
-# real clients, from Debian's packages, on loopback: git daemon --inetd
-# and git clone; in.tftpd (tftpd-hpa) as a datagram wait service and tftp
-# (tftp-hpa); rsync --daemon in inetd mode and an rsync:// listing; and
-# wait = true on a stream socket, across a reload.
+# spawnd as an inetd (spawnd.conf(5), "Service types", exec) with real
+# programs and their real clients, from Debian's packages, on loopback:
+# git daemon --inetd and git clone; in.tftpd (tftpd-hpa) as a datagram
+# wait service and tftp (tftp-hpa); rsync --daemon in inetd mode and an
+# rsync:// listing; and wait = true on a stream socket, across a reload.
 
 load helpers
 load services

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
-# The PROXY protocol (DESIGN section 10, issue 14 points 1 and 2) with a
-# client that plays the load balancer (tests/lib/proxy-client.py): the
-# header is read in the child before a byte is written, the client it
-# names is the client for the greeting, allow/deny, per_source, the log
-# line and an exec program's environment; anything else is closed
-# without a byte and logged "refused ADDR on SERVICE: proxy (REASON)".
+# The PROXY protocol (spawnd.conf(5), "Behind a load balancer"; issue 14
+# points 1 and 2) with a client that plays the load balancer
+# (tests/lib/proxy-client.py): the header is read in the child before a
+# byte is written, the client it names is the client for the greeting,
+# allow/deny, per_source, the log line and an exec program's
+# environment; anything else is closed without a byte and logged
+# "refused ADDR on SERVICE: proxy (REASON)".
 #
 # The "load balancer" connects from 127.0.0.1; the clients it names are
 # other loopback addresses, and a client bound to 127.0.0.2 plays one

@@ -1,11 +1,11 @@
 #!/usr/bin/env bats
-# Behind a real load balancer (issue 14 point 3, DESIGN section 10):
-# Debian's HAProxy, started by the test on loopback, sends spawnd the
-# PROXY header -- send-proxy (v1), send-proxy-v2 with proxy-v2-options
-# crc32c,unique-id -- and checks spawnd's health with the same header
-# (v1: a header naming itself, v2: LOCAL).  Clients bind to 127.0.0.2
-# and up, HAProxy connects from 127.0.0.1, so the real client always
-# differs from the proxy.
+# Behind a real load balancer (issue 14 point 3; spawnd.conf(5),
+# "Behind a load balancer"): Debian's HAProxy, started by the test on
+# loopback, sends spawnd the PROXY header -- send-proxy (v1),
+# send-proxy-v2 with proxy-v2-options crc32c,unique-id -- and checks
+# spawnd's health with the same header (v1: a header naming itself, v2:
+# LOCAL).  Clients bind to 127.0.0.2 and up, HAProxy connects from
+# 127.0.0.1, so the real client always differs from the proxy.
 
 load helpers
 load services

@@ -1,10 +1,11 @@
 #!/usr/bin/env bats
-# Seeing what spawnd does (DESIGN section 11, issue 15): the board the
-# parent publishes in shared memory, read by type = status (plain text
-# for nc) and type = metrics (Prometheus text over HTTP/1.1), and the
-# STATUS= line for systemctl status.  Counts are checked after a known
-# mix of served, refused, killed and reloaded; the page passes
-# promtool and is scraped by a real Prometheus on loopback.
+# Seeing what spawnd does (spawnd.conf(5), "Service types" and
+# "Metrics"; issue 15): the board the parent publishes in shared memory,
+# read by type = status (plain text for nc) and type = metrics
+# (Prometheus text over HTTP/1.1), and the STATUS= line for systemctl
+# status.  Counts are checked after a known mix of served, refused,
+# killed and reloaded; the page passes promtool and is scraped by a real
+# Prometheus on loopback.
 
 load helpers
 load services

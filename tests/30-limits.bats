@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# Connection limits (DESIGN sections 2 and 4, issue 5 point 1):
+# Connection limits (spawnd(8), "DESCRIPTION"; issue 5 point 1):
 # max_children over all services, max_instances and per_source per
 # service count live children; rate caps new connections per second.  A
 # client over a limit is accepted and closed without a byte and logged

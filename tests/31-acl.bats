@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
-# Access lists (DESIGN section 4, issue 5 point 2): allow and deny hold
-# IPv4 and IPv6 CIDRs, deny wins, an empty allow list allows everyone,
-# and an IPv4 client seen on a dual-stack socket as ::ffff:a.b.c.d is
-# judged by the IPv4 rules.  The check is made in the parent before
-# fork: a refused client gets not one byte, no child is begotten, and
-# the refusal is logged "refused ADDR on SERVICE: acl".
+# Access lists (spawnd.conf(5), "Access lists"; issue 5 point 2): allow
+# and deny hold IPv4 and IPv6 CIDRs, deny wins, an empty allow list
+# allows everyone, and an IPv4 client seen on a dual-stack socket as
+# ::ffff:a.b.c.d is judged by the IPv4 rules.  The check is made in the
+# parent before fork: a refused client gets not one byte, no child is
+# begotten, and the refusal is logged "refused ADDR on SERVICE: acl".
 #
 # Linux routes all of 127.0.0.0/8 to the loopback interface, so a client
 # bound to 127.0.0.2 or 127.0.0.20 is a different source for the lists

@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
-# Privilege drop (DESIGN section 4, issue 5 point 3): started as root,
-# every child becomes the service's user and group (initgroups, setgid,
-# setuid) before it reads a byte from the client, and cannot get root
-# back; the parent stays root for binding and reloading.  Checked from
-# outside, in /proc/CHILD/status, while a session is open: all four uids
-# and gids (real, effective, saved, filesystem) are the target's, the
-# supplementary groups are the target user's, and no capability is left.
-# Needs root; skipped otherwise.
+# Privilege drop (spawnd(8), "DESCRIPTION"; issue 5 point 3): started as
+# root, every child becomes the service's user and group (initgroups,
+# setgid, setuid) before it reads a byte from the client, and cannot get
+# root back; the parent stays root for binding and reloading.  Checked
+# from outside, in /proc/CHILD/status, while a session is open: all four
+# uids and gids (real, effective, saved, filesystem) are the target's,
+# the supplementary groups are the target user's, and no capability is
+# left.  Needs root; skipped otherwise.
 
 load helpers
 load services

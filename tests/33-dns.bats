@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Reverse DNS (DESIGN sections 2 and 6, issue 5 point 4): only in the
-# child, bounded by dns_timeout, forward-confirmed, and sanitized to
-# [A-Za-z0-9.-] before use.
+# Reverse DNS (spawnd.conf(5), "Global options", resolve_names; issue 5
+# point 4): only in the child, bounded by dns_timeout,
+# forward-confirmed, and sanitized to [A-Za-z0-9.-] before use.
 #
 # spawnd runs in a private mount namespace (unshare -m) in which
 # /etc/resolv.conf, /etc/hosts and /etc/nsswitch.conf are ours: "hosts:

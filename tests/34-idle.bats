@@ -1,12 +1,12 @@
 #!/usr/bin/env bats
-# idle_timeout (DESIGN section 4, issue 5 point 5) on every stream
-# service: a client that connects and sends nothing, or that sends but
-# never reads (slowloris), cannot hold a child longer than idle_timeout
-# (plus a second of slack).  500 idle connections against
-# max_children = 64 fill the table, but once the idle ones time out new
-# clients are served again, and datagram and inline answers never wait
-# for any of it.  exec programs, which idle_timeout never ends, and
-# max_lifetime: tests/34-lifetime.bats.
+# idle_timeout (spawnd.conf(5), "Service sections"; issue 5 point 5) on
+# every stream service: a client that connects and sends nothing, or
+# that sends but never reads (slowloris), cannot hold a child longer
+# than idle_timeout (plus a second of slack).  500 idle connections
+# against max_children = 64 fill the table, but once the idle ones time
+# out new clients are served again, and datagram and inline answers
+# never wait for any of it.  exec programs, which idle_timeout never
+# ends, and max_lifetime: tests/34-lifetime.bats.
 
 load helpers
 load services

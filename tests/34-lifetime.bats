@@ -1,11 +1,11 @@
 #!/usr/bin/env bats
-# Exec sessions that are not cut, and max_lifetime (DESIGN section 14,
-# issue 25 point 2).  idle_timeout never ends an exec program, stream or
-# wait (spawnd cannot see its traffic); max_lifetime ends a child of any
-# type at a total age: SIGTERM, SIGKILL shutdown_grace later, logged as
-# "reaped PID (SERVICE) at max_lifetime" and counted by the metrics.  A
-# reload in the middle keeps a child's age.  idle_timeout of the other
-# types is tests/34-idle.bats.
+# Exec sessions that are not cut, and max_lifetime (spawnd.conf(5),
+# "Service sections"; issue 25 point 2).  idle_timeout never ends an
+# exec program, stream or wait (spawnd cannot see its traffic);
+# max_lifetime ends a child of any type at a total age: SIGTERM, SIGKILL
+# shutdown_grace later, logged as "reaped PID (SERVICE) at max_lifetime"
+# and counted by the metrics.  A reload in the middle keeps a child's
+# age.  idle_timeout of the other types is tests/34-idle.bats.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
 load helpers

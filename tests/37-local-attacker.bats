@@ -1,9 +1,10 @@
 #!/usr/bin/env bats
-# A local user against a root spawnd's Unix sockets (DESIGN section 4):
-# the socket file is created with its final mode by bind() and never
-# changed by name afterwards, so a symlink swapped in by a racer cannot
-# make root chmod another file; and a socket directory that others can
-# write to is refused outright.  Needs root.
+# A local user against a root spawnd's Unix sockets (spawnd.conf(5),
+# "Addresses" and socket_mode): the socket file is created with its
+# final mode by bind() and never changed by name afterwards, so a
+# symlink swapped in by a racer cannot make root chmod another file; and
+# a socket directory that others can write to is refused outright.
+# Needs root.
 
 load helpers
 load services

@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# A reload never ends the daemon (DESIGN section 9): before it
+# A reload never ends the daemon (spawnd(8), "SIGNALS"): before it
 # re-executes, spawnd runs the binary on disk as "PATH -t ..." in a
 # child, while it goes on serving, and takes a new pidfile itself; what
 # would make the new image die is refused with "reload refused: REASON"

@@ -1,5 +1,6 @@
 #!/usr/bin/env bats
-# spawnd under a real systemd (DESIGN sections 7 and 8): Debian's
+# spawnd under a real systemd (spawnd(8), "SIGNALS",
+# "RUNNING UNDER SYSTEMD" and "LOG MESSAGES"): Debian's
 # systemd booted as PID 1 of private namespaces (tests/systemd-boot.sh),
 # the generated spawnd.service with every sandboxing directive it ships,
 # the tree "make install" puts on this build's prefix, and the installed

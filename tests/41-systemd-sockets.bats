@@ -1,11 +1,11 @@
 #!/usr/bin/env bats
-# systemd's sockets (DESIGN section 12, issue 14 points 4 and 5), under
-# the real systemd of tests/40-systemd.bats: the generated spawnd.socket
-# hands spawnd its addresses; a socket unit with FileDescriptorName=
-# names a service's socket, which spawnd adopts by that name, never at
-# another address than the configuration's; and the fd store carries the
-# listening sockets over "systemctl restart": five restarts under a
-# client loop refuse no connection.  Needs root.
+# systemd's sockets (spawnd(8), "Sockets from systemd"; issue 14 points
+# 4 and 5), under the real systemd of tests/40-systemd.bats: the
+# generated spawnd.socket hands spawnd its addresses; a socket unit with
+# FileDescriptorName= names a service's socket, which spawnd adopts by
+# that name, never at another address than the configuration's; and the
+# fd store carries the listening sockets over "systemctl restart": five
+# restarts under a client loop refuse no connection.  Needs root.
 
 load helpers
 load services

@@ -31,10 +31,11 @@ bats_require_minimum_version 1.5.0
 : "${SPAWND_TEST_TIMEOUT:=10}"
 : "${SPAWND_CLIENT_TIMEOUT:=5}"
 
-# Perl's scalar localtime, as DESIGN section 6 writes DATE.
+# Perl's scalar localtime, as spawnd.conf(5), "Service types", writes DATE.
 DATE_RE='[A-Z][a-z]{2} [A-Z][a-z]{2} [ 1-3][0-9] [0-2][0-9]:[0-5][0-9]:[0-6][0-9] [0-9]{4}'
 
-# Ports of the built-in configuration (DESIGN section 5).
+# Ports of the built-in configuration (spawnd(8),
+# "Built-in default configuration").
 BUILTIN_TCP_PORTS=(2345 2346 2347 2348 9000)
 BUILTIN_UDP_PORTS=(2346 2347 2348)
 BUILTIN_LOCK=/tmp/spawnd-builtin-ports.lock
@@ -356,8 +357,8 @@ spawnd_launch() {
 }
 
 # start_spawnd ARG...: spawnd -f -p $SPAWND_PIDFILE ARG..., then wait until
-# it is ready: the pidfile holds its PID (DESIGN: written after every
-# listener is bound).  Fails, with the log, if it exits first.
+# it is ready: the pidfile holds its PID (spawnd(8), "DESCRIPTION": written
+# after every listener is bound).  Fails, with the log, if it exits first.
 start_spawnd() {
 	spawnd_launch -f -p "$SPAWND_PIDFILE" "$@"
 	spawnd_wait_ready

@@ -1,5 +1,5 @@
 # Helpers for the tests/08-reload-*.bats files (reload with zero downtime,
-# issue 6, DESIGN section 7), on top of helpers.bash and services.bash
+# issue 6; spawnd(8), "SIGNALS"), on top of helpers.bash and services.bash
 # (which each file loads first).  tests/06-reload.bats has the basics
 # (every HUP re-executes, a changed configuration takes effect); the
 # 08-reload files do not repeat them:
