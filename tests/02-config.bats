@@ -7,7 +7,7 @@
 
 load helpers
 
-@test "the full schema of DESIGN section 4 is accepted" {
+@test "the full schema of spawnd.conf(5) is accepted" {
 	local group
 	group=$(id -gn nobody 2>/dev/null) || skip "no user nobody"
 	printf 'A cookie.\n%%\nAnother cookie.\n' >"$BATS_TEST_TMPDIR/fortunes"

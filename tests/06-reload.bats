@@ -162,7 +162,7 @@ _done_more_than() {
 # count their good replies in a file, and each HUP waits until they have
 # made progress since the previous reload, so that every reload happens
 # while they are connecting.
-@test "no connection is refused while spawnd re-executes (DESIGN 7 target)" {
+@test "no connection is refused while spawnd re-executes" {
 	local port i done_before loop d=$BATS_TEST_TMPDIR
 	port=$(free_port)
 	hello_config "127.0.0.1:$port" | write_config
