@@ -53,16 +53,12 @@ conf_text(struct config *cf, const struct service *const *types,
     conf_report_fn *report, void *arg)
 {
 	const struct conf_source *cs;
-	struct conf_ctx	 cx;
+	struct conf_ctx	 cx = { .cx_types = types, .cx_cwd = cwd,
+			    .cx_report = report, .cx_arg = arg,
+			    .cx_file = file != NULL ? file : "(built-in)" };
 	cfg_t		*cfg;
 
 	memset(cf, 0, sizeof(*cf));
-	memset(&cx, 0, sizeof(cx));
-	cx.cx_types = types;
-	cx.cx_cwd = cwd;
-	cx.cx_report = report;
-	cx.cx_arg = arg;
-	cx.cx_file = file != NULL ? file : "(built-in)";
 	if ((cs = conf_source_add(cf, file, text, len)) == NULL)
 		conf_error(&cx, 1, "keeping the text: %s", strerror(errno));
 	/* On failure conf_parse() has reported why. */
