@@ -7,7 +7,7 @@
 # It reads the shipped configuration's shape: one option per line, lists
 # on one line, comments with "#" or "//".  Anything else (a list over
 # several lines, "/* */") makes it fail rather than guess: the build
-# stops, and tests/07-docs.bats checks the result against spawnd itself.
+# stops, and tests/12-docs.bats checks the result against spawnd itself.
 
 function fail(msg) {
 	printf "socket-unit.awk: %s:%d: %s\n", FILENAME, FNR, msg > "/dev/stderr"

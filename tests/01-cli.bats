@@ -2,7 +2,7 @@
 # Command line (spawnd(8), "OPTIONS" and "EXIT STATUS"): -V, -h, exit 64
 # on bad usage, -t.
 
-load helpers
+load lib/helpers
 
 good_config() {
 	local port

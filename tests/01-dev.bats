@@ -3,7 +3,7 @@
 # and its bad usage, as a command line should answer them.  Only those
 # paths run here: every other command of dev installs packages.
 
-load helpers
+load lib/helpers
 
 # No daemon in this file.
 setup() { :; }

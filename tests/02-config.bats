@@ -5,7 +5,7 @@
 # Most cases only run "spawnd -t", which binds nothing, so their ports are
 # arbitrary numbers; the cases that start the daemon use free_port.
 
-load helpers
+load lib/helpers
 
 @test "the full schema of spawnd.conf(5) is accepted" {
 	local group

@@ -5,7 +5,7 @@
 # syntax (spawnd.conf(5), "Addresses") and the log lines of one
 # connection (spawnd(8), "LOG MESSAGES").
 
-load helpers
+load lib/helpers
 
 # Where this spawnd looks for its configuration when -c is not given.
 compiled_default_config() {

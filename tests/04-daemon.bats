@@ -5,7 +5,7 @@
 #
 # A daemon logs to syslog, so nothing here reads its log.
 
-load helpers
+load lib/helpers
 
 # daemon_config PORT [EXTRA-ADDRESS...]: hello on 127.0.0.1:PORT (and the
 # extra addresses), the test's pidfile, default log target (syslog).

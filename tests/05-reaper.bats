@@ -3,8 +3,8 @@
 # connection, every child reaped: after thousands of connections, 50 at a
 # time, no zombie and not one descriptor more in the parent than before.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

@@ -4,7 +4,7 @@
 # configuration takes effect, a bad one is refused and the old one keeps
 # running.
 
-load helpers
+load lib/helpers
 
 # The "got SIGHUP, re-executing PATH" line: PATH is the binary's absolute
 # path as started, or the same with symlinks resolved.

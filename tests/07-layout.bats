@@ -8,7 +8,7 @@
 # layers (read from the built objects with nm), and HACKING.md's map naming
 # every source file where it is.
 
-load helpers
+load lib/helpers
 
 setup() { :; }
 teardown() { :; }

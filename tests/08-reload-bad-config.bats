@@ -3,11 +3,11 @@
 # keeps serving (issue 6; spawnd(8), "SIGNALS"): a configuration -t
 # rejects, an address another program holds, a Unix path that cannot be
 # bound; once repaired, the next SIGHUP takes it, opening in the old
-# image what the new one adopts.  Helpers in tests/reload.bash.
+# image what the new one adopts.  Helpers in tests/lib/reload.bash.
 
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 

@@ -3,12 +3,12 @@
 # now on disk, a new version included; one that cannot be executed (no x
 # bit, not a program, gone) is refused and logged, nothing of the
 # attempt stays open, and spawnd keeps serving.  Helpers in
-# tests/reload.bash.
+# tests/lib/reload.bash.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

@@ -2,11 +2,11 @@
 # Live children cross the re-exec (issue 6; spawnd(8), "SIGNALS"): the
 # new image takes over the old one's table of children, counts them for
 # the limits and reaps them by name, even one that exits in the middle
-# of the reload.  Helpers in tests/reload.bash.
+# of the reload.  Helpers in tests/lib/reload.bash.
 
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

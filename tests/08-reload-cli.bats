@@ -6,12 +6,12 @@
 # the daemon's "reload refused: ..." on stderr, 1 "reload not attempted"
 # on configuration errors (nothing signalled), 69 when nothing runs.
 # tests/40-systemd.bats has it as the unit's ExecReload.
-# Helpers in tests/reload.bash.
+# Helpers in tests/lib/reload.bash.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() {
 	svc_setup

@@ -2,11 +2,11 @@
 # No leak across reloads (issue 6; spawnd(8), "SIGNALS"): after 50
 # SIGHUPs the same fds and sockets (adopted, not reopened) and an open
 # session still served; under valgrind no memory error in any image and
-# no definite leak at exit.  Helpers in tests/reload.bash.
+# no definite leak at exit.  Helpers in tests/lib/reload.bash.
 
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

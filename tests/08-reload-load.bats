@@ -3,12 +3,12 @@
 # connect one connection after another for 10 s while 20 SIGHUPs
 # re-execute spawnd, and every connection gets a complete reply; every
 # child is reaped by name by whichever image runs when it exits.
-# Helpers in tests/reload.bash; the clients are tests/lib/client-load.py.
+# Helpers in tests/lib/reload.bash; the clients are tests/lib/client-load.py.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

@@ -2,12 +2,12 @@
 # Shutdown (issue 6; spawnd(8), "SIGNALS"): SIGTERM and SIGINT, after a
 # reload too, close the sessions, remove the pidfile and the Unix socket
 # files, and exit 0; a child that does not end on SIGTERM is killed once
-# shutdown_grace has passed.  Helpers in tests/reload.bash.
+# shutdown_grace has passed.  Helpers in tests/lib/reload.bash.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

@@ -3,12 +3,12 @@
 # "SIGNALS"): the readiness protocol on NOTIFY_SOCKET (READY=1,
 # RELOADING=1 with MONOTONIC_USEC, STOPPING=1) and socket activation
 # across reloads, with systemd-socket-activate.  tests/40-systemd.bats
-# has the real systemd.  Helpers in tests/reload.bash.
+# has the real systemd.  Helpers in tests/lib/reload.bash.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
-load helpers
-load services
-load reload
+load lib/helpers
+load lib/services
+load lib/reload
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

@@ -7,7 +7,7 @@
 
 # shellcheck disable=SC2154 # status, stderr: set by bats' run
 
-load helpers
+load lib/helpers
 
 # One configure + build for the whole file: it is the slow part.
 setup_file() {

@@ -6,16 +6,16 @@
 # every service answers its client byte for byte, the log socket gets
 # the log lines and never a client's bytes, before and after reloads; a
 # reload's new image that cannot start says why in syslog, where its
-# stderr (/dev/null) would lose it.  These need root (tests/devlog.bash).
+# stderr (/dev/null) would lose it.  These need root (tests/lib/devlog.bash).
 #
 # In the foreground under systemd, stderr is the journal: "<N>message"
 # with the sd-daemon(3) priority, no "spawnd[PID]: " of our own.  The
 # real journal is tests/40-systemd.bats's; here stderr is a file whose
 # device and inode $JOURNAL_STREAM names, which is all spawnd looks at.
 
-load helpers
-load services
-load devlog
+load lib/helpers
+load lib/services
+load lib/devlog
 
 GREETING='Welcome to spawnd; type help for command list.\r\n'
 PROMPT='Command? '

@@ -8,8 +8,8 @@
 
 # shellcheck disable=SC2154 # status, stderr: set by bats' run
 
-load helpers
-load devlog
+load lib/helpers
+load lib/devlog
 
 teardown() {
 	stop_blocker

@@ -5,8 +5,8 @@
 # socket file: socket_mode applied, a live one never taken over, removed
 # at shutdown.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

@@ -5,8 +5,8 @@
 # idle_timeout, EOF, twenty clients at once, and a real telnet(1) session
 # driven through tmux.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 GREETING='Welcome to spawnd; type help for command list.\r\n'
 PROMPT='Command? '

@@ -3,8 +3,8 @@
 # "DATE\r\n", 26 bytes, over TCP (inline, or from a child with fork =
 # true) and the same bytes in one datagram over UDP.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

@@ -6,8 +6,8 @@
 # -t" checks.  The real programs (git daemon, in.tftpd, rsync) are in
 # 21-exec-programs.bats.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

@@ -5,8 +5,8 @@
 # uniformly, through the strfile index when it is fresh; fortune_command
 # runs a program (no shell) instead.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 # fortune_conf [OPTION_LINE...]: one fortune service "fortune" on
 # 127.0.0.1:$PORT, TCP and UDP, with extra option lines.

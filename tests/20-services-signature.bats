@@ -6,8 +6,8 @@
 # dies, adopted across a reload (replaced if its settings changed), and
 # the FIFO is removed at stop.  Readers are cat(1) and head(1).
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 SIG='John Smith (smith@host.org)'
 

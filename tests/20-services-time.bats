@@ -5,8 +5,8 @@
 # real client; no answer to datagrams from the sources spawnd.conf(5),
 # "Datagram sources", lists.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

@@ -4,8 +4,8 @@
 # closes) and UDP (answered inline, with the loop guard and
 # datagram_rate).  Clients: tests/lib/trivial-client.py, and nc.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

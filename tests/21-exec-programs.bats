@@ -5,8 +5,8 @@
 # wait service and tftp (tftp-hpa); rsync --daemon in inetd mode and an
 # rsync:// listing; and wait = true on a stream socket, across a reload.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

@@ -5,8 +5,8 @@
 # new or changed drop-in is picked up by a reload, and a bad one is
 # refused with the old configuration serving.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

@@ -5,8 +5,8 @@
 # is logged "FILE:LINE: reason (line skipped)" and the others serve; the
 # file is re-read on a reload, edited by rename as update-inetd does.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

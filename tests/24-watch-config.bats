@@ -7,9 +7,9 @@
 # changed (PATH)".  spawnd.conf itself is not watched.  The last test
 # drives Debian's own update-inetd against spawnd's inetd.conf.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	hostile_setup

@@ -5,8 +5,8 @@
 # and counts reloads unambiguously; the metrics page has samples only
 # for what a service can do, none for a disabled one.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() { svc_setup; }
 teardown() { svc_teardown; }

@@ -12,9 +12,9 @@
 # that is not in proxy_from.  tests/27-haproxy.bats does the same
 # behind a real HAProxy.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	hostile_setup

@@ -7,9 +7,9 @@
 # LOCAL).  Clients bind to 127.0.0.2 and up, HAProxy connects from
 # 127.0.0.1, so the real client always differs from the proxy.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	command -v haproxy >/dev/null || skip "haproxy is not installed (./dev installs it)"

@@ -7,10 +7,10 @@
 # killed and reloaded; the page passes promtool and is scraped by a real
 # Prometheus on loopback.
 
-load helpers
-load services
-load hostile
-load reload
+load lib/helpers
+load lib/services
+load lib/hostile
+load lib/reload
 
 setup() {
 	hostile_setup

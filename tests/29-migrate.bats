@@ -8,8 +8,8 @@
 # program that is not installed here replaced by a stand-in that prints
 # its argv.  Then what is not converted, the exit statuses, the errors.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

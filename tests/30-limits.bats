@@ -9,9 +9,9 @@
 # Sessions are held open with the command service, whose children wait
 # for input; hostile.py's holder keeps them open until released.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	hostile_setup
@@ -233,7 +233,7 @@ rate_check() {
 	start_spawnd -d -c "$SPAWND_CONF"
 	# About 1,000 datagrams a second for 3 s ...
 	seconds=$(date +%s)
-	timeout 60 python3 "$BATS_TEST_DIRNAME/hostile.py" udp "127.0.0.1:$uport" 3000 \
+	timeout 60 python3 "$TESTS_LIB/hostile.py" udp "127.0.0.1:$uport" 3000 \
 	    --interval 0.001 --wait 0 </dev/null >"$BATS_TEST_TMPDIR/flood" 2>&1 3>&- &
 	flood=$!
 	HOLDERS+=("$flood")

@@ -10,9 +10,9 @@
 # bound to 127.0.0.2 or 127.0.0.20 is a different source for the lists
 # while every packet stays on this machine.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	hostile_setup

@@ -8,9 +8,9 @@
 # the supplementary groups are the target user's, and no capability is
 # left.  Needs root; skipped otherwise.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	[[ $(id -u) == 0 ]] || skip "needs root: children only drop privileges when spawnd runs as root"

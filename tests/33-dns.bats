@@ -14,9 +14,9 @@
 # shellcheck disable=SC2016 # the sh -c script expands its own "$1"
 # shellcheck disable=SC2034 # SPAWND_PID: read by the helpers
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	[[ $(id -u) == 0 ]] || skip "needs root: unshare -m and a name server on port 53"

@@ -8,9 +8,9 @@
 # never wait for any of it.  exec programs, which idle_timeout never
 # ends, and max_lifetime: tests/34-lifetime.bats.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	hostile_setup

@@ -8,10 +8,10 @@
 # age.  idle_timeout of the other types is tests/34-idle.bats.
 
 # shellcheck disable=SC2030,SC2031 # each test is its own subshell
-load helpers
-load services
-load hostile
-load reload
+load lib/helpers
+load lib/services
+load lib/hostile
+load lib/reload
 
 setup() {
 	hostile_setup

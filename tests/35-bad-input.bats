@@ -6,9 +6,9 @@
 # control character.  spawnd runs with -d so that every debug line is
 # checked too.
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 GREETING='Welcome to spawnd; type help for command list.\r\n'
 PROMPT='Command? '

@@ -7,9 +7,9 @@
 # report counts.  Skipped without valgrind or on a sanitizer build.  (Reloads under valgrind
 # are in tests/08-reload-leaks.bats.)
 
-load helpers
-load services
-load hostile
+load lib/helpers
+load lib/services
+load lib/hostile
 
 setup() {
 	skip_without_valgrind

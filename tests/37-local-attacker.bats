@@ -6,8 +6,8 @@
 # a socket directory that others can write to is refused outright.
 # Needs root.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	[[ $(id -u) -eq 0 ]] || skip "needs root: only a root spawnd is worth racing"
@@ -35,7 +35,7 @@ catsock_at() {
 	chmod 0600 "$victim"
 	before=$(stat -c %a "$victim")
 	catsock_at "$run/catsock" | write_config
-	timeout 300 python3 "$BATS_TEST_DIRNAME/unix-racer.py" "$run" catsock \
+	timeout 300 python3 "$TESTS_LIB/unix-racer.py" "$run" catsock \
 	    "$victim" "$BATS_TEST_TMPDIR/stop" --max 240 \
 	    </dev/null >"$BATS_TEST_TMPDIR/racer.out" 2>&1 3>&- &
 	RACER=$!

@@ -5,8 +5,8 @@
 # would make the new image die is refused with "reload refused: REASON"
 # and the old image serves on, same PID, same pidfile.
 
-load helpers
-load services
+load lib/helpers
+load lib/services
 
 setup() {
 	svc_setup

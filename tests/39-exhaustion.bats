@@ -5,7 +5,7 @@
 # served.  The parent's fd limit is lowered from outside with prlimit(1),
 # as an admin's LimitNOFILE or a flood of fds would.
 
-load helpers
+load lib/helpers
 
 @test "issue 23: no fd for accept(): the listener pauses (< 30 ticks, < 100 lines in 3 s), and the queued client is served once fds are free" {
 	command -v prlimit >/dev/null || skip "prlimit (util-linux) is not installed"

@@ -7,9 +7,9 @@
 # (system) configuration: fixed ports 13, 17, 37, 2345 and 9000 on a
 # loopback of the namespace's own, children as nobody.  Needs root.
 
-load helpers
-load services
-load systemd
+load lib/helpers
+load lib/services
+load lib/systemd
 
 setup_file() {
 	[[ $(id -u) -eq 0 ]] || return 0

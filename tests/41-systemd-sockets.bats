@@ -7,9 +7,9 @@
 # fd store carries the listening sockets over "systemctl restart": five
 # restarts under a client loop refuse no connection.  Needs root.
 
-load helpers
-load services
-load systemd
+load lib/helpers
+load lib/services
+load lib/systemd
 
 setup_file() {
 	[[ $(id -u) -eq 0 ]] || return 0

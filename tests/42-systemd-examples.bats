@@ -9,8 +9,8 @@
 # examples' paths, ports and user, and nothing of the host changes.
 # One boot for both examples.  Needs root.
 
-load helpers
-load systemd
+load lib/helpers
+load lib/systemd
 
 setup_file() {
 	[[ $(id -u) -eq 0 ]] || return 0

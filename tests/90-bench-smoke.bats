@@ -3,7 +3,7 @@
 # table: a smoke test only.  Nothing here depends on how fast anything
 # is; the numbers belong to `make bench`, not to `make check`.
 
-load helpers
+load lib/helpers
 
 bench_programs() {
 	LOADGEN=$TOP_BUILDDIR/bench/loadgen

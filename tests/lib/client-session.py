@@ -7,7 +7,7 @@ HOST:PORT, or over the Unix stream socket PATH.  Everything received is
 appended to the file OUT; each line appended to the file CTL is sent,
 ended by CRLF.  When the server closes the session the file OUT.eof
 appears; an error on the socket is appended to OUT as "<ERROR>".  The
-client gives up after SECONDS.  Used by tests/reload.bash (session_open).
+client gives up after SECONDS.  Used by tests/lib/reload.bash (session_open).
 """
 
 import socket

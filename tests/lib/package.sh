@@ -14,7 +14,7 @@
 #
 # Prints one line per check and "N passed, N failed" last.
 set -u
-cd "$(dirname "$0")/.." || exit 1
+cd "$(dirname "$0")/../.." || exit 1
 export DEBIAN_FRONTEND=noninteractive
 log=/tmp/package.log
 daemon_log=/tmp/spawnd-daemon.log
@@ -288,7 +288,7 @@ check "spawnd stops on SIGTERM with status 0" stop_daemon
 
 git checkout -q debian/changelog
 rm -f /usr/sbin/policy-rc.d
-echo "# tests/package.sh took $SECONDS s; the slowest checks:"
+echo "# tests/lib/package.sh took $SECONDS s; the slowest checks:"
 sort -rn "$times" | head -n 6 | sed 's/^/#   /'
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

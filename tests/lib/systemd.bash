@@ -1,6 +1,6 @@
 # A real systemd for tests/40-systemd.bats, on top of helpers.bash:
 # Debian's systemd booted as PID 1 of private namespaces by
-# tests/systemd-boot.sh (read it for what keeps the host out of reach),
+# tests/lib/systemd-boot.sh (read it for what keeps the host out of reach),
 # with a journald, the generated spawnd.service and the installed tree
 # of this build bound on its prefix.  Needs root.
 #
@@ -71,7 +71,7 @@ sysd_boot() {
 		printf '[Unit]\nDescription=%s (empty, for the test)\n' "$t" \
 		    >"$units/$t.target"
 	done
-	bash "$BATS_TEST_DIRNAME/systemd-boot.sh" "$units" "$SYSD_STAGE" \
+	bash "$TESTS_LIB/systemd-boot.sh" "$units" "$SYSD_STAGE" \
 	    "$dest$prefix:$prefix" </dev/null >"$BATS_TEST_TMPDIR/boot.err" 2>&1 3>&- &
 	SYSD_UNSHARE=$!
 	wait_until 10 _sysd_found || fail "systemd did not start:" \

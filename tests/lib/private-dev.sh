@@ -5,7 +5,7 @@
 # and pts bound in from the real /dev, and console bound to /dev/null.
 # Whatever is then created in /dev (a /dev/log socket or symlink) stays
 # in the namespace: the machine's /dev is one devtmpfs shared by all.
-# Used by tests/devlog.bash and tests/systemd-boot.sh.
+# Used by tests/lib/devlog.bash and tests/lib/systemd-boot.sh.
 set -eu
 stage=$1
 mount -t tmpfs -o mode=0755,size=1m spawnd-test-dev "$stage"

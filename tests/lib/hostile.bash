@@ -1,14 +1,14 @@
 # Helpers for the hostile-client tests (tests/3*-*.bats), on top of
 # helpers.bash and services.bash (which each file loads first).  The
-# clients themselves are tests/hostile.py; these wrap it with timeouts,
+# clients themselves are tests/lib/hostile.py; these wrap it with timeouts,
 # run the long-lived ones in the background and stop them at teardown.
 
 # shellcheck disable=SC2154 # output: set by bats' run
 # shellcheck disable=SC2034 # HOLD_STATE: for the test files
 
-# hostile ARG...: tests/hostile.py ARG... under a timeout.
+# hostile ARG...: tests/lib/hostile.py ARG... under a timeout.
 hostile() {
-	timeout 180 python3 "$BATS_TEST_DIRNAME/hostile.py" "$@"
+	timeout 180 python3 "$TESTS_LIB/hostile.py" "$@"
 }
 
 # kv KEY TEXT: the value of KEY=VALUE in TEXT (a hostile.py result line).

@@ -4,7 +4,7 @@
 # The host may have no /dev/log (a build machine) or a real one whose
 # log we must not fill.  So the test holds a private mount namespace
 # whose /dev is a small tmpfs with the usual device nodes bound in, and
-# whose /dev/log is a real datagram socket read by tests/devlog-recv.py.
+# whose /dev/log is a real datagram socket read by tests/lib/devlog-recv.py.
 # spawnd runs inside it (nsenter); clients connect from outside (the
 # network is shared).  Needs root.
 #
@@ -30,7 +30,7 @@ devlog_setup() {
 		sh "$1" "$2"
 		: >"$3"
 		exec sleep 600
-	' devlog-ns "$BATS_TEST_DIRNAME/private-dev.sh" "$stage" "$ready" \
+	' devlog-ns "$TESTS_LIB/private-dev.sh" "$stage" "$ready" \
 	    </dev/null >"$BATS_TEST_TMPDIR/ns.err" 2>&1 3>&- &
 	DEVLOG_HOLDER=$!
 	wait_until 10 test -e "$ready" ||
@@ -38,7 +38,7 @@ devlog_setup() {
 	# A simple command, not a function: $! is then timeout itself, which
 	# passes the teardown's SIGTERM on to the receiver.
 	nsenter -t "$DEVLOG_HOLDER" -m -r -w -- timeout 600 python3 \
-	    "$BATS_TEST_DIRNAME/devlog-recv.py" /dev/log "$DEVLOG_FILE" \
+	    "$TESTS_LIB/devlog-recv.py" /dev/log "$DEVLOG_FILE" \
 	    </dev/null >"$BATS_TEST_TMPDIR/recv.err" 2>&1 3>&- &
 	DEVLOG_RECV=$!
 	wait_until 10 test -e "$DEVLOG_FILE" ||

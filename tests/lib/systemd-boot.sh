@@ -3,7 +3,7 @@
 #
 # Boot the machine's systemd as PID 1 of private PID, mount, network,
 # UTS and cgroup namespaces, for tests/40-systemd.bats (see
-# tests/systemd.bash, which starts and stops it).  Runs in the
+# tests/lib/systemd.bash, which starts and stops it).  Runs in the
 # foreground until that systemd dies: stop it with SIGKILL (systemd
 # re-executes itself on SIGTERM), which ends the whole PID namespace.
 #

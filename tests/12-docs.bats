@@ -8,7 +8,7 @@
 # "spawnd -t", the shipped configuration shows every option, and the
 # systemd unit passes "systemd-analyze verify".
 
-load helpers
+load lib/helpers
 
 # Only the -t test runs the binary; the socket unit's test starts a
 # daemon (spawnd_setup in the test, spawnd_teardown after it).
