@@ -6,7 +6,9 @@
 # spawnd(8), and the other way round.  The pages are mandoc-clean, the
 # shipped configuration and the examples of spawnd.conf(5) pass
 # "spawnd -t", the shipped configuration shows every option, and the
-# systemd unit passes "systemd-analyze verify".
+# systemd unit passes "systemd-analyze verify".  Makefile.am's hand
+# lists (automake has no globs) name every source, test and helper, so
+# that none is silently left unbuilt, unrun or unshipped.
 
 load lib/helpers
 
@@ -370,4 +372,10 @@ rendered() {
 		    fail "example $f: status $status" "$(cat "$f")" "stderr: $stderr"
 	done
 	(( n >= 2 )) || fail "found only $n configuration examples in $DOC_CONF5"
+}
+
+@test "Makefile.am names every source, test and test helper, and only files that exist" {
+	run python3 "$TOP_SRCDIR/tests/lib/am-lists.py" "$TOP_SRCDIR"
+	(( status == 0 )) || fail "$output"
+	assert_output_has "all present"
 }
