@@ -33,7 +33,8 @@ int netio_write_text(int fd, const char *text, size_t len, enum netio_eol eol);
 
 /*
  * The same after head (written as it is): a hello line and a short
- * cookie leave in one write(2), so the client is woken once.
+ * cookie leave in one write(2), so the client is woken once.  text may
+ * be NULL when len is 0 (no cookie).
  */
 int netio_write_head_text(int fd, const char *head, size_t headlen,
     const char *text, size_t len, enum netio_eol eol);

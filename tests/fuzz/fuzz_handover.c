@@ -106,7 +106,7 @@ round_trip(const uint8_t *data, size_t size)
 	cstring(dir, sizeof(dir), data, size / 2);
 	cstring(name, sizeof(name), data + size / 2, size - size / 2);
 	peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	memfd = handover_create(dir, -1, NULL);
+	memfd = handover_create(dir, -1, "");	/* no pidfile: never read */
 	fuzz_check(memfd != -1, "handover_create");
 	fuzz_check(handover_add_child(memfd, 4242,
 	    (const struct sockaddr *)&peer, name) == 0, "handover_add_child");
