@@ -536,8 +536,8 @@ read -r port_hello port_time port_daytime port_timeudp port_exec ref_hello \
 [[ -n $port_tcppeer ]] || die "no free ports"
 # The exec row's program, where the service's user (nobody, as root) and
 # tcpserver's (the same) can run it.
-mkdir -p "$dir/pub" && chmod 755 "$dir" "$dir/pub" &&
-	cp "$TINYHELLO" "$dir/pub/tinyhello" && chmod 755 "$dir/pub/tinyhello" ||
+{ mkdir -p "$dir/pub" && chmod 755 "$dir" "$dir/pub" &&
+	cp "$TINYHELLO" "$dir/pub/tinyhello" && chmod 755 "$dir/pub/tinyhello"; } ||
 	die "cannot copy $TINYHELLO"
 if (( EUID == 0 )); then
 	tcpserver_ids=(-u "$(id -u nobody)" -g "$(id -g nobody)")

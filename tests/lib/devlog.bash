@@ -19,12 +19,13 @@ devlog_setup() {
 	DEVLOG_RECV=
 	DEVLOG_FILE=$BATS_TEST_TMPDIR/devlog.txt
 	[[ $(id -u) -eq 0 ]] || skip "a private /dev/log needs root (mount namespace)"
-	command -v unshare >/dev/null && command -v nsenter >/dev/null ||
+	{ command -v unshare && command -v nsenter; } >/dev/null ||
 	    skip "unshare/nsenter (util-linux) not installed"
 	local stage=$BATS_TEST_TMPDIR/devstage ready=$BATS_TEST_TMPDIR/ns.ready
 	mkdir "$stage"
 	# The holder sets up the namespace, then sleeps; a bound sleep, so a
 	# test killed before its teardown cannot leave it for long.
+	# shellcheck disable=SC2016 # the inner sh expands its arguments
 	unshare --mount --propagation private -- sh -c '
 		set -e
 		sh "$1" "$2"

@@ -1,6 +1,6 @@
 # Shared helpers for the spawnd end-to-end tests (bats-core >= 1.5).
 #
-# Every .bats file starts with `load helpers`.  The default setup() and
+# Every .bats file starts with `load lib/helpers`.  The default setup() and
 # teardown() defined here give each test:
 #   SPAWND          absolute path of the binary under test (from make check,
 #                   or ../src/spawnd next to this file when run by hand)
@@ -181,6 +181,7 @@ assert_log() {
 
 # Quote a fixed string for use inside an extended regex.
 re_quote() {
+	# shellcheck disable=SC2016 # sed's expression: $ is a character to quote
 	printf '%s' "$1" | sed 's/[][\.*^$(){}?+|/]/\\&/g'
 }
 
@@ -499,6 +500,7 @@ fetch_unix() {
 
 # tcp_accepts HOST PORT: a TCP connection succeeds (and is closed at once).
 tcp_accepts() {
+	# shellcheck disable=SC2016 # the inner bash expands $1 and $2
 	timeout 2 bash -c 'exec 5<>"/dev/tcp/$1/$2"' _ "$1" "$2" 2>/dev/null
 }
 
@@ -607,6 +609,7 @@ default_config_path() {
 	[[ -r $mk ]] || return 1
 	prefix=$(sed -n 's/^prefix = //p' "$mk")
 	sysconfdir=$(sed -n 's/^sysconfdir = //p' "$mk")
+	# shellcheck disable=SC2016 # the Makefile's text: a literal ${prefix}
 	sysconfdir=${sysconfdir//'${prefix}'/$prefix}
 	[[ -n $sysconfdir ]] || return 1
 	printf '%s/spawnd.conf\n' "$sysconfdir"

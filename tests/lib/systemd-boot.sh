@@ -47,6 +47,7 @@ mkdir "$cg"
 echo "$cg" >"$stage.cgroup"	# for the teardown, which removes it
 echo $$ >"$cg/cgroup.procs"
 
+# shellcheck disable=SC2016 # the inner bash expands its arguments
 exec unshare --pid --fork --mount --net --uts --cgroup --propagation private -- \
     bash -c '
 set -e

@@ -23,7 +23,7 @@ build_var() {
 sysd_require() {
 	[[ $(id -u) -eq 0 ]] || skip "booting systemd in namespaces needs root"
 	[[ -x /lib/systemd/systemd ]] || skip "systemd is not installed"
-	command -v unshare >/dev/null && command -v nsenter >/dev/null ||
+	{ command -v unshare && command -v nsenter; } >/dev/null ||
 	    skip "unshare/nsenter (util-linux) not installed"
 	command -v ip >/dev/null || skip "ip (iproute2) not installed"
 	[[ $(build_var prefix) == /* ]] || skip "no configured build tree"
