@@ -77,6 +77,7 @@ good_config() {
 		run --separate-stderr timeout 5 "$SPAWND" $args
 		[[ $status -eq 64 ]] ||
 		    fail "'spawnd $args': expected exit 64, got $status" "stderr: $stderr"
+		# shellcheck disable=SC2154 # set by bats: run --separate-stderr
 		[[ ${stderr_lines[0]} == "$want" ]] ||
 		    fail "'spawnd $args': expected '$want' first on stderr, got:" "$stderr"
 		[[ ${stderr_lines[1]} == "usage: spawnd "* ]] ||

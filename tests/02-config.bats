@@ -402,6 +402,7 @@ errors_at() {
 		printf '}\n}\n'
 		for i in $(seq 99); do echo "bogus$i = 1"; done
 	} | write_config
+	# shellcheck disable=SC2016 # the inner bash expands its arguments
 	run timeout 300 bash -c 'ulimit -t 60 && exec "$0" -t -c "$1"' "$SPAWND" "$SPAWND_CONF"
 	assert_status 78
 	errors_at $(seq 8 106)

@@ -277,6 +277,7 @@ compiled_default_config() {
 	# A network namespace of our own whose loopback has no ::1, as
 	# net.ipv6.conf.lo.disable_ipv6 = 1 leaves it; spawnd runs in it and
 	# is stopped by the script itself, by PID.
+	# shellcheck disable=SC2016 # the inner bash expands its arguments
 	timeout 60 unshare --net -- bash -c '
 		set -u
 		ip link set lo up

@@ -91,6 +91,7 @@ stat_field() {
 	[[ $LAUNCH_STATUS -eq 0 ]] || fail "launcher exit $LAUNCH_STATUS:" "$LAUNCH_ERR"
 	# But the warning that its log goes nowhere, on a host where
 	# nothing reads /dev/log (tests/11-start-errors.bats).
+	# shellcheck disable=SC2143 # not grep -q: an empty LAUNCH_ERR is one empty line
 	[[ -z $(grep -v '^spawnd: warning: /dev/log: ' <<<"$LAUNCH_ERR") ]] ||
 	    fail "launcher wrote to stderr:" "$LAUNCH_ERR"
 	[[ -n ${DAEMON_PID:-} ]] || fail "no PID in the pidfile"

@@ -20,6 +20,7 @@ hammer() {
 }
 
 fd_count() {
+	# shellcheck disable=SC2012 # an fd's name is a number
 	ls "/proc/$1/fd" | wc -l
 }
 
@@ -69,6 +70,7 @@ fd_list() {
 	echo "# reaper: 2000 conns, 50 at a time: $output" >&3
 	assert_status 0
 	wait_no_children "$SPAWND_PID"
+	# shellcheck disable=SC2009 # the state column is what is counted
 	zombies=$(ps --ppid "$SPAWND_PID" -o stat= | grep -c '^Z' || true)
 	[[ $zombies -eq 0 ]] || fail "$zombies zombie children"
 	after=$(fd_count "$SPAWND_PID")

@@ -70,6 +70,7 @@ is_service_type() {
 		guard=SPAWND_$(tr 'a-z/.' 'A-Z__' <<<"$f")
 		grep -q "^#ifndef $guard\$" "$TOP_SRCDIR/src/$f" ||
 		    failed+=("$f: guard is not $guard")
+		# shellcheck disable=SC2046 # pkg-config's flags: one word each
 		printf '#include "%s"\n#include "%s"\n' "$f" "$f" |
 		    "$cc" -std=c11 -D_GNU_SOURCE -DSYSCONFDIR='"/etc"' \
 		    $(pkg-config --cflags libconfuse 2>/dev/null) \

@@ -25,8 +25,7 @@ setup() {
 	svc_setup
 	DEVLOG_HOLDER=
 	PORTS=()
-	local i
-	for i in 1 2 3 4 5; do
+	for _ in 1 2 3 4 5; do
 		PORTS+=("$(free_port)")
 	done
 	CATSOCK=$BATS_TEST_TMPDIR/catsock
@@ -277,6 +276,7 @@ open(sys.argv[2], "w").close(); time.sleep(30)' "${PORTS[0]}" \
 	holder=$!
 	wait_until 10 test -e "$BATS_TEST_TMPDIR/held" || fail "no port holder"
 	: >>"$SPAWND_LOG"
+	# shellcheck disable=SC2094 # the log's own inode is what is announced
 	env JOURNAL_STREAM="$(stat -c '%d:%i' "$SPAWND_LOG")" \
 	    timeout 10 "$SPAWND" -f -p "$SPAWND_PIDFILE" -c "$SPAWND_CONF" \
 	    </dev/null >/dev/null 2>>"$SPAWND_LOG" 3>&- && status=0 || status=$?

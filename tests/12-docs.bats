@@ -131,13 +131,13 @@ lint() {
 @test "spawnd(8) documents no flag src/daemon/options.c does not accept" {
 	local opts flag name extra=
 	opts=$(optstring)
-	for flag in $(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MAN8"); do
+	while read -r flag; do
 		[[ $opts == *"$flag"* ]] || extra+=" -$flag"
-	done
-	for name in $(grep -oE '^\.It .*Fl \\-[a-z0-9-]+' "$DOC_MAN8" |
-	    sed -E 's/.*Fl \\-//'); do
+	done < <(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MAN8")
+	while read -r name; do
 		long_options | grep -qx -- "$name" || extra+=" --$name"
-	done
+	done < <(grep -oE '^\.It .*Fl \\-[a-z0-9-]+' "$DOC_MAN8" |
+	    sed -E 's/.*Fl \\-//')
 	[[ -z $extra ]] || fail "documented but not in src/daemon/options.c:$extra"
 }
 
@@ -169,6 +169,7 @@ rendered() {
 		[[ $(wc -l <<<"$text") -gt 100 ]] || fail "man -l $page rendered:" "$text"
 		out=$(tr -s ' \t\n' '   ' <<<"$text" | grep -oE '(^| )-[a-z]{2,},? -[a-z]{2,}') || true
 		[[ -z $out ]] || fail "$page: words rendered as flags:" "$out"
+		# shellcheck disable=SC1112 # awk counts the typographic quotes
 		out=$(awk 'BEGIN { RS = "" }
 		{
 			p = $0
@@ -191,16 +192,16 @@ rendered() {
 	local opts flag name missing='' extra=''
 	opts=$(optstring "$TOP_SRCDIR/src/migrate/main.c")
 	[[ -n $opts ]] || fail "no optstring in src/migrate/main.c"
-	for flag in $(grep -o . <<<"$opts"); do
+	while read -r flag; do
 		grep -qE "^\.It Fl $flag( |$)" "$DOC_MIGRATE8" || missing+=" -$flag"
-	done
+	done < <(grep -o . <<<"$opts")
 	for name in $(long_options "$TOP_SRCDIR/src/migrate/main.c"); do
 		grep -qE "^\.It .*Fl \\\\-$name( |$)" "$DOC_MIGRATE8" ||
 		    missing+=" --$name"
 	done
-	for flag in $(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MIGRATE8"); do
+	while read -r flag; do
 		[[ $opts == *"$flag"* ]] || extra+=" -$flag"
-	done
+	done < <(sed -nE 's/^\.It Fl ([A-Za-z0-9]).*/\1/p' "$DOC_MIGRATE8")
 	[[ -z $missing && -z $extra ]] ||
 	    fail "missing from $DOC_MIGRATE8:$missing; not in main.c:$extra"
 }
@@ -226,6 +227,7 @@ rendered() {
 	grep -q "^fortune_file = \"$TOP_SRCDIR/etc/fortunes\"" "$copy" ||
 	    fail "no global #fortune_file line to redirect in $conf"
 	run --separate-stderr "$SPAWND" -t -c "$copy"
+	# shellcheck disable=SC2154 # set by bats: run --separate-stderr
 	[[ $status -eq 0 && $output == "configuration OK" ]] ||
 	    fail "spawnd -t -c $copy: status $status" "stdout: $output" "stderr: $stderr"
 }

@@ -86,6 +86,7 @@ assert_daytime() {
 		printf '\tlisten_datagram = {"127.0.0.1:daytime"}\n}\n'
 	} >"$conf"
 	# spawnd runs in the namespace, stopped by the script itself, by PID.
+	# shellcheck disable=SC2016 # the inner bash expands its arguments
 	timeout 60 unshare --net -- bash -c "$(declare -f udp_ask)"'
 		set -u
 		ip link set lo up

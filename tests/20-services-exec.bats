@@ -159,6 +159,7 @@ report_has() {
 }
 
 @test "exec as a list: each word one argument, blanks and empty ones intact; a string is split on blanks" {
+	# shellcheck disable=SC2016 # a script of its own: it expands
 	printf '#!/bin/sh\nfor a in "$@"; do printf "[%%s]\\n" "$a"; done\n' >"$SVC_DIR/args"
 	chmod 755 "$SVC_DIR/args"
 	local p2 p3

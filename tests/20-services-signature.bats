@@ -154,6 +154,7 @@ writer() {
 	wait_for_log "begat [0-9]+ for sig "
 	[[ $(stat -c '%a' "$FIFO") == 644 ]] || fail "mode $(stat -c '%a' "$FIFO")"
 	if [[ $(id -u) == 0 ]]; then
+		# shellcheck disable=SC2016 # the inner sh expands its arguments
 		! timeout 5 setpriv --reuid=65534 --regid=65534 --clear-groups \
 		    sh -c 'echo INJECTED >"$1"' sh "$FIFO" 2>/dev/null ||
 		    fail "another user could write the FIFO"
@@ -216,6 +217,7 @@ writer() {
 	start_spawnd -c "$SPAWND_CONF"
 	wait_for_log "begat [0-9]+ for sig "
 	# One holds it open without reading: the writer waits for its close.
+	# shellcheck disable=SC2217 # opened, never read: that is the point
 	sleep 8 <"$FIFO" 3>&- &
 	local holder=$! waiting
 	sleep 0.5

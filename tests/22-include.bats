@@ -173,7 +173,7 @@ dropin() {
 	dropin a.conf time "$P2"
 	expect_ok
 	# Relative patterns from a start directory named like a glob.
-	local odd=$BATS_TEST_TMPDIR/br[x]
+	local odd="$BATS_TEST_TMPDIR/br[x]"
 	mkdir -p "$odd/d"
 	printf 'service broken {\n' >"$odd/d/a.conf"
 	{

@@ -70,6 +70,7 @@ whoami_program() {
 	# The program gets the line's argv[0], apart from its path, and its
 	# arguments as written: no quoting, no variable expansion.
 	run bash -c "timeout 5 nc 127.0.0.1 $P3 </dev/null"
+	# shellcheck disable=SC2016 # ${HOME} literally: inetd.conf does not expand it
 	[[ $output == 'argv0=who-am-i args=one "two" ${HOME} user='"$me" ]] || fail "program line: '$output'"
 	# nowait.2: the third start within the minute is refused (rate).
 	timeout 5 nc 127.0.0.1 "$P3" </dev/null >/dev/null

@@ -96,6 +96,7 @@ within_2s() {
 	    >"$DROPIN/20-broken.conf"
 	within_2s tcp_accepts 127.0.0.1 "$P3" || fail "the fixed drop-in does not serve"
 	rm "$DROPIN/10-daytime.conf"
+	# shellcheck disable=SC2317 # called by name, by within_2s
 	_daytime_gone() { ! tcp_accepts 127.0.0.1 "$P2"; }
 	within_2s _daytime_gone || fail "the removed drop-in's service still listens"
 	kill -0 "$SPAWND_PID" || fail "spawnd is gone"

@@ -71,7 +71,7 @@ catsock_at() {
 }
 
 @test "a socket directory others can write to is refused, naming it, and nothing is left behind" {
-	local dir mode owner
+	local dir mode
 	for mode in 0777 0775 0757 1777; do
 		dir=$BATS_TEST_TMPDIR/d$mode
 		mkdir "$dir"
