@@ -12,7 +12,7 @@
 # man/PAGE.N.in, a "##" line of HACKING.md.  A citation may run over a
 # line break of its comment.
 
-load helpers
+load lib/helpers
 
 setup() { :; }
 teardown() { :; }
