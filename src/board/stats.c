@@ -19,11 +19,6 @@ static void *stats_map;
 static size_t stats_size;
 static int stats_fd = -1;
 
-/* The reason label of each enum stats_reason, in order. */
-static const char *const stats_reason_words[STATS_NREASONS] = {
-	"acl", "max_instances", "per_source", "rate", "max_children", "proxy",
-};
-
 static struct stats_service *stats_service(size_t svc);
 
 /* Where the parts are in the mapping at map. */
@@ -180,26 +175,6 @@ stats_child_end(unsigned slot, size_t svc, int status, int at_lifetime)
 		ss->ss_exits[STATS_EXIT_OK]++;
 }
 
-enum stats_reason
-stats_reason_of(const char *why)
-{
-	size_t i, len;
-
-	for (i = 0; i < STATS_NREASONS; i++) {
-		len = strlen(stats_reason_words[i]);
-		if (strncmp(why, stats_reason_words[i], len) == 0 &&
-		    (why[len] == '\0' || why[len] == ' '))
-			return (enum stats_reason)i;
-	}
-	return STATS_PROXY;	/* cannot happen: every refusal has its word */
-}
-
-const char *
-stats_reason_name(enum stats_reason r)
-{
-	return r < STATS_NREASONS ? stats_reason_words[r] : "?";
-}
-
 /* Service svc's counters, or NULL (no board, or a service removed). */
 static struct stats_service *
 stats_service(size_t svc)
@@ -219,11 +194,11 @@ stats_connection(size_t svc)
 }
 
 void
-stats_refused(size_t svc, enum stats_reason r)
+stats_refused(size_t svc, enum refusal r)
 {
 	struct stats_service *ss = stats_service(svc);
 
-	if (ss != NULL && r < STATS_NREASONS)
+	if (ss != NULL && r < REFUSAL_NREASONS)
 		ss->ss_refused[r]++;
 }
 
@@ -280,9 +255,9 @@ stats_value(struct stats_service *ss, size_t i)
 	if (i == 0)
 		return &ss->ss_connections;
 	i--;
-	if (i < STATS_NREASONS)
+	if (i < REFUSAL_NREASONS)
 		return &ss->ss_refused[i];
-	i -= STATS_NREASONS;
+	i -= REFUSAL_NREASONS;
 	if (i < STATS_EXIT_LIFETIME)
 		return &ss->ss_exits[i];
 	i -= STATS_EXIT_LIFETIME;

@@ -26,13 +26,9 @@
 #include <sys/types.h>
 #include <time.h>
 
-struct config;
+#include "base/refusal.h"
 
-/* Why a connection was refused: the "reason" label. */
-enum stats_reason {
-	STATS_ACL, STATS_MAX_INSTANCES, STATS_PER_SOURCE, STATS_RATE,
-	STATS_MAX_CHILDREN, STATS_PROXY, STATS_NREASONS
-};
+struct config;
 
 /*
  * How a child ended: the "how" label.  STATS_EXIT_LIFETIME: the parent
@@ -49,7 +45,7 @@ enum stats_drop { STATS_DROP_SOURCE, STATS_DROP_RATE, STATS_DROP_ACL, STATS_NDRO
 /* In the mapping: one service's counters, in the configuration's order. */
 struct stats_service {
 	uint64_t	ss_connections;		/* served: forked, or inline */
-	uint64_t	ss_refused[STATS_NREASONS];
+	uint64_t	ss_refused[REFUSAL_NREASONS]; /* by enum refusal */
 	uint64_t	ss_exits[STATS_NEXITS];
 	uint64_t	ss_datagrams;		/* answered */
 	uint64_t	ss_dropped[STATS_NDROPS];
@@ -118,7 +114,7 @@ void stats_child_end(unsigned slot, size_t svc, int status, int at_lifetime);
 
 /* Counting, each a plain increment (no-ops without a board). */
 void stats_connection(size_t svc);
-void stats_refused(size_t svc, enum stats_reason r);
+void stats_refused(size_t svc, enum refusal r);
 void stats_datagram(size_t svc);
 void stats_dropped(size_t svc, enum stats_drop d);
 void stats_reload_refused(void);
@@ -134,11 +130,5 @@ void stats_restore(time_t started, uint64_t reloads_ok,
  */
 size_t stats_export(size_t svc, uint64_t *values, size_t max);
 void stats_import(size_t svc, const uint64_t *values, size_t n);
-
-/* The reason index of a refusal's word ("acl", "proxy (...)", ...). */
-enum stats_reason stats_reason_of(const char *why);
-
-/* And back: the label of a reason. */
-const char *stats_reason_name(enum stats_reason r);
 
 #endif

@@ -50,22 +50,22 @@ rate_full(const struct rate_window *rw, unsigned rate, time_t now)
 }
 
 /* Which count of live children a new child would exceed, if any. */
-static enum admit
+static enum refusal
 admit_children(const struct server *srv, size_t svc,
     const struct sockaddr *peer)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 
 	if (srv->srv_live >= srv->srv_conf->cf_max_children)
-		return ADMIT_MAX_CHILDREN;
+		return REFUSAL_MAX_CHILDREN;
 	if (sc->sc_max_instances != 0 &&
 	    srv->srv_counts[svc].sn_live >= sc->sc_max_instances)
-		return ADMIT_MAX_INSTANCES;
+		return REFUSAL_MAX_INSTANCES;
 	/* Behind a proxy, peer is the proxy: the child names the client. */
 	if (sc->sc_per_source != 0 && sc->sc_proxy == 0 &&
 	    live_from_source(srv, svc, peer, UINT_MAX) >= sc->sc_per_source)
-		return ADMIT_PER_SOURCE;
-	return ADMIT_OK;
+		return REFUSAL_PER_SOURCE;
+	return REFUSAL_NONE;
 }
 
 /*
@@ -80,76 +80,68 @@ admit_proxy_from(const struct svc_conf *sc, const struct sockaddr *peer)
 	    cidr_listed(sc->sc_proxy_from, sc->sc_nproxy_from, peer);
 }
 
-enum admit
+enum refusal
 admit_stream(const struct server *srv, size_t svc, const struct sockaddr *peer,
     int forks, time_t now)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
-	enum admit verdict;
+	enum refusal verdict;
 
 	if (sc->sc_proxy != 0) {
 		if (!admit_proxy_from(sc, peer))
-			return ADMIT_PROXY_FROM;
+			return REFUSAL_PROXY;
 	} else if (!acl_permits(sc, peer))
-		return ADMIT_ACL;
-	if (forks && (verdict = admit_children(srv, svc, peer)) != ADMIT_OK)
+		return REFUSAL_ACL;
+	if (forks && (verdict = admit_children(srv, svc, peer)) != REFUSAL_NONE)
 		return verdict;
 	/* Last, so that a client refused for a count uses up no rate. */
 	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now) ||
 	    rate_full(&srv->srv_counts[svc].sn_rate_minute, sc->sc_rate_minute,
 	    now / 60))
-		return ADMIT_RATE;
-	return ADMIT_OK;
+		return REFUSAL_RATE;
+	return REFUSAL_NONE;
 }
 
-enum admit
+enum refusal
 admit_proxied(const struct server *srv, const struct child *ch,
     const struct sockaddr *client)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[ch->ch_svc];
 
 	if (!acl_permits(sc, client))
-		return ADMIT_ACL;
+		return REFUSAL_ACL;
 	if (sc->sc_per_source != 0 && live_from_source(srv, ch->ch_svc,
 	    client, (unsigned)(ch - srv->srv_children)) >= sc->sc_per_source)
-		return ADMIT_PER_SOURCE;
-	return ADMIT_OK;
+		return REFUSAL_PER_SOURCE;
+	return REFUSAL_NONE;
 }
 
-enum admit
+enum refusal
 admit_datagram(const struct server *srv, size_t svc,
     const struct sockaddr *peer, time_t now)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 
 	if (!acl_permits(sc, peer))
-		return ADMIT_ACL;
+		return REFUSAL_ACL;
 	if (rate_full(&srv->srv_counts[svc].sn_dgram_rate,
 	    sc->sc_datagram_rate, now))
-		return ADMIT_RATE;
-	return ADMIT_OK;
+		return REFUSAL_RATE;
+	return REFUSAL_NONE;
 }
 
 const char *
-admit_reason(enum admit verdict)
+admit_detail(enum refusal verdict)
 {
-	switch (verdict) {
-	case ADMIT_OK:			return "ok";
-	case ADMIT_ACL:			return "acl";
-	case ADMIT_MAX_CHILDREN:	return "max_children";
-	case ADMIT_MAX_INSTANCES:	return "max_instances";
-	case ADMIT_PER_SOURCE:		return "per_source";
-	case ADMIT_RATE:		return "rate";
-	case ADMIT_PROXY_FROM:		return "proxy (not in proxy_from)";
-	}
-	return "?";
+	/* admit_stream's only proxy verdict; the child finds the others. */
+	return verdict == REFUSAL_PROXY ? "not in proxy_from" : NULL;
 }
 
 int
-admit_children_limit(enum admit verdict)
+admit_children_limit(enum refusal verdict)
 {
-	return verdict == ADMIT_MAX_CHILDREN ||
-	    verdict == ADMIT_MAX_INSTANCES || verdict == ADMIT_PER_SOURCE;
+	return verdict == REFUSAL_MAX_CHILDREN ||
+	    verdict == REFUSAL_MAX_INSTANCES || verdict == REFUSAL_PER_SOURCE;
 }
 
 void
@@ -162,16 +154,16 @@ rate_take(struct rate_window *rw, time_t now)
 	rw->rw_used++;
 }
 
-enum admit
+enum refusal
 admit_wait(const struct server *srv, size_t svc, time_t now)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 
 	if (srv->srv_live >= srv->srv_conf->cf_max_children)
-		return ADMIT_MAX_CHILDREN;
+		return REFUSAL_MAX_CHILDREN;
 	if (rate_full(&srv->srv_counts[svc].sn_rate, sc->sc_rate, now) ||
 	    rate_full(&srv->srv_counts[svc].sn_rate_minute, sc->sc_rate_minute,
 	    now / 60))
-		return ADMIT_RATE;
-	return ADMIT_OK;
+		return REFUSAL_RATE;
+	return REFUSAL_NONE;
 }

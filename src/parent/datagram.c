@@ -91,7 +91,7 @@ dgram_answer(struct server *srv, const struct listener *li)
 	struct sockaddr_storage peer;
 	socklen_t peerlen;
 	time_t now;
-	enum admit verdict;
+	enum refusal verdict;
 	char *buf = srv->srv_dgram_buf;
 	ssize_t got, len;
 	int n;
@@ -116,11 +116,11 @@ dgram_answer(struct server *srv, const struct listener *li)
 		now = time(NULL);
 		verdict = admit_datagram(srv, li->li_svc,
 		    (struct sockaddr *)&peer, now);
-		if (verdict != ADMIT_OK) {
-			stats_dropped(li->li_svc, verdict == ADMIT_ACL ?
+		if (verdict != REFUSAL_NONE) {
+			stats_dropped(li->li_svc, verdict == REFUSAL_ACL ?
 			    STATS_DROP_ACL : STATS_DROP_RATE);
 			log_debug("refused datagram on %s: %s", sc->sc_name,
-			    admit_reason(verdict));
+			    refusal_word(verdict));
 			continue;
 		}
 		rate_take(&srv->srv_counts[li->li_svc].sn_dgram_rate, now);

@@ -6,7 +6,6 @@
  */
 #include <errno.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/time.h>
@@ -100,23 +99,19 @@ proxied_forget(struct server *srv, struct child *ch)
 /*
  * A refusal the child decided (pr_ok 0: no valid header, from the proxy
  * at pr_proxy; 1: allow/deny refused the client), logged and counted
- * as the parent's own.
+ * as the parent's own.  The caller has ended pr_why with a NUL.
  */
 static void
 proxied_log_refusal(struct server *srv, size_t svc,
     const struct proxied_report *pr)
 {
-	char why[sizeof(pr->pr_why) + 16];
-
 	if (pr->pr_ok) {
 		refusal_log(srv, svc, (const struct sockaddr *)&pr->pr_client,
-		    pr->pr_clientlen, "acl");
+		    pr->pr_clientlen, REFUSAL_ACL, NULL);
 		return;
 	}
-	snprintf(why, sizeof(why), "proxy (%.*s)", (int)sizeof(pr->pr_why) - 1,
-	    pr->pr_why);
 	refusal_log(srv, svc, (const struct sockaddr *)&pr->pr_proxy,
-	    pr->pr_proxylen, why);
+	    pr->pr_proxylen, REFUSAL_PROXY, pr->pr_why);
 }
 
 /* The verdict on a real client: refusals are logged as the parent's own. */
@@ -126,15 +121,15 @@ proxied_verdict(struct server *srv, struct child *ch,
 {
 	const struct sockaddr *client =
 	    (const struct sockaddr *)&pr->pr_client;
-	enum admit verdict;
+	enum refusal verdict;
 
 	if (!pr->pr_ok) {
 		proxied_log_refusal(srv, ch->ch_svc, pr);
 		return PROXIED_REFUSE;
 	}
-	if ((verdict = admit_proxied(srv, ch, client)) != ADMIT_OK) {
-		refusal_log(srv, ch->ch_svc, client, pr->pr_clientlen,
-		    admit_reason(verdict));
+	if ((verdict = admit_proxied(srv, ch, client)) != REFUSAL_NONE) {
+		refusal_log(srv, ch->ch_svc, client, pr->pr_clientlen, verdict,
+		    NULL);
 		return PROXIED_REFUSE;
 	}
 	/* per_source counts this child under its real client from now on. */

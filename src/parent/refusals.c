@@ -43,7 +43,7 @@ refusal_log_unlogged(struct server *srv, int all)
 
 void
 refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
-    socklen_t peerlen, const char *why)
+    socklen_t peerlen, enum refusal reason, const char *detail)
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct svc_count *sn = &srv->srv_counts[svc];
@@ -51,7 +51,7 @@ refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
 	char addr[INET6_ADDRSTRLEN];
 	time_t now = time(NULL);
 
-	stats_refused(svc, stats_reason_of(why));
+	stats_refused(svc, reason);
 	if (rw->rw_second != now) {
 		if (sn->sn_refusals_unlogged > 0)
 			refusal_log_more(sc, sn);
@@ -68,5 +68,10 @@ refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
 		snprintf(addr, sizeof(addr), "local");
 	else
 		peer_format(peer, peerlen, addr, sizeof(addr));
-	log_info("refused %s on %s: %s", addr, sc->sc_name, why);
+	if (detail == NULL)
+		log_info("refused %s on %s: %s", addr, sc->sc_name,
+		    refusal_word(reason));
+	else
+		log_info("refused %s on %s: %s (%s)", addr, sc->sc_name,
+		    refusal_word(reason), detail);
 }

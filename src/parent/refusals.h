@@ -11,13 +11,19 @@
 #include <stddef.h>
 #include <sys/socket.h>
 
+#include "base/refusal.h"
+
 struct server;
 
 #define REFUSALS_LOGGED_PER_SECOND	10
 
-/* Log (or count) the refusal of peer by service svc, for reason why. */
+/*
+ * Count the refusal of peer by service svc for reason, and log it (or
+ * count it among the unlogged): "refused ADDR on SERVICE: REASON", with
+ * " (DETAIL)" after the reason's word unless detail is NULL.
+ */
 void refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
-    socklen_t peerlen, const char *why);
+    socklen_t peerlen, enum refusal reason, const char *detail);
 
 /*
  * Log the "N more" line of each service whose refusals of an earlier

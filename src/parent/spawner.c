@@ -117,7 +117,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	time_t now = time(NULL);
 	struct child *ch = NULL;
 	int report = -1, parent_end = -1;
-	enum admit verdict;
+	enum refusal verdict;
 
 	verdict = admit_stream(srv, li->li_svc, sa, forks, now);
 	/*
@@ -131,11 +131,12 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 		verdict = admit_stream(srv, li->li_svc, sa, forks, now);
 	}
 	/* Below max_children a slot is free; should none be, say so. */
-	if (verdict == ADMIT_OK && forks && (ch = server_free_slot(srv)) == NULL)
-		verdict = ADMIT_MAX_CHILDREN;
-	if (verdict != ADMIT_OK) {
-		refusal_log(srv, li->li_svc, sa, peerlen,
-		    admit_reason(verdict));
+	if (verdict == REFUSAL_NONE && forks &&
+	    (ch = server_free_slot(srv)) == NULL)
+		verdict = REFUSAL_MAX_CHILDREN;
+	if (verdict != REFUSAL_NONE) {
+		refusal_log(srv, li->li_svc, sa, peerlen, verdict,
+		    admit_detail(verdict));
 		return;
 	}
 	/*
@@ -147,9 +148,10 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	    (report = proxied_pair(srv, &parent_end)) == -1) {
 		char why[96];
 
-		snprintf(why, sizeof(why), "per_source (no report channel: "
-		    "%s)", strerror(errno));
-		refusal_log(srv, li->li_svc, sa, peerlen, why);
+		snprintf(why, sizeof(why), "no report channel: %s",
+		    strerror(errno));
+		refusal_log(srv, li->li_svc, sa, peerlen, REFUSAL_PER_SOURCE,
+		    why);
 		return;
 	}
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
@@ -316,7 +318,7 @@ spawn_wait(struct server *srv, size_t i)
 	int listen_fd = li->li_fd;	/* the child cannot see li */
 	time_t now = time(NULL);
 	struct child *ch = NULL;
-	enum admit verdict;
+	enum refusal verdict;
 	pid_t pid;
 
 	verdict = admit_wait(srv, li->li_svc, now);
@@ -324,11 +326,11 @@ spawn_wait(struct server *srv, size_t i)
 		server_reap(srv);
 		verdict = admit_wait(srv, li->li_svc, now);
 	}
-	if (verdict == ADMIT_OK && (ch = server_free_slot(srv)) == NULL)
-		verdict = ADMIT_MAX_CHILDREN;
-	if (verdict != ADMIT_OK) {
-		spawn_wait_later(srv, i, verdict == ADMIT_RATE ? LISTENER_RATE :
-		    LISTENER_NO_CHILD, admit_reason(verdict));
+	if (verdict == REFUSAL_NONE && (ch = server_free_slot(srv)) == NULL)
+		verdict = REFUSAL_MAX_CHILDREN;
+	if (verdict != REFUSAL_NONE) {
+		spawn_wait_later(srv, i, verdict == REFUSAL_RATE ?
+		    LISTENER_RATE : LISTENER_NO_CHILD, refusal_word(verdict));
 		return;
 	}
 	li->li_head = li->li_socktype == SOCK_DGRAM ? dgram_head(listen_fd) : 0;

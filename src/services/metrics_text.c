@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "base/refusal.h"
 #include "base/textbuf.h"
 #include "base/version.h"
 #include "board/stats.h"
@@ -75,13 +76,13 @@ metrics_can_refuse(const struct svc_conf *sc, size_t w)
 {
 	int fork = (svc_can(sc) & SVC_CAN_FORK) != 0;
 
-	switch ((enum stats_reason)w) {
-	case STATS_ACL:		return sc->sc_nallow + sc->sc_ndeny > 0;
-	case STATS_MAX_INSTANCES: return fork && sc->sc_max_instances != 0;
-	case STATS_PER_SOURCE:	return fork && sc->sc_per_source != 0;
-	case STATS_RATE:	return sc->sc_rate + sc->sc_rate_minute > 0;
-	case STATS_MAX_CHILDREN: return fork;
-	case STATS_PROXY:	return sc->sc_proxy != 0;
+	switch ((enum refusal)w) {
+	case REFUSAL_ACL: return sc->sc_nallow + sc->sc_ndeny > 0;
+	case REFUSAL_MAX_INSTANCES: return fork && sc->sc_max_instances != 0;
+	case REFUSAL_PER_SOURCE: return fork && sc->sc_per_source != 0;
+	case REFUSAL_RATE: return sc->sc_rate + sc->sc_rate_minute > 0;
+	case REFUSAL_MAX_CHILDREN: return fork;
+	case REFUSAL_PROXY: return sc->sc_proxy != 0;
 	default:		return 0;
 	}
 }
@@ -164,7 +165,7 @@ static void
 metrics_services(struct textbuf *tb, const struct stats_board *sb,
     const struct config *cf)
 {
-	const char *reasons[STATS_NREASONS];
+	const char *reasons[REFUSAL_NREASONS];
 	const struct metrics_series series[] = {
 		{ "spawnd_connections_total", "counter",
 		    "Connections served: forked or answered inline.",
@@ -172,7 +173,7 @@ metrics_services(struct textbuf *tb, const struct stats_board *sb,
 		    ss_connections), SVC_CAN_CONNECT, NULL },
 		{ "spawnd_refused_total", "counter",
 		    "Connections refused, by the limit or check that refused "
-		    "them.", "reason", reasons, STATS_NREASONS,
+		    "them.", "reason", reasons, REFUSAL_NREASONS,
 		    offsetof(struct stats_service, ss_refused),
 		    SVC_CAN_CONNECT, metrics_can_refuse },
 		{ "spawnd_children", "gauge", "Children alive now.",
@@ -196,8 +197,8 @@ metrics_services(struct textbuf *tb, const struct stats_board *sb,
 	};
 	size_t r;
 
-	for (r = 0; r < STATS_NREASONS; r++)
-		reasons[r] = stats_reason_name((enum stats_reason)r);
+	for (r = 0; r < REFUSAL_NREASONS; r++)
+		reasons[r] = refusal_word((enum refusal)r);
 	for (r = 0; r < sizeof(series) / sizeof(series[0]); r++)
 		metrics_series(tb, sb, cf, &series[r]);
 }

@@ -13,6 +13,7 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/refusal.h"
 #include "base/textbuf.h"
 #include "base/version.h"
 #include "board/stats.h"
@@ -74,8 +75,8 @@ status_services(struct textbuf *tb, const struct stats_board *sb,
 
 	textbuf_printf(tb, "%-16s %-9s %8s %12s", "service", "type",
 	    "children", "connections");
-	for (r = 0; r < STATS_NREASONS; r++)
-		textbuf_printf(tb, " %s", stats_reason_name((enum stats_reason)r));
+	for (r = 0; r < REFUSAL_NREASONS; r++)
+		textbuf_printf(tb, " %s", refusal_word((enum refusal)r));
 	textbuf_printf(tb, " addresses\r\n");
 	for (i = 0; i < sb->sb_nservices && i < cf->cf_nservices; i++) {
 		const struct stats_service *ss = &sb->sb_services[i];
@@ -86,9 +87,9 @@ status_services(struct textbuf *tb, const struct stats_board *sb,
 		textbuf_printf(tb, "%-16s %-9s %8" PRIu32 " %12" PRIu64,
 		    status_name(cf, i, name, sizeof(name)), sc->sc_type->sv_type,
 		    ss->ss_children, ss->ss_connections);
-		for (r = 0; r < STATS_NREASONS; r++)
+		for (r = 0; r < REFUSAL_NREASONS; r++)
 			textbuf_printf(tb, " %*" PRIu64,
-			    (int)strlen(stats_reason_name((enum stats_reason)r)),
+			    (int)strlen(refusal_word((enum refusal)r)),
 			    ss->ss_refused[r]);
 		status_addrs(tb, sc);
 		textbuf_printf(tb, "\r\n");

@@ -8,6 +8,7 @@
 
 #include "base/log.h"
 #include "base/netio.h"
+#include "base/refusal.h"
 #include "board/stats.h"
 #include "systemd/notify.h"
 #include "systemd/sdstatus.h"
@@ -64,7 +65,7 @@ sdstatus_tick(struct sdstatus *sd)
 	for (i = 0; i < sb->sb_nservices; i++) {
 		children += sb->sb_services[i].ss_children;
 		connections += sb->sb_services[i].ss_connections;
-		for (r = 0; r < STATS_NREASONS; r++)
+		for (r = 0; r < REFUSAL_NREASONS; r++)
 			refused += sb->sb_services[i].ss_refused[r];
 	}
 	sdstatus_line(line, sizeof(line), children, connections, refused);

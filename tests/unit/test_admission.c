@@ -121,27 +121,27 @@ test_acl(void)
 	    local = sa_unix();
 
 	fixture_init(&fx, 10);
-	ok(admit_stream(&fx.srv, 0, SA(out), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(out), 1, NOW) == REFUSAL_NONE,
 	    "no allow list: everyone");
 	fx.sc[0].sc_allow = fx.allow;
 	fx.sc[0].sc_nallow = 1;
 	fx.sc[0].sc_deny = fx.deny;
 	fx.sc[0].sc_ndeny = 1;
-	ok(admit_stream(&fx.srv, 0, SA(in), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(in), 1, NOW) == REFUSAL_NONE,
 	    "allow 10/8 admits 10.1.2.3");
-	ok(admit_stream(&fx.srv, 0, SA(mapped), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(mapped), 1, NOW) == REFUSAL_NONE,
 	    "and ::ffff:10.1.2.3, as IPv4");
-	ok(admit_stream(&fx.srv, 0, SA(out), 1, NOW) == ADMIT_ACL,
+	ok(admit_stream(&fx.srv, 0, SA(out), 1, NOW) == REFUSAL_ACL,
 	    "192.0.2.1 is outside the allow list: acl");
-	ok(admit_stream(&fx.srv, 0, SA(v6), 1, NOW) == ADMIT_ACL,
+	ok(admit_stream(&fx.srv, 0, SA(v6), 1, NOW) == REFUSAL_ACL,
 	    "an IPv6 peer is outside an IPv4 allow list");
-	ok(admit_stream(&fx.srv, 0, SA(denied), 1, NOW) == ADMIT_ACL,
+	ok(admit_stream(&fx.srv, 0, SA(denied), 1, NOW) == REFUSAL_ACL,
 	    "deny wins over allow");
-	ok(admit_stream(&fx.srv, 0, SA(local), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(local), 1, NOW) == REFUSAL_NONE,
 	    "Unix clients are not subject to the lists");
-	ok(admit_datagram(&fx.srv, 0, SA(denied), NOW) == ADMIT_ACL,
+	ok(admit_datagram(&fx.srv, 0, SA(denied), NOW) == REFUSAL_ACL,
 	    "datagrams go through the same lists");
-	ok(admit_stream(&fx.srv, 1, SA(out), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 1, SA(out), 1, NOW) == REFUSAL_NONE,
 	    "the lists are per service");
 	fixture_free(&fx);
 }
@@ -157,31 +157,31 @@ test_counts(void)
 	fixture_init(&fx, 3);
 	fx.sc[0].sc_per_source = 1;
 	add_child(&fx, 0, a);
-	ok(admit_stream(&fx.srv, 0, SA(a2), 1, NOW) == ADMIT_PER_SOURCE,
+	ok(admit_stream(&fx.srv, 0, SA(a2), 1, NOW) == REFUSAL_PER_SOURCE,
 	    "per_source = 1: a second connection from 127.0.0.2 is refused");
-	ok(admit_stream(&fx.srv, 0, SA(am), 1, NOW) == ADMIT_PER_SOURCE,
+	ok(admit_stream(&fx.srv, 0, SA(am), 1, NOW) == REFUSAL_PER_SOURCE,
 	    "the same address v4-mapped is the same source");
-	ok(admit_stream(&fx.srv, 0, SA(b), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(b), 1, NOW) == REFUSAL_NONE,
 	    "another address is another source");
 	fx.sc[1].sc_per_source = 1;
-	ok(admit_stream(&fx.srv, 1, SA(a2), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 1, SA(a2), 1, NOW) == REFUSAL_NONE,
 	    "per_source counts per service");
 	fx.sc[1].sc_per_source = 0;
-	ok(admit_stream(&fx.srv, 0, SA(a2), 0, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(a2), 0, NOW) == REFUSAL_NONE,
 	    "an inline answer counts against no child limit");
 	fx.sc[0].sc_per_source = 0;
 	fx.sc[0].sc_max_instances = 1;
-	ok(admit_stream(&fx.srv, 0, SA(b), 1, NOW) == ADMIT_MAX_INSTANCES,
+	ok(admit_stream(&fx.srv, 0, SA(b), 1, NOW) == REFUSAL_MAX_INSTANCES,
 	    "max_instances = 1 with one child alive");
 	add_child(&fx, 1, b);
 	add_child(&fx, 1, b);
-	ok(admit_stream(&fx.srv, 1, SA(b), 1, NOW) == ADMIT_MAX_CHILDREN,
+	ok(admit_stream(&fx.srv, 1, SA(b), 1, NOW) == REFUSAL_MAX_CHILDREN,
 	    "max_children = 3 with three alive, whatever the service");
-	ok(admit_children_limit(ADMIT_MAX_CHILDREN) &&
-	    admit_children_limit(ADMIT_MAX_INSTANCES) &&
-	    admit_children_limit(ADMIT_PER_SOURCE) &&
-	    !admit_children_limit(ADMIT_RATE) &&
-	    !admit_children_limit(ADMIT_ACL),
+	ok(admit_children_limit(REFUSAL_MAX_CHILDREN) &&
+	    admit_children_limit(REFUSAL_MAX_INSTANCES) &&
+	    admit_children_limit(REFUSAL_PER_SOURCE) &&
+	    !admit_children_limit(REFUSAL_RATE) &&
+	    !admit_children_limit(REFUSAL_ACL),
 	    "reaping may lift the three child limits, not acl or rate");
 	fixture_free(&fx);
 }
@@ -198,15 +198,15 @@ test_rate(void)
 	sn = &fx.srv.srv_counts[0];
 	fx.sc[0].sc_rate = 3;
 	for (i = 0; i < 5; i++)
-		if (admit_stream(&fx.srv, 0, SA(a), 1, NOW) == ADMIT_OK) {
+		if (admit_stream(&fx.srv, 0, SA(a), 1, NOW) == REFUSAL_NONE) {
 			rate_take(&sn->sn_rate, NOW);
 			admitted++;
 		}
 	ok(admitted == 3, "rate = 3: 3 of 5 admitted in one second (%d)",
 	    admitted);
-	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW) == ADMIT_RATE,
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW) == REFUSAL_RATE,
 	    "the fourth in the same second: rate");
-	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 1) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 1) == REFUSAL_NONE,
 	    "the next second starts afresh");
 	ok(sn->sn_rate.rw_used == 3,
 	    "asking changes nothing: admission is pure (%u used)",
@@ -215,24 +215,24 @@ test_rate(void)
 	ok(sn->sn_rate.rw_second == NOW + 1 && sn->sn_rate.rw_used == 1,
 	    "rate_take in a new second counts from 1");
 	fx.sc[0].sc_datagram_rate = 1;
-	ok(admit_datagram(&fx.srv, 0, SA(a), NOW + 1) == ADMIT_OK,
+	ok(admit_datagram(&fx.srv, 0, SA(a), NOW + 1) == REFUSAL_NONE,
 	    "datagram_rate is counted apart from rate");
 	rate_take(&sn->sn_dgram_rate, NOW + 1);
-	ok(admit_datagram(&fx.srv, 0, SA(a), NOW + 1) == ADMIT_RATE,
+	ok(admit_datagram(&fx.srv, 0, SA(a), NOW + 1) == REFUSAL_RATE,
 	    "datagram_rate = 1: the second datagram of a second is refused");
 	fx.sc[0].sc_rate = 0;
 	for (i = 0; i < 1000; i++)
 		rate_take(&sn->sn_rate, NOW + 2);
-	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == REFUSAL_NONE,
 	    "rate = 0 is unlimited");
 	fx.sc[0].sc_rate = 5;
-	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == ADMIT_RATE,
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == REFUSAL_RATE,
 	    "rate = 5 with 1000 taken this second: rate");
 	fx.sc[0].sc_max_instances = 1;
 	add_child(&fx, 0, a);
-	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == ADMIT_MAX_INSTANCES,
+	ok(admit_stream(&fx.srv, 0, SA(a), 1, NOW + 2) == REFUSAL_MAX_INSTANCES,
 	    "counts come before the rate");
-	ok(admit_stream(&fx.srv, 0, SA(a), 0, NOW + 2) == ADMIT_RATE,
+	ok(admit_stream(&fx.srv, 0, SA(a), 0, NOW + 2) == REFUSAL_RATE,
 	    "an inline answer still obeys the rate");
 	fixture_free(&fx);
 }
@@ -262,41 +262,41 @@ test_proxied(void)
 	fx.sc[0].sc_deny = fx.deny;
 	fx.sc[0].sc_ndeny = 1;
 	fx.sc[0].sc_per_source = 1;
-	ok(admit_stream(&fx.srv, 0, SA(lb), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(lb), 1, NOW) == REFUSAL_NONE,
 	    "the proxy, outside allow, is admitted: the lists wait for the "
 	    "real client");
-	ok(admit_stream(&fx.srv, 0, SA(lb_mapped), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(lb_mapped), 1, NOW) == REFUSAL_NONE,
 	    "the proxy v4-mapped too");
-	ok(admit_stream(&fx.srv, 0, SA(stranger), 1, NOW) == ADMIT_PROXY_FROM,
+	ok(admit_stream(&fx.srv, 0, SA(stranger), 1, NOW) == REFUSAL_PROXY,
 	    "a connection from outside proxy_from: proxy");
-	ok(admit_stream(&fx.srv, 0, SA(c1), 1, NOW) == ADMIT_PROXY_FROM,
+	ok(admit_stream(&fx.srv, 0, SA(c1), 1, NOW) == REFUSAL_PROXY,
 	    "even from an allowed address: only proxies may connect");
-	ok(admit_stream(&fx.srv, 0, SA(local), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(local), 1, NOW) == REFUSAL_NONE,
 	    "a Unix client: its socket's mode decides");
 	first = add_child(&fx, 0, lb);
-	ok(admit_stream(&fx.srv, 0, SA(lb), 1, NOW) == ADMIT_OK,
+	ok(admit_stream(&fx.srv, 0, SA(lb), 1, NOW) == REFUSAL_NONE,
 	    "per_source = 1 does not count the proxy's connections");
-	ok(admit_proxied(&fx.srv, first, SA(c1)) == ADMIT_OK,
+	ok(admit_proxied(&fx.srv, first, SA(c1)) == REFUSAL_NONE,
 	    "the first real client 10.1.1.1 is admitted");
 	first->ch_peer = c1;	/* what parent/proxied.c does next */
 	second = add_child(&fx, 0, lb);
-	ok(admit_proxied(&fx.srv, second, SA(c1b)) == ADMIT_PER_SOURCE,
+	ok(admit_proxied(&fx.srv, second, SA(c1b)) == REFUSAL_PER_SOURCE,
 	    "a second session of 10.1.1.1: per_source");
-	ok(admit_proxied(&fx.srv, second, SA(c2)) == ADMIT_OK,
+	ok(admit_proxied(&fx.srv, second, SA(c2)) == REFUSAL_NONE,
 	    "10.1.1.2 through the same proxy: admitted");
-	ok(admit_proxied(&fx.srv, second, SA(bad)) == ADMIT_ACL,
+	ok(admit_proxied(&fx.srv, second, SA(bad)) == REFUSAL_ACL,
 	    "a denied real client: acl");
-	ok(admit_proxied(&fx.srv, second, SA(out)) == ADMIT_ACL,
+	ok(admit_proxied(&fx.srv, second, SA(out)) == REFUSAL_ACL,
 	    "a real client outside allow: acl");
 	second->ch_report = 1;	/* its report is still awaited */
 	third = add_child(&fx, 0, lb);
-	ok(admit_proxied(&fx.srv, third, SA(lb)) == ADMIT_ACL,
+	ok(admit_proxied(&fx.srv, third, SA(lb)) == REFUSAL_ACL,
 	    "a health check is the proxy itself, judged by the lists");
 	fx.sc[0].sc_nallow = 0;
-	ok(admit_proxied(&fx.srv, third, SA(lb)) == ADMIT_OK,
+	ok(admit_proxied(&fx.srv, third, SA(lb)) == REFUSAL_NONE,
 	    "and counted once: not with connections whose client is unknown");
 	second->ch_report = 0;
-	ok(admit_proxied(&fx.srv, third, SA(lb)) == ADMIT_PER_SOURCE,
+	ok(admit_proxied(&fx.srv, third, SA(lb)) == REFUSAL_PER_SOURCE,
 	    "(a child that never reported counts under the proxy's address)");
 	fixture_free(&fx);
 }
@@ -304,16 +304,18 @@ test_proxied(void)
 static void
 test_reasons(void)
 {
-	is_str(admit_reason(ADMIT_ACL), "acl", "reason acl");
-	is_str(admit_reason(ADMIT_MAX_CHILDREN), "max_children",
+	is_str(refusal_word(REFUSAL_ACL), "acl", "reason acl");
+	is_str(refusal_word(REFUSAL_MAX_CHILDREN), "max_children",
 	    "reason max_children");
-	is_str(admit_reason(ADMIT_MAX_INSTANCES), "max_instances",
+	is_str(refusal_word(REFUSAL_MAX_INSTANCES), "max_instances",
 	    "reason max_instances");
-	is_str(admit_reason(ADMIT_PER_SOURCE), "per_source",
+	is_str(refusal_word(REFUSAL_PER_SOURCE), "per_source",
 	    "reason per_source");
-	is_str(admit_reason(ADMIT_RATE), "rate", "reason rate");
-	is_str(admit_reason(ADMIT_PROXY_FROM), "proxy (not in proxy_from)",
-	    "reason proxy");
+	is_str(refusal_word(REFUSAL_RATE), "rate", "reason rate");
+	is_str(refusal_word(REFUSAL_PROXY), "proxy", "reason proxy");
+	is_str(admit_detail(REFUSAL_PROXY), "not in proxy_from",
+	    "its detail from admission: not in proxy_from");
+	ok(admit_detail(REFUSAL_ACL) == NULL, "no detail for the others");
 }
 
 static void

@@ -105,13 +105,13 @@ test_board(void)
 	    sb->sb_services[1].ss_exits[STATS_EXIT_SIGNAL] == 0,
 	    "an end at max_lifetime counts there, not as a signal");
 	stats_child_end(3, SIZE_MAX, 0, 0);	/* a removed service: no count */
-	stats_refused(0, stats_reason_of("proxy (v2: CRC32C mismatch)"));
-	stats_refused(0, stats_reason_of("per_source"));
-	stats_refused(0, stats_reason_of("rate"));
-	ok(sb->sb_services[0].ss_refused[STATS_PROXY] == 1 &&
-	    sb->sb_services[0].ss_refused[STATS_PER_SOURCE] == 1 &&
-	    sb->sb_services[0].ss_refused[STATS_RATE] == 1,
-	    "refusals counted by their word");
+	stats_refused(0, REFUSAL_PROXY);
+	stats_refused(0, REFUSAL_PER_SOURCE);
+	stats_refused(0, REFUSAL_RATE);
+	ok(sb->sb_services[0].ss_refused[REFUSAL_PROXY] == 1 &&
+	    sb->sb_services[0].ss_refused[REFUSAL_PER_SOURCE] == 1 &&
+	    sb->sb_services[0].ss_refused[REFUSAL_RATE] == 1,
+	    "refusals counted by their reason");
 	stats_datagram(1);
 	stats_dropped(1, STATS_DROP_SOURCE);
 	stats_dropped(1, STATS_DROP_RATE);
@@ -122,10 +122,10 @@ test_board(void)
 	    sb->sb_head->sh_reloads_refused == 1, "datagrams and reloads");
 	n = stats_export(0, values, 32);
 	ok(n == 15, "15 numbers per service in the hand-over (%zu)", n);
-	ok(values[0] == 1 && values[1 + STATS_PROXY] == 1,
+	ok(values[0] == 1 && values[1 + REFUSAL_PROXY] == 1,
 	    "connections first, then the refusals in enum order");
 	n = stats_export(1, back, 32);
-	ok(n == 15 && back[1 + STATS_NREASONS + STATS_EXIT_ERROR] == 1 &&
+	ok(n == 15 && back[1 + REFUSAL_NREASONS + STATS_EXIT_ERROR] == 1 &&
 	    back[14] == 1, "the exits at max_lifetime last, after the drops "
 	    "(an older image's order stays)");
 	n = stats_export(0, values, 32);
@@ -142,12 +142,13 @@ test_board(void)
 	    "fewer numbers (an older image's) fill only the first");
 	stats_import(1, values, 32);
 	ok(1, "more numbers than known are ignored");
-	is_str(stats_reason_name(STATS_MAX_CHILDREN), "max_children",
+	is_str(refusal_word(REFUSAL_MAX_CHILDREN), "max_children",
 	    "reason names");
-	ok(stats_reason_of("max_instances") == STATS_MAX_INSTANCES &&
-	    stats_reason_of("acl") == STATS_ACL &&
-	    stats_reason_of("max_children") == STATS_MAX_CHILDREN,
-	    "reason words");
+	ok(REFUSAL_ACL == 0 && REFUSAL_MAX_INSTANCES == 1 &&
+	    REFUSAL_PER_SOURCE == 2 && REFUSAL_RATE == 3 &&
+	    REFUSAL_MAX_CHILDREN == 4 && REFUSAL_PROXY == 5 &&
+	    REFUSAL_NREASONS == 6,
+	    "reasons in the board's order (an older image's hand-over)");
 	stats_close();
 	ok(stats_board() == NULL, "closed");
 }
