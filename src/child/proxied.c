@@ -13,7 +13,6 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "base/log.h"
 #include "base/netio.h"
 #include "child/proxied.h"
 #include "config/config.h"
@@ -163,17 +162,6 @@ proxied_ask(int report, const struct proxied_report *pr)
 	    PROXIED_NO_ANSWER;
 }
 
-/* "ADDR" of a client or proxy, "local" for a Unix one. */
-static void
-proxied_format(const struct sockaddr_storage *ss, socklen_t len, char *buf,
-    size_t buflen)
-{
-	if (ss->ss_family == AF_UNIX)
-		snprintf(buf, buflen, "local");
-	else
-		peer_format((const struct sockaddr *)ss, len, buf, buflen);
-}
-
 /*
  * A refusal decided here: to the parent over the refusals channel (it
  * logs and counts it), else -- no channel, or its buffer full -- logged
@@ -183,21 +171,18 @@ static int
 proxied_refuse_alone(const struct svc_conf *sc, const struct proxied_report *pr,
     int channel)
 {
-	char addr[INET6_ADDRSTRLEN];
-
 	/* Blocking for a second at most (SO_SNDTIMEO): the parent drains it. */
 	if (channel != -1 && send(channel, pr, sizeof(*pr), MSG_NOSIGNAL) ==
 	    (ssize_t)sizeof(*pr))
 		return PROXIED_REFUSE;
-	if (!pr->pr_ok) {
-		proxied_format(&pr->pr_proxy, pr->pr_proxylen, addr,
-		    sizeof(addr));
-		log_info("refused %s on %s: proxy (%s)", addr, sc->sc_name,
-		    pr->pr_why);
-		return PROXIED_REFUSE;
-	}
-	proxied_format(&pr->pr_client, pr->pr_clientlen, addr, sizeof(addr));
-	log_info("refused %s on %s: acl", addr, sc->sc_name);
+	if (!pr->pr_ok)
+		peer_log_refusal(sc->sc_name,
+		    (const struct sockaddr *)&pr->pr_proxy, pr->pr_proxylen,
+		    REFUSAL_PROXY, pr->pr_why, 0);
+	else
+		peer_log_refusal(sc->sc_name,
+		    (const struct sockaddr *)&pr->pr_client, pr->pr_clientlen,
+		    REFUSAL_ACL, NULL, 0);
 	return PROXIED_REFUSE;
 }
 
@@ -243,14 +228,12 @@ proxied_read(struct svc_client *cl, int fd, int report)
 			answer = proxied_refuse_alone(sc, &pr, -1);
 		else {
 			/* A limit nobody could check is no limit: refuse. */
-			char addr[INET6_ADDRSTRLEN];
-
-			proxied_format(&pr.pr_client, pr.pr_clientlen, addr,
-			    sizeof(addr));
-			log_warnx("refused %s on %s: per_source (%s)", addr,
-			    sc->sc_name, answer == PROXIED_NO_ANSWER ?
+			peer_log_refusal(sc->sc_name,
+			    (const struct sockaddr *)&pr.pr_client,
+			    pr.pr_clientlen, REFUSAL_PER_SOURCE,
+			    answer == PROXIED_NO_ANSWER ?
 			    "no answer from the parent" :
-			    "no parent to count it");
+			    "no parent to count it", 1);
 			answer = PROXIED_REFUSE;
 		}
 	}

@@ -1,5 +1,6 @@
 /*
- * A client's address: as text, as a per-source key, unmapped, logged.
+ * A client's address: as text, as a per-source key, unmapped, logged
+ * served or refused.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE	/* struct ucred */
@@ -60,6 +61,16 @@ peer_format(const struct sockaddr *sa, socklen_t salen, char *buf,
 	    NI_NUMERICHOST) != 0)
 		buf[0] = '\0';
 	return ntohs(sin6->sin6_port);
+}
+
+unsigned
+peer_text(const struct sockaddr *sa, socklen_t salen, char *buf,
+    size_t buflen)
+{
+	if (sa == NULL || sa->sa_family != AF_UNIX)
+		return peer_format(sa, salen, buf, buflen);
+	snprintf(buf, buflen, "local");
+	return 0;
 }
 
 /*
@@ -145,4 +156,19 @@ peer_log_connection(const char *service, int fd, const struct sockaddr *peer,
 	    name != NULL ? name : addr, addr, port, service,
 	    via[0] != '\0' ? " via " : "", via, id[0] != '\0' ? " id " : "",
 	    id);
+}
+
+void
+peer_log_refusal(const char *service, const struct sockaddr *peer,
+    socklen_t peerlen, enum refusal reason, const char *detail, int warn)
+{
+	void (*say)(const char *, ...) = warn ? log_warnx : log_info;
+	char addr[INET6_ADDRSTRLEN];
+
+	(void)peer_text(peer, peerlen, addr, sizeof(addr));
+	if (detail == NULL)
+		say("refused %s on %s: %s", addr, service, refusal_word(reason));
+	else
+		say("refused %s on %s: %s (%s)", addr, service,
+		    refusal_word(reason), detail);
 }

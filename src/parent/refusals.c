@@ -1,8 +1,6 @@
 /*
  * Refusal lines, rate-limited per service (see refusals.h).
  */
-#include <netinet/in.h>
-#include <stdio.h>
 #include <time.h>
 
 #include "base/log.h"
@@ -48,7 +46,6 @@ refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct svc_count *sn = &srv->srv_counts[svc];
 	struct rate_window *rw = &sn->sn_refusal_log;
-	char addr[INET6_ADDRSTRLEN];
 	time_t now = time(NULL);
 
 	stats_refused(svc, reason);
@@ -64,14 +61,5 @@ refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
 		return;
 	}
 	rw->rw_used++;
-	if (peer->sa_family == AF_UNIX)
-		snprintf(addr, sizeof(addr), "local");
-	else
-		peer_format(peer, peerlen, addr, sizeof(addr));
-	if (detail == NULL)
-		log_info("refused %s on %s: %s", addr, sc->sc_name,
-		    refusal_word(reason));
-	else
-		log_info("refused %s on %s: %s (%s)", addr, sc->sc_name,
-		    refusal_word(reason), detail);
+	peer_log_refusal(sc->sc_name, peer, peerlen, reason, detail, 0);
 }

@@ -36,7 +36,8 @@ status_client(const struct stats_child *sc, char *buf, size_t len)
 		    strchr(addr, ':') != NULL ? "[" : "", addr,
 		    strchr(addr, ':') != NULL ? "]" : "", port);
 	} else if (sc->sc_peer.family == AF_UNIX)
-		snprintf(buf, len, "local");
+		(void)peer_text((const struct sockaddr *)&sc->sc_peer,
+		    sizeof(sc->sc_peer), buf, len);
 	else
 		snprintf(buf, len, "-");	/* a wait service's child */
 }
