@@ -43,7 +43,7 @@ live_from_source(const struct server *srv, size_t svc,
 	return n;
 }
 
-static int
+int
 rate_full(const struct rate_window *rw, unsigned rate, time_t now)
 {
 	return rate != 0 && rw->rw_second == now && rw->rw_used >= rate;

@@ -62,7 +62,10 @@ const char *admit_detail(enum refusal verdict);
 /* Is verdict a limit on live children, which reaping may lift? */
 int admit_children_limit(enum refusal verdict);
 
-/* Count one admitted client or datagram in rw at second now. */
+/* Has rw used up rate (0: no limit) at second now? */
+int rate_full(const struct rate_window *rw, unsigned rate, time_t now);
+
+/* Count one admitted client, datagram or log line in rw at second now. */
 void rate_take(struct rate_window *rw, time_t now);
 
 #endif

@@ -7,6 +7,7 @@
 #include "board/stats.h"
 #include "config/config.h"
 #include "net/peer.h"
+#include "parent/admission.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
 
@@ -49,17 +50,14 @@ refusal_log(struct server *srv, size_t svc, const struct sockaddr *peer,
 	time_t now = time(NULL);
 
 	stats_refused(svc, reason);
-	if (rw->rw_second != now) {
-		if (sn->sn_refusals_unlogged > 0)
-			refusal_log_more(sc, sn);
-		rw->rw_second = now;
-		rw->rw_used = 0;
-	}
-	if (rw->rw_used >= REFUSALS_LOGGED_PER_SECOND) {
+	/* A new second: the last one's unlogged refusals are summed up. */
+	if (rw->rw_second != now && sn->sn_refusals_unlogged > 0)
+		refusal_log_more(sc, sn);
+	if (rate_full(rw, REFUSALS_LOGGED_PER_SECOND, now)) {
 		sn->sn_refusals_unlogged++;
 		srv->srv_refusals_unlogged = 1;
 		return;
 	}
-	rw->rw_used++;
+	rate_take(rw, now);
 	peer_log_refusal(sc->sc_name, peer, peerlen, reason, detail, 0);
 }
