@@ -162,13 +162,18 @@ void
 peer_log_refusal(const char *service, const struct sockaddr *peer,
     socklen_t peerlen, enum refusal reason, const char *detail, int warn)
 {
-	void (*say)(const char *, ...) = warn ? log_warnx : log_info;
+	const char *open = detail != NULL ? " (" : "";
+	const char *close = detail != NULL ? ")" : "";
 	char addr[INET6_ADDRSTRLEN];
 
 	(void)peer_text(peer, peerlen, addr, sizeof(addr));
 	if (detail == NULL)
-		say("refused %s on %s: %s", addr, service, refusal_word(reason));
+		detail = "";
+	/* Two calls, one format: the compiler checks each against it. */
+	if (warn)
+		log_warnx("refused %s on %s: %s%s%s%s", addr, service,
+		    refusal_word(reason), open, detail, close);
 	else
-		say("refused %s on %s: %s (%s)", addr, service,
-		    refusal_word(reason), detail);
+		log_info("refused %s on %s: %s%s%s%s", addr, service,
+		    refusal_word(reason), open, detail, close);
 }
