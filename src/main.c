@@ -212,12 +212,12 @@ process_setup(void)
 static int
 serve(struct server *srv, struct config *cf, struct reload *rl, int pidfd)
 {
-	enum server_exit why;
+	enum loop_exit why;
 
-	while ((why = server_loop(srv)) != SERVER_STOP) {
-		if (why == SERVER_RELOAD)
+	while ((why = loop_run(srv)) != LOOP_STOP) {
+		if (why == LOOP_RELOAD)
 			reload_request(rl, srv, NULL);
-		else if (why == SERVER_CHANGED)
+		else if (why == LOOP_CHANGED)
 			reload_request(rl, srv, srv->srv_watch.wt_path);
 		else
 			reload_checked(rl, srv, &pidfd);

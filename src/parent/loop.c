@@ -84,8 +84,8 @@ loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 	return ts;
 }
 
-enum server_exit
-server_loop(struct server *srv)
+enum loop_exit
+loop_run(struct server *srv)
 {
 	struct pollfd *sigpfd = &srv->srv_pollfds[SERVER_SIGFD_SLOT(srv)];
 	struct pollfd *watchpfd = &srv->srv_pollfds[SERVER_WATCH_SLOT(srv)];
@@ -106,16 +106,16 @@ server_loop(struct server *srv)
 			sdstatus_touch(&srv->srv_sdstatus);
 		}
 		if (srv->srv_signals & SIG_GOT_TERM)
-			return SERVER_STOP;
+			return LOOP_STOP;
 		/* A verdict first: a SIGHUP after it is a reload of its own. */
 		if (srv->srv_sidejob.sj_done)
-			return SERVER_SIDEJOB;
+			return LOOP_SIDEJOB;
 		if (srv->srv_signals & SIG_GOT_HUP) {
 			srv->srv_signals &= ~SIG_GOT_HUP;
-			return SERVER_RELOAD;
+			return LOOP_RELOAD;
 		}
 		if (watch_due(&srv->srv_watch))
-			return SERVER_CHANGED;
+			return LOOP_CHANGED;
 		if (srv->srv_refusals_unlogged)
 			refusal_log_unlogged(srv, 0);
 		status_ms = sdstatus_tick(&srv->srv_sdstatus);

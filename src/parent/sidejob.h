@@ -2,7 +2,7 @@
  * A process the parent runs beside its service children and waits for
  * without blocking: a reload's check (reload/check.h) is one.  The loop
  * wakes at its deadline and kills it then; the reaper keeps its status;
- * server_loop() returns SERVER_SIDEJOB once it has ended.  One at a
+ * loop_run() returns LOOP_SIDEJOB once it has ended.  One at a
  * time.
  */
 #ifndef SPAWND_PARENT_SIDEJOB_H

@@ -51,7 +51,7 @@ void reload_request(struct reload *rl, struct server *srv,
     const char *changed);
 
 /*
- * The check has ended (server_loop returned SERVER_SIDEJOB): refuse, or
+ * The check has ended (loop_run returned LOOP_SIDEJOB): refuse, or
  * re-execute.  *pidfdp is the running pidfile's fd; it may change (or
  * become -1) after a failed exec.  Returns only if we keep running as
  * we are.
