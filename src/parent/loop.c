@@ -102,7 +102,7 @@ loop_run(struct server *srv)
 	for (;;) {
 		if (srv->srv_signals & SIG_GOT_CHLD) {
 			srv->srv_signals &= ~SIG_GOT_CHLD;
-			server_reap(srv);
+			reaper_collect(srv);
 			sdstatus_touch(&srv->srv_sdstatus);
 		}
 		if (srv->srv_signals & SIG_GOT_TERM)
@@ -140,7 +140,7 @@ loop_run(struct server *srv)
 			/* Reaped now: the slots are free for this burst. */
 			if (srv->srv_signals & SIG_GOT_CHLD) {
 				srv->srv_signals &= ~SIG_GOT_CHLD;
-				server_reap(srv);
+				reaper_collect(srv);
 			}
 		}
 		if (watchpfd->revents != 0) {

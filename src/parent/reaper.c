@@ -1,5 +1,5 @@
 /*
- * The reaper.  SIGCHLD only sets a flag; the loop calls server_reap() at
+ * The reaper.  SIGCHLD only sets a flag; the loop calls reaper_collect() at
  * the top of its next turn, and the spawner calls it when a limit on
  * live children is reached, so that exited children never count.
  */
@@ -46,7 +46,7 @@ reap_log(pid_t pid, const char *name, int status, int at_lifetime)
 }
 
 void
-server_reap(struct server *srv)
+reaper_collect(struct server *srv)
 {
 	const struct svc_conf *sc;
 	struct child *ch;

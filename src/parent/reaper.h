@@ -11,6 +11,6 @@ struct server;
  * counters; a reload's check child goes to its own bookkeeping.  Never
  * blocks.
  */
-void server_reap(struct server *srv);
+void reaper_collect(struct server *srv);
 
 #endif

@@ -93,11 +93,11 @@ server_wait_children(struct server *srv, unsigned ticks)
 
 	sigemptyset(&chld);
 	sigaddset(&chld, SIGCHLD);
-	server_reap(srv);
+	reaper_collect(srv);
 	while (srv->srv_live > 0 && ticks-- > 0) {
 		/* SIGCHLD is blocked: sigtimedwait() wakes as soon as one exits. */
 		(void)sigtimedwait(&chld, NULL, &tick);
-		server_reap(srv);
+		reaper_collect(srv);
 	}
 }
 

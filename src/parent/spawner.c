@@ -127,7 +127,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	 * the limits are on live children, not on unreaped ones.
 	 */
 	if (admit_children_limit(verdict)) {
-		server_reap(srv);
+		reaper_collect(srv);
 		verdict = admit_stream(srv, li->li_svc, sa, forks, now);
 	}
 	/* Below max_children a slot is free; should none be, say so. */
@@ -213,7 +213,7 @@ spawn_serve(struct server *srv, const struct listener *li, int fd,
 	if (close(fd) == -1)
 		log_warn("%s: close", li->li_addr->la_text);
 	if (n % SPAWN_REAP_EVERY == SPAWN_REAP_EVERY - 1 && srv->srv_live > 0)
-		server_reap(srv);
+		reaper_collect(srv);
 }
 
 int
@@ -323,7 +323,7 @@ spawn_wait(struct server *srv, size_t i)
 
 	verdict = admit_wait(srv, li->li_svc, now);
 	if (admit_children_limit(verdict)) {
-		server_reap(srv);
+		reaper_collect(srv);
 		verdict = admit_wait(srv, li->li_svc, now);
 	}
 	if (verdict == REFUSAL_NONE && (ch = server_free_slot(srv)) == NULL)
