@@ -24,6 +24,7 @@
 #include "parent/bindfail.h"
 #include "parent/datagram.h"
 #include "parent/listeners.h"
+#include "parent/loop.h"
 #include "parent/server.h"
 #include "systemd/fdstore.h"
 #include "systemd/notify.h"
@@ -34,6 +35,7 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 {
 	const struct svc_conf *sc = &srv->srv_conf->cf_services[svc];
 	struct listener *li = &srv->srv_listeners[srv->srv_nlisteners];
+	struct pollfd *pfd;
 	int fd = -1, ours = 1;
 	pid_t held = 0;
 
@@ -69,8 +71,9 @@ listeners_open_one(struct server *srv, struct handover *ho, size_t svc,
 	li->li_held = held;
 	srv->srv_held += held != 0;
 	/* A wait child of the image before us still serves on it. */
-	srv->srv_pollfds[srv->srv_nlisteners].fd = held != 0 ? -1 : fd;
-	srv->srv_pollfds[srv->srv_nlisteners].events = POLLIN;
+	pfd = loop_pfd_listener(srv, srv->srv_nlisteners);
+	pfd->fd = held != 0 ? -1 : fd;
+	pfd->events = POLLIN;
 	srv->srv_nlisteners++;
 	return 0;
 }
@@ -84,13 +87,8 @@ listeners_open(struct server *srv, struct handover *ho, char *err,
 	int status;
 
 	srv->srv_listeners = nofork_calloc(total, sizeof(struct listener));
-	/*
-	 * After the listeners, sig_fd, the inotify fd, the refusals channel
-	 * and room for the reports of proxied children.
-	 */
-	srv->srv_pollfds = nofork_calloc(total + SERVER_SLOTS_AFTER_LISTENERS +
-	    srv->srv_reports_max,
-	    sizeof(struct pollfd));
+	srv->srv_pollfds = nofork_calloc(loop_pfd_room(total,
+	    srv->srv_reports_max), sizeof(struct pollfd));
 	if (srv->srv_listeners == NULL || srv->srv_pollfds == NULL) {
 		snprintf(err, errlen, "allocating listeners: %s",
 		    strerror(errno));
@@ -141,7 +139,7 @@ listeners_hold(struct server *srv, size_t i, pid_t pid)
 {
 	srv->srv_listeners[i].li_held = pid;
 	srv->srv_listeners[i].li_held_ms = netio_now_ms();
-	srv->srv_pollfds[i].fd = -1;
+	loop_pfd_listener(srv, i)->fd = -1;
 	srv->srv_held++;
 }
 
@@ -181,7 +179,7 @@ listeners_release_one(struct server *srv, size_t i, pid_t pid, int status)
 		li->li_pauses = 0;
 		li->li_told_ms = 0;
 		if (!li->li_paused)
-			srv->srv_pollfds[i].fd = li->li_fd;
+			loop_pfd_listener(srv, i)->fd = li->li_fd;
 		return;
 	}
 	/*
@@ -238,7 +236,7 @@ listeners_pause(struct server *srv, size_t i, int why, unsigned ms)
 
 	li->li_paused = why;
 	li->li_resume_ms = netio_now_ms() + ms;
-	srv->srv_pollfds[i].fd = -1;
+	loop_pfd_listener(srv, i)->fd = -1;
 	if (srv->srv_resume_ms == 0 || li->li_resume_ms < srv->srv_resume_ms)
 		srv->srv_resume_ms = li->li_resume_ms;
 }
@@ -261,7 +259,7 @@ listeners_unpause(struct server *srv, int why)
 		}
 		li->li_paused = 0;
 		if (li->li_held == 0)
-			srv->srv_pollfds[i].fd = li->li_fd;
+			loop_pfd_listener(srv, i)->fd = li->li_fd;
 	}
 	srv->srv_resume_ms = next;
 }

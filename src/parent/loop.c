@@ -39,13 +39,13 @@ static void
 loop_reports(struct server *srv)
 {
 	unsigned i = srv->srv_nreports;
-	size_t base = proxied_base(srv);
+	const struct pollfd *reports = loop_pfd_report(srv, 0);
 
 	if (srv->srv_refusals_rd != -1 &&
-	    srv->srv_pollfds[SERVER_CHANNEL_SLOT(srv)].revents != 0)
+	    loop_pfd_channel(srv)->revents != 0)
 		proxied_channel_read(srv);
 	while (i-- > 0)
-		if (srv->srv_pollfds[base + i].revents != 0)
+		if (reports[i].revents != 0)
 			proxied_answer(srv, i, 0);
 }
 
@@ -87,8 +87,8 @@ loop_timeout(struct server *srv, struct timespec *ts, int status_ms)
 enum loop_exit
 loop_run(struct server *srv)
 {
-	struct pollfd *sigpfd = &srv->srv_pollfds[SERVER_SIGFD_SLOT(srv)];
-	struct pollfd *watchpfd = &srv->srv_pollfds[SERVER_WATCH_SLOT(srv)];
+	struct pollfd *sigpfd = loop_pfd_sig(srv);
+	struct pollfd *watchpfd = loop_pfd_watch(srv);
 	struct timespec ts;
 	size_t i;
 	int n, status_ms;
@@ -125,8 +125,8 @@ loop_run(struct server *srv)
 		if (srv->srv_resume_ms != 0 &&
 		    netio_left_ms(srv->srv_resume_ms) == 0)
 			listeners_unpause(srv, 0);
-		n = ppoll(srv->srv_pollfds, proxied_base(srv) +
-		    srv->srv_nreports, loop_timeout(srv, &ts, status_ms), NULL);
+		n = ppoll(srv->srv_pollfds, loop_pfd_count(srv),
+		    loop_timeout(srv, &ts, status_ms), NULL);
 		if (n == -1) {
 			if (errno != EINTR)
 				fatal(EX_OSERR, "ppoll");
@@ -150,7 +150,7 @@ loop_run(struct server *srv)
 		/* Reports first: answering one never adds one. */
 		loop_reports(srv);
 		for (i = 0; i < srv->srv_nlisteners && n > 0; i++) {
-			if (srv->srv_pollfds[i].revents == 0)
+			if (loop_pfd_listener(srv, i)->revents == 0)
 				continue;
 			n--;
 			drain_listener(srv, i);

@@ -1,8 +1,8 @@
 /*
  * Proxied children's reports, in the parent (see proxied.h).  The
- * watched ends sit after the listeners in srv_pollfds, packed: the loop
- * hands ppoll() the listeners and srv_nreports more, so a daemon with
- * no proxied child polls exactly what it did before.
+ * watched ends sit in srv_pollfds, packed, where parent/loop.h's layout
+ * puts them: the loop hands ppoll() srv_nreports of them, so a daemon
+ * with no proxied child polls exactly what it did before.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -16,15 +16,10 @@
 #include "child/proxied.h"
 #include "config/config.h"
 #include "parent/admission.h"
+#include "parent/loop.h"
 #include "parent/proxied.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
-
-size_t
-proxied_base(const struct server *srv)
-{
-	return SERVER_CHANNEL_SLOT(srv) + (srv->srv_refusals_rd != -1);
-}
 
 unsigned
 proxied_capacity(const struct config *cf)
@@ -60,8 +55,7 @@ proxied_pair(struct server *srv, int *parent_end)
 void
 proxied_watch(struct server *srv, struct child *ch, int parent_end)
 {
-	struct pollfd *pfd = &srv->srv_pollfds[proxied_base(srv) +
-	    srv->srv_nreports];
+	struct pollfd *pfd = loop_pfd_report(srv, srv->srv_nreports);
 
 	pfd->fd = parent_end;
 	pfd->events = POLLIN;
@@ -75,13 +69,13 @@ proxied_report_fd(const struct server *srv, const struct child *ch)
 {
 	if (ch->ch_report == 0)
 		return -1;
-	return srv->srv_pollfds[proxied_base(srv) + ch->ch_report - 1].fd;
+	return loop_pfd_report(srv, ch->ch_report - 1)->fd;
 }
 
 void
 proxied_forget(struct server *srv, struct child *ch)
 {
-	struct pollfd *pfds = srv->srv_pollfds + proxied_base(srv);
+	struct pollfd *pfds = loop_pfd_report(srv, 0);
 	unsigned i = ch->ch_report - 1, last = srv->srv_nreports - 1;
 
 	if (ch->ch_report == 0)
@@ -141,7 +135,7 @@ proxied_verdict(struct server *srv, struct child *ch,
 void
 proxied_answer(struct server *srv, unsigned i, int gone)
 {
-	int fd = srv->srv_pollfds[proxied_base(srv) + i].fd;
+	int fd = loop_pfd_report(srv, i)->fd;
 	struct child *ch = srv->srv_reports[i];
 	struct proxied_report pr;
 	ssize_t n;
@@ -196,7 +190,7 @@ proxied_channel_open(struct server *srv)
 	}
 	srv->srv_refusals_rd = sv[0];
 	srv->srv_refusals_wr = sv[1];
-	pfd = &srv->srv_pollfds[SERVER_CHANNEL_SLOT(srv)];
+	pfd = loop_pfd_channel(srv);
 	pfd->fd = sv[0];
 	pfd->events = POLLIN;
 	pfd->revents = 0;

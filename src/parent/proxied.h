@@ -9,7 +9,6 @@
 #ifndef SPAWND_PARENT_PROXIED_H
 #define SPAWND_PARENT_PROXIED_H
 
-#include <stddef.h>
 
 struct child;
 struct config;
@@ -44,9 +43,6 @@ int proxied_report_fd(const struct server *srv, const struct child *ch);
  * queued (a bad header) is logged all the same.
  */
 void proxied_answer(struct server *srv, unsigned i, int gone);
-
-/* Where the reports' pollfds start: after the listeners and the channel. */
-size_t proxied_base(const struct server *srv);
 
 /*
  * The refusals channel: one datagram socket pair for the children of

@@ -104,10 +104,11 @@ struct svc_count {
 struct server {
 	struct config		*srv_conf;
 	struct listener		*srv_listeners;
-	struct pollfd		*srv_pollfds;	/* parallel to srv_listeners, then
-						   sig_fd, the inotify fd, the
-						   refusals channel and
-						   srv_nreports more */
+	struct pollfd		*srv_pollfds;	/* what the loop polls: the
+						   listeners first, then the
+						   rest (parent/loop.h's
+						   loop_pfd_*(), the only
+						   ones to index it) */
 	size_t			 srv_nlisteners;
 	int			 srv_refusals_rd; /* the proxied children's refusals
 						   channel (parent/proxied.h),
@@ -140,16 +141,6 @@ struct server {
 	int			 srv_refusals_unlogged; /* some service has some */
 	struct sdstatus		 srv_sdstatus;	/* systemd's STATUS= line */
 };
-
-/*
- * Where things are in srv_pollfds after the listeners: sig_fd, the
- * watch_config inotify fd (-1 when not watching: poll() skips it), the
- * refusals channel (parent/proxied.h), then the reports.
- */
-#define SERVER_SIGFD_SLOT(srv)		((srv)->srv_nlisteners)
-#define SERVER_WATCH_SLOT(srv)		((srv)->srv_nlisteners + 1)
-#define SERVER_CHANNEL_SLOT(srv)	((srv)->srv_nlisteners + 2)
-#define SERVER_SLOTS_AFTER_LISTENERS	3	/* before the reports */
 
 /*
  * A free slot of the children's table, or NULL: all are taken.  Inline:

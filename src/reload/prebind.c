@@ -19,6 +19,7 @@
 #include "parent/bindfail.h"
 #include "parent/server.h"
 #include "parent/drain.h"
+#include "parent/loop.h"
 #include "reload/prebind.h"
 
 /*
@@ -225,8 +226,8 @@ prebind_unswap(struct server *srv, struct prebound *pb, size_t n)
 			    err, sizeof(err));
 		else
 			listen_settle(li->li_fd);
-		srv->srv_pollfds[pb[i].pb_replaces].fd = li->li_paused ? -1 :
-		    li->li_fd;
+		loop_pfd_listener(srv, pb[i].pb_replaces)->fd =
+		    li->li_paused ? -1 : li->li_fd;
 		/* Only another program could have taken it meanwhile. */
 		if (li->li_fd == -1)
 			log_warnx("%s: lost after a failed reload", err);
