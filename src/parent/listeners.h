@@ -38,6 +38,8 @@ void listeners_hold(struct server *srv, size_t i, pid_t pid);
  * held -- at once if it took what it was started for, else after a
  * pause that doubles while its children go on failing or leaving their
  * datagram or connection untaken (1 s to a minute), logged once.
+ * Nothing held (srv_held 0, the case of every service without wait):
+ * returns at once.
  */
 void listeners_release(struct server *srv, pid_t pid, int status);
 

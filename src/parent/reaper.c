@@ -70,8 +70,7 @@ reaper_collect(struct server *srv)
 		if (ch->ch_report != 0)
 			proxied_answer(srv, ch->ch_report - 1, 1);
 		/* A wait child ended at its age did not fail: no pause. */
-		if (srv->srv_held > 0)
-			listeners_release(srv, pid, ended ? 0 : status);
+		listeners_release(srv, pid, ended ? 0 : status);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */
 			reap_log(pid, "-", status, ended);
 			continue;

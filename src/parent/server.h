@@ -129,7 +129,11 @@ struct server {
 						   being answered */
 	struct sidejob		 srv_sidejob;	/* a reload's check, if one runs */
 	struct watch		 srv_watch;	/* watch_config */
-	unsigned		 srv_held;	/* listeners with li_held set */
+	unsigned		 srv_held;	/* listeners with li_held set;
+						   kept by listeners.c alone, so
+						   that reaping a child of a
+						   service without wait (every
+						   hello) never walks them */
 	int64_t			 srv_writers_due_ms; /* a FIFO's writer is to start
 						   (netio_now_ms()); 0: none */
 	int64_t			 srv_resume_ms;	/* the next paused listener is due
