@@ -123,7 +123,11 @@ struct server {
 	struct child		*srv_children;
 	unsigned		 srv_nslots;	/* max_children, or more after a
 						   reload that lowered it */
-	unsigned		 srv_live;	/* children alive, all services */
+	unsigned		 srv_live;	/* children alive, all services
+						   and removed ones' (SIZE_MAX):
+						   kept, not summed, since
+						   admission reads it for every
+						   connection */
 	struct svc_count	*srv_counts;
 	char			*srv_dgram_buf;	/* DGRAM_MAX bytes: the datagram
 						   being answered */
@@ -142,7 +146,10 @@ struct server {
 						   step is due (netio_now_ms(),
 						   parent/lifetime.h); 0: none */
 	unsigned		 srv_signals;	/* SIG_GOT_* still to act on */
-	int			 srv_refusals_unlogged; /* some service has some */
+	int			 srv_refusals_unlogged; /* some service has some
+						   (sn_refusals_unlogged): the
+						   loop reads it every turn
+						   instead of every service's */
 	struct sdstatus		 srv_sdstatus;	/* systemd's STATUS= line */
 };
 
