@@ -14,12 +14,18 @@
 #include "config/config.h"
 
 static struct stats_board stats_geometry;
-static struct stats_board *stats_the;	/* &stats_geometry once open */
 static void *stats_map;
 static size_t stats_size;
 static int stats_fd = -1;
 
 static struct stats_service *stats_service(size_t svc);
+
+/* The board, if this process has it mapped; else NULL. */
+static inline struct stats_board *
+stats_mapped(void)
+{
+	return stats_map != NULL ? &stats_geometry : NULL;
+}
 
 /* Where the parts are in the mapping at map. */
 static void
@@ -70,7 +76,6 @@ stats_open(const struct config *cf, unsigned nslots)
 	stats_place(map, cf->cf_nservices, nslots);
 	stats_geometry.sb_head->sh_started = time(NULL);
 	stats_size = size;
-	stats_the = &stats_geometry;
 	return 0;
 
 fail:
@@ -83,7 +88,7 @@ fail:
 const struct stats_board *
 stats_board(void)
 {
-	return stats_the;
+	return stats_mapped();
 }
 
 int
@@ -92,7 +97,6 @@ stats_child_prepare(int reader)
 	char *map;
 
 	/* The parent's mapping did not come along (MADV_DONTFORK). */
-	stats_the = NULL;
 	stats_map = NULL;
 	if (!reader || stats_fd == -1)
 		return 0;
@@ -100,7 +104,6 @@ stats_child_prepare(int reader)
 	if (map == MAP_FAILED)
 		return -1;
 	stats_place(map, stats_geometry.sb_nservices, stats_geometry.sb_nslots);
-	stats_the = &stats_geometry;
 	return 0;
 }
 
@@ -113,54 +116,56 @@ stats_close(void)
 		(void)close(stats_fd);
 	stats_fd = -1;
 	stats_map = NULL;
-	stats_the = NULL;
 }
 
 void
 stats_child_peer(unsigned slot, const struct sockaddr *peer)
 {
-	struct stats_child *sc;
+	struct stats_board *sb = stats_mapped();
+	struct stats_child *sch;
 
-	if (stats_the == NULL || slot >= stats_the->sb_nslots)
+	if (sb == NULL || slot >= sb->sb_nslots)
 		return;
-	sc = &stats_the->sb_children[slot];
-	memset(&sc->sc_peer, 0, sizeof(sc->sc_peer));
+	sch = &sb->sb_children[slot];
+	memset(&sch->sch_peer, 0, sizeof(sch->sch_peer));
 	if (peer == NULL)
-		sc->sc_peer.family = AF_UNSPEC;
+		sch->sch_peer.family = AF_UNSPEC;
 	else if (peer->sa_family == AF_INET)
-		memcpy(&sc->sc_peer.v4, peer, sizeof(sc->sc_peer.v4));
+		memcpy(&sch->sch_peer.v4, peer, sizeof(sch->sch_peer.v4));
 	else if (peer->sa_family == AF_INET6)
-		memcpy(&sc->sc_peer.v6, peer, sizeof(sc->sc_peer.v6));
+		memcpy(&sch->sch_peer.v6, peer, sizeof(sch->sch_peer.v6));
 	else
-		sc->sc_peer.family = peer->sa_family;
+		sch->sch_peer.family = peer->sa_family;
 }
 
 void
 stats_child_begin(unsigned slot, pid_t pid, size_t svc, time_t now,
     const struct sockaddr *peer)
 {
-	struct stats_child *sc;
+	struct stats_board *sb = stats_mapped();
+	struct stats_child *sch;
 
-	if (stats_the == NULL || slot >= stats_the->sb_nslots)
+	if (sb == NULL || slot >= sb->sb_nslots)
 		return;
-	sc = &stats_the->sb_children[slot];
-	sc->sc_pid = pid;
-	sc->sc_svc = (uint32_t)svc;
-	sc->sc_started = now;
+	sch = &sb->sb_children[slot];
+	sch->sch_pid = pid;
+	sch->sch_svc = (uint32_t)svc;
+	sch->sch_started = now;
 	stats_child_peer(slot, peer);
-	if (svc < stats_the->sb_nservices)
-		stats_the->sb_services[svc].ss_children++;
+	if (svc < sb->sb_nservices)
+		sb->sb_services[svc].ss_children++;
 }
 
 void
 stats_child_end(unsigned slot, size_t svc, int status, int at_lifetime)
 {
+	struct stats_board *sb = stats_mapped();
 	struct stats_service *ss;
 
-	if (stats_the == NULL)
+	if (sb == NULL)
 		return;
-	if (slot < stats_the->sb_nslots)
-		stats_the->sb_children[slot].sc_pid = 0;
+	if (slot < sb->sb_nslots)
+		sb->sb_children[slot].sch_pid = 0;
 	if ((ss = stats_service(svc)) == NULL)
 		return;
 	if (ss->ss_children > 0)
@@ -179,9 +184,11 @@ stats_child_end(unsigned slot, size_t svc, int status, int at_lifetime)
 static struct stats_service *
 stats_service(size_t svc)
 {
-	if (stats_the == NULL || svc >= stats_the->sb_nservices)
+	struct stats_board *sb = stats_mapped();
+
+	if (sb == NULL || svc >= sb->sb_nservices)
 		return NULL;
-	return &stats_the->sb_services[svc];
+	return &sb->sb_services[svc];
 }
 
 void
@@ -223,25 +230,31 @@ stats_dropped(size_t svc, enum stats_drop d)
 void
 stats_reload_done(void)
 {
-	if (stats_the != NULL)
-		stats_the->sb_head->sh_reloads_ok++;
+	struct stats_board *sb = stats_mapped();
+
+	if (sb != NULL)
+		sb->sb_head->sh_reloads_ok++;
 }
 
 void
 stats_restore(time_t started, uint64_t reloads_ok, uint64_t reloads_refused)
 {
-	if (stats_the == NULL)
+	struct stats_board *sb = stats_mapped();
+
+	if (sb == NULL)
 		return;
-	stats_the->sb_head->sh_started = started;
-	stats_the->sb_head->sh_reloads_ok = reloads_ok;
-	stats_the->sb_head->sh_reloads_refused = reloads_refused;
+	sb->sb_head->sh_started = started;
+	sb->sb_head->sh_reloads_ok = reloads_ok;
+	sb->sb_head->sh_reloads_refused = reloads_refused;
 }
 
 void
 stats_reload_refused(void)
 {
-	if (stats_the != NULL)
-		stats_the->sb_head->sh_reloads_refused++;
+	struct stats_board *sb = stats_mapped();
+
+	if (sb != NULL)
+		sb->sb_head->sh_reloads_refused++;
 }
 
 /*

@@ -52,16 +52,16 @@ struct stats_service {
 	uint32_t	ss_children;		/* alive now */
 };
 
-/* A live child; sc_pid 0: a free slot. */
+/* A live child; sch_pid 0: a free slot. */
 struct stats_child {
-	pid_t		sc_pid;
-	uint32_t	sc_svc;			/* index into the services */
-	time_t		sc_started;
+	pid_t		sch_pid;
+	uint32_t	sch_svc;			/* index into the services */
+	time_t		sch_started;
 	union {
 		sa_family_t		family;
 		struct sockaddr_in	v4;
 		struct sockaddr_in6	v6;
-	}		sc_peer;		/* AF_UNIX: a local client */
+	}		sch_peer;		/* AF_UNIX: a local client */
 };
 
 /* In the mapping: the daemon's own numbers. */

@@ -24,20 +24,20 @@
 
 /* "ADDR:PORT", "[V6]:PORT", "local" or "-" (a wait child). */
 static void
-status_client(const struct stats_child *sc, char *buf, size_t len)
+status_client(const struct stats_child *sch, char *buf, size_t len)
 {
 	char addr[INET6_ADDRSTRLEN];
 	unsigned port;
 
-	if (sc->sc_peer.family == AF_INET || sc->sc_peer.family == AF_INET6) {
-		port = peer_format((const struct sockaddr *)&sc->sc_peer,
-		    sizeof(sc->sc_peer), addr, sizeof(addr));
+	if (sch->sch_peer.family == AF_INET || sch->sch_peer.family == AF_INET6) {
+		port = peer_format((const struct sockaddr *)&sch->sch_peer,
+		    sizeof(sch->sch_peer), addr, sizeof(addr));
 		snprintf(buf, len, "%s%s%s:%u",
 		    strchr(addr, ':') != NULL ? "[" : "", addr,
 		    strchr(addr, ':') != NULL ? "]" : "", port);
-	} else if (sc->sc_peer.family == AF_UNIX)
-		(void)peer_text((const struct sockaddr *)&sc->sc_peer,
-		    sizeof(sc->sc_peer), buf, len);
+	} else if (sch->sch_peer.family == AF_UNIX)
+		(void)peer_text((const struct sockaddr *)&sch->sch_peer,
+		    sizeof(sch->sch_peer), buf, len);
 	else
 		snprintf(buf, len, "-");	/* a wait service's child */
 }
@@ -107,15 +107,15 @@ status_children(struct textbuf *tb, const struct stats_board *sb,
 	textbuf_printf(tb, "%-8s %-16s %-40s %s\r\n", "pid", "service",
 	    "client", "age");
 	for (i = 0; i < sb->sb_nslots; i++) {
-		const struct stats_child *sc = &sb->sb_children[i];
+		const struct stats_child *sch = &sb->sb_children[i];
 
-		if (sc->sc_pid == 0)
+		if (sch->sch_pid == 0)
 			continue;
-		status_client(sc, client, sizeof(client));
-		textbuf_printf(tb, "%-8ld %-16s %-40s %lld\r\n", (long)sc->sc_pid,
-		    sc->sc_svc < sb->sb_nservices ?
-		    status_name(cf, sc->sc_svc, name, sizeof(name)) : "-", client,
-		    (long long)(now - sc->sc_started));
+		status_client(sch, client, sizeof(client));
+		textbuf_printf(tb, "%-8ld %-16s %-40s %lld\r\n", (long)sch->sch_pid,
+		    sch->sch_svc < sb->sb_nservices ?
+		    status_name(cf, sch->sch_svc, name, sizeof(name)) : "-", client,
+		    (long long)(now - sch->sch_started));
 	}
 }
 

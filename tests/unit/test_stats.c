@@ -85,8 +85,8 @@ test_board(void)
 	inet_pton(AF_INET, "192.0.2.7", &peer.sin_addr);
 	stats_connection(0);
 	stats_child_begin(2, 4242, 0, 100, (struct sockaddr *)&peer);
-	ok(sb->sb_children[2].sc_pid == 4242 &&
-	    sb->sb_children[2].sc_peer.family == AF_INET &&
+	ok(sb->sb_children[2].sch_pid == 4242 &&
+	    sb->sb_children[2].sch_peer.family == AF_INET &&
 	    sb->sb_services[0].ss_children == 1, "a child's row and count");
 	stats_child_end(2, 0, 0, 0);
 	stats_child_begin(1, 4243, 0, 100, NULL);
@@ -95,7 +95,7 @@ test_board(void)
 	stats_child_end(0, 1, 1 << 8, 0);		/* exit 1 */
 	stats_child_begin(0, 4245, 1, 100, NULL);
 	stats_child_end(0, 1, 15, 1);		/* SIGTERM at max_lifetime */
-	ok(sb->sb_children[2].sc_pid == 0 && sb->sb_services[0].ss_children == 0,
+	ok(sb->sb_children[2].sch_pid == 0 && sb->sb_services[0].ss_children == 0,
 	    "its slot freed at the end");
 	ok(sb->sb_services[0].ss_exits[STATS_EXIT_OK] == 1 &&
 	    sb->sb_services[0].ss_exits[STATS_EXIT_SIGNAL] == 1 &&
