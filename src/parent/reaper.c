@@ -1,7 +1,8 @@
 /*
- * The reaper.  SIGCHLD only sets a flag; the loop calls reaper_collect() at
- * the top of its next turn, and the spawner calls it when a limit on
- * live children is reached, so that exited children never count.
+ * The reaper.  SIGCHLD comes through the signalfd (base/sig.h): the loop
+ * calls reaper_collect() as soon as ppoll() reports it, before serving
+ * that turn's listeners, and the spawner calls it when a limit on live
+ * children is reached, so that exited children never count.
  */
 #include <errno.h>
 #include <stdint.h>
