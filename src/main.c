@@ -48,15 +48,27 @@
  * must not die of it); otherwise -c's file, the default or the built-in.
  */
 static int
-load_config(struct config *cf, const struct self *se)
+load_config(struct config *cf, const struct self *se,
+    const struct handover *ho)
 {
-	const struct handover *ho = &se->se_handover;
-
 	if (ho->ho_nsources > 0)
 		return conf_load_sources(cf, svc_types, ho->ho_sources, ho->ho_nsources,
 		    se->se_startdir, log_report_warn, NULL);
 	return conf_load_chosen(cf, svc_types, se->se_config, se->se_startdir,
 	    se->se_reexec ? log_report_warn : log_report_bare, NULL);
+}
+
+/*
+ * A reload's new image that cannot go on: what the old one passed is
+ * ours to clean up (the pidfile and the sockets), or a stale pidfile
+ * and socket files stay behind.  Safe when nothing was passed.
+ */
+static void
+release_handover(struct handover *ho)
+{
+	pidfile_release(ho->ho_pidfile, ho->ho_pidfd);
+	ho->ho_pidfd = -1;
+	handover_free(ho);
 }
 
 /*
@@ -112,10 +124,9 @@ start_notes(const struct config *cf, int foreground, const struct self *se)
  * pidfile's fd.
  */
 static struct server *
-start(struct config *cf, const char *pidfile, int foreground, struct self *se,
-    struct reload *rl, int *pidfdp)
+start(struct config *cf, const char *pidfile, int foreground,
+    const struct self *se, struct handover *ho, struct reload *rl, int *pidfdp)
 {
-	struct handover *ho = &se->se_handover;
 	char err[PATH_MAX + 128];
 	struct server *srv;
 	int pidfd, status;
@@ -238,6 +249,7 @@ main(int argc, char **argv)
 {
 	struct options op;
 	struct self se;
+	struct handover ho;
 	struct reload rl;
 	struct config cf;
 	struct server *srv;
@@ -260,19 +272,24 @@ main(int argc, char **argv)
 	 */
 	log_init(op.op_foreground || op.op_test || getenv(HANDOVER_ENV) == NULL,
 	    LOG_DAEMON, op.op_debug);
-	if ((status = self_init(&se, argv, op.op_config, op.op_pidfile, err,
-	    sizeof(err))) != 0) {
+	/* What was handed to us, then who we are. */
+	if (handover_receive(&ho, err, sizeof(err)) == -1)
+		status = EX_OSERR;
+	else
+		status = self_init(&se, &ho, argv, op.op_config, op.op_pidfile,
+		    err, sizeof(err));
+	if (status != 0) {
 		log_error("%s", err);
-		self_release(&se);
+		release_handover(&ho);
 		return status;
 	}
 	tzset();
 	/* daemon(7): no stray fds, except sockets systemd passed us. */
 	if (!op.op_foreground && !op.op_test && !se.se_reexec &&
-	    se.se_handover.ho_nlisteners == 0)
+	    ho.ho_nlisteners == 0)
 		(void)close_range(STDERR_FILENO + 1, ~0U, 0);
-	if (load_config(&cf, &se) != 0) {
-		self_release(&se);
+	if (load_config(&cf, &se, &ho) != 0) {
+		release_handover(&ho);
 		if (!op.op_reload)
 			return EX_CONFIG;
 		fprintf(stderr, "reload not attempted: the configuration has "
@@ -295,18 +312,18 @@ main(int argc, char **argv)
 	    cf.cf_syslog_facility, op.op_debug);
 	if (self_pidfile(&se, cf.cf_pidfile, pidfile, sizeof(pidfile)) == -1) {
 		log_error("pidfile path too long");
-		self_release(&se);
+		release_handover(&ho);
 		conf_free(&cf);
 		return EX_CONFIG;
 	}
 	if (op.op_reload) {
 		status = reloadctl_run(pidfile, err, sizeof(err));
 		fprintf(status == EX_OK ? stdout : stderr, "%s\n", err);
-		self_release(&se);
+		release_handover(&ho);
 		conf_free(&cf);
 		return status;
 	}
-	srv = start(&cf, pidfile, op.op_foreground, &se, &rl, &pidfd);
+	srv = start(&cf, pidfile, op.op_foreground, &se, &ho, &rl, &pidfd);
 	status = serve(srv, &cf, &rl, pidfd);
 	nofork_free(srv);
 	return status;

@@ -335,7 +335,7 @@ handover_parse(struct handover *ho, int memfd, char *err, size_t errlen)
 }
 
 int
-handover_read(struct handover *ho, char *err, size_t errlen)
+handover_receive(struct handover *ho, char *err, size_t errlen)
 {
 	const char *env = getenv(HANDOVER_ENV);
 	char *end;

@@ -122,12 +122,13 @@ struct handover {
 };
 
 /*
- * Read $SPAWND_HANDOVER (then unset it) or, without it, systemd's
+ * What this image was handed, at start-up: $SPAWND_HANDOVER (then
+ * unset: children must not see it) or, without it, systemd's
  * $LISTEN_FDS (inherited.h).  The fds found are marked close-on-exec
  * again.  Returns 0 (ho_present tells
  * whether there was a hand-over) or -1 with a message in err.
  */
-int handover_read(struct handover *ho, char *err, size_t errlen);
+int handover_receive(struct handover *ho, char *err, size_t errlen);
 
 /* Close the listeners nobody took (inherited.h), free the rest. */
 void handover_free(struct handover *ho);

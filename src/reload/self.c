@@ -9,7 +9,6 @@
 #include <unistd.h>
 
 #include "base/path.h"
-#include "daemon/pidfile.h"
 #include "handover/handover.h"
 #include "reload/self.h"
 
@@ -37,19 +36,13 @@ self_locate(struct self *se, const char *argv0)
 }
 
 int
-self_init(struct self *se, char **argv, const char *config,
-    const char *pidfile, char *err, size_t errlen)
+self_init(struct self *se, const struct handover *ho, char **argv,
+    const char *config, const char *pidfile, char *err, size_t errlen)
 {
-	struct handover *ho = &se->se_handover;
-
 	memset(se, 0, sizeof(*se));
-	ho->ho_pidfd = -1;
 	se->se_argv = argv;
 	se->se_config = config;
 	se->se_pidfile = pidfile;
-	/* Also unsets the variables: children must not see them. */
-	if (handover_read(ho, err, errlen) == -1)
-		return EX_OSERR;
 	se->se_reexec = ho->ho_present;
 	if (ho->ho_present && ho->ho_startdir[0] == '/')
 		memcpy(se->se_startdir, ho->ho_startdir, sizeof(se->se_startdir));
@@ -63,17 +56,6 @@ self_init(struct self *se, char **argv, const char *config,
 		return EX_OSERR;
 	}
 	return 0;
-}
-
-void
-self_release(struct self *se)
-{
-	struct handover *ho = &se->se_handover;
-
-	if (ho->ho_pidfd != -1)
-		pidfile_release(ho->ho_pidfile, ho->ho_pidfd);
-	ho->ho_pidfd = -1;
-	handover_free(ho);
 }
 
 int

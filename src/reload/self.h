@@ -2,7 +2,8 @@
  * Everything a reload needs to re-execute us as we were started: the
  * binary's absolute path, argv, the start directory (relative paths in
  * the configuration and on the command line are joined to it), -c and
- * -p, and what the previous image handed over, if we are a reload's.
+ * -p, and whether we are a reload's new image.  What the image before
+ * us handed over is not ours: main() reads it (handover/handover.h).
  */
 #ifndef SPAWND_RELOAD_SELF_H
 #define SPAWND_RELOAD_SELF_H
@@ -10,7 +11,7 @@
 #include <limits.h>
 #include <stddef.h>
 
-#include "handover/handover.h"
+struct handover;
 
 struct self {
 	char		 se_path[PATH_MAX];	/* absolute path of the binary */
@@ -19,23 +20,15 @@ struct self {
 	const char	*se_config;	/* -c FILE; NULL: default or built-in */
 	const char	*se_pidfile;	/* -p FILE; NULL: the configuration's */
 	int		 se_reexec;	/* we are a reload's new image */
-	struct handover	 se_handover;	/* what the old image passed on */
 };
 
 /*
- * Fill se: read the hand-over (or systemd's sockets), the start
- * directory and our own binary.  Returns 0, or the sysexits status to
- * exit with and why in err (then call self_release).
+ * Fill se: the start directory (the first start's, from the hand-over
+ * ho of a reload's image) and our own binary.  Returns 0, or the
+ * sysexits status to exit with and why in err.
  */
-int self_init(struct self *se, char **argv, const char *config,
-    const char *pidfile, char *err, size_t errlen);
-
-/*
- * A reload's new image that cannot go on: what the old one passed is
- * ours to clean up (the pidfile and the sockets), or a stale pidfile
- * and socket files stay behind.  Safe when nothing was passed.
- */
-void self_release(struct self *se);
+int self_init(struct self *se, const struct handover *ho, char **argv,
+    const char *config, const char *pidfile, char *err, size_t errlen);
 
 /*
  * The pidfile path: -p's if given, else the configuration's (pidfile),

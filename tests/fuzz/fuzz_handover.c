@@ -3,7 +3,7 @@
  * image trusts its listeners, pidfile and children to.  The input is
  * used twice:
  *
- *   - as the hand-over text itself, read by handover_read() from a
+ *   - as the hand-over text itself, read by handover_receive() from a
  *     memfd as a new image would: it must either refuse with a message
  *     or give records whose strings end within their buffers;
  *   - cut in two, as a start directory and a service name of any bytes
@@ -11,7 +11,7 @@
  *     handover_create() and handover_add_child(), read back, they must
  *     come out byte for byte as they went in.
  *
- * The fds the text names can only be the fuzzer's own: handover_read()
+ * The fds the text names can only be the fuzzer's own: handover_receive()
  * takes only sockets as listeners (there are none here) and merely marks
  * a pidfile's fd close-on-exec.
  *
@@ -60,7 +60,7 @@ read_as_new_image(int memfd, struct handover *ho, int *rc, char *err,
 	snprintf(env, sizeof(env), "%d", memfd);
 	fuzz_check(setenv(HANDOVER_ENV, env, 1) == 0, "setenv");
 	err[0] = '\0';
-	*rc = handover_read(ho, err, errlen);
+	*rc = handover_receive(ho, err, errlen);
 	fuzz_check(getenv(HANDOVER_ENV) == NULL, "the variable is unset");
 }
 
