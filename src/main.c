@@ -66,8 +66,8 @@ load_config(struct config *cf, const struct self *se,
 static void
 release_handover(struct handover *ho)
 {
-	pidfile_release(ho->ho_pidfile, ho->ho_pidfd);
-	ho->ho_pidfd = -1;
+	pidfile_release(ho->ho_pidfile, ho->ho_pidfile_fd);
+	ho->ho_pidfile_fd = -1;
 	handover_free(ho);
 }
 
@@ -120,25 +120,26 @@ start_notes(const struct config *cf, int foreground, const struct self *se)
 }
 
 /*
- * Start-up before the loop; returns the server, *pidfdp the locked
+ * Start-up before the loop; returns the server, *pidfile_fdp the locked
  * pidfile's fd.
  */
 static struct server *
 start(struct config *cf, const char *pidfile, int foreground,
-    const struct self *se, struct handover *ho, struct reload *rl, int *pidfdp)
+    const struct self *se, struct handover *ho, struct reload *rl,
+    int *pidfile_fdp)
 {
 	char err[PATH_MAX + 128];
 	struct server *srv;
-	int pidfd, status;
+	int pidfile_fd, status;
 
 	if (!foreground && !se->se_reexec && daemon_detach() == -1) {
 		fprintf(stderr, "spawnd: becoming a daemon: %s\n",
 		    strerror(errno));
 		exit(EX_OSERR);
 	}
-	status = pidfile_inherit(ho->ho_pidfd, ho->ho_pidfile, pidfile, &pidfd,
-	    err, sizeof(err));
-	ho->ho_pidfd = -1;	/* kept as pidfd, or released */
+	status = pidfile_inherit(ho->ho_pidfile_fd, ho->ho_pidfile, pidfile,
+	    &pidfile_fd, err, sizeof(err));
+	ho->ho_pidfile_fd = -1;	/* kept as pidfile_fd, or released */
 	if (status != 0) {
 		/* A reload's image: the sockets it was handed go with it. */
 		handover_free(ho);
@@ -150,7 +151,7 @@ start(struct config *cf, const char *pidfile, int foreground,
 	 */
 	if ((srv = nofork_calloc(1, sizeof(*srv))) == NULL) {
 		inherited_close_unused(ho);
-		pidfile_release(pidfile, pidfd);
+		pidfile_release(pidfile, pidfile_fd);
 		daemon_fail(EX_OSERR, "allocating the server: %s",
 		    strerror(errno));
 	}
@@ -165,7 +166,7 @@ start(struct config *cf, const char *pidfile, int foreground,
 		/* Failed start-up: leave no pidfile and no socket file behind. */
 		server_abandon(srv);
 		inherited_close_unused(ho);
-		pidfile_release(pidfile, pidfd);
+		pidfile_release(pidfile, pidfile_fd);
 		daemon_fail(status, "%s", err);
 	}
 	if (proxied_channel_open(srv) == -1)
@@ -178,7 +179,7 @@ start(struct config *cf, const char *pidfile, int foreground,
 	state_adopt_stats(srv, ho, se->se_reexec);
 	handover_free(ho);
 	reload_init(rl, se, pidfile, ho->ho_reload_seq);
-	if (pidfile_write(pidfd) == -1)
+	if (pidfile_write(pidfile_fd) == -1)
 		daemon_fail(EX_OSERR, "pidfile %s: %s", pidfile,
 		    strerror(errno));
 	log_info("spawnd %s %s with %s", spawnd_version,
@@ -192,7 +193,7 @@ start(struct config *cf, const char *pidfile, int foreground,
 	if (notify_send("READY=1") == -1)
 		log_warn("notifying systemd");
 	reload_serving(rl);
-	*pidfdp = pidfd;
+	*pidfile_fdp = pidfile_fd;
 	return srv;
 }
 
@@ -221,7 +222,7 @@ process_setup(void)
 
 /* The loop until a signal asks to stop, then the shutdown. */
 static int
-serve(struct server *srv, struct config *cf, struct reload *rl, int pidfd)
+serve(struct server *srv, struct config *cf, struct reload *rl, int pidfile_fd)
 {
 	enum loop_exit why;
 
@@ -231,13 +232,13 @@ serve(struct server *srv, struct config *cf, struct reload *rl, int pidfd)
 		else if (why == LOOP_CHANGED)
 			reload_request(rl, srv, srv->srv_watch.wt_path);
 		else
-			reload_checked(rl, srv, &pidfd);
+			reload_checked(rl, srv, &pidfile_fd);
 	}
 	(void)notify_send("STOPPING=1");
 	server_stop(srv);
-	if (pidfd != -1)
+	if (pidfile_fd != -1)
 		reload_end(rl);
-	pidfile_release(rl->rl_pidfile, pidfd);
+	pidfile_release(rl->rl_pidfile, pidfile_fd);
 	server_free(srv);
 	stats_close();
 	conf_free(cf);
@@ -254,7 +255,7 @@ main(int argc, char **argv)
 	struct config cf;
 	struct server *srv;
 	char pidfile[PATH_MAX], err[PATH_MAX + 128];
-	int pidfd, status;
+	int pidfile_fd, status;
 
 	if ((status = process_setup()) != 0)
 		return status;
@@ -323,8 +324,8 @@ main(int argc, char **argv)
 		conf_free(&cf);
 		return status;
 	}
-	srv = start(&cf, pidfile, op.op_foreground, &se, &ho, &rl, &pidfd);
-	status = serve(srv, &cf, &rl, pidfd);
+	srv = start(&cf, pidfile, op.op_foreground, &se, &ho, &rl, &pidfile_fd);
+	status = serve(srv, &cf, &rl, pidfile_fd);
 	nofork_free(srv);
 	return status;
 }

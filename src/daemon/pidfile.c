@@ -106,16 +106,16 @@ pidfile_acquire(const char *path, pid_t *holder)
 }
 
 int
-pidfile_write(int fd)
+pidfile_write(int pidfile_fd)
 {
 	char buf[32];
 	ssize_t n;
 	int len;
 
 	len = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == -1)
+	if (ftruncate(pidfile_fd, 0) == -1)
 		return -1;
-	n = pwrite(fd, buf, (size_t)len, 0);
+	n = pwrite(pidfile_fd, buf, (size_t)len, 0);
 	if (n != len) {
 		if (n >= 0)
 			errno = EIO;	/* short, but no error of its own */
@@ -125,7 +125,7 @@ pidfile_write(int fd)
 }
 
 int
-pidfile_replace(const char *path, int *fdp)
+pidfile_replace(const char *path, int *pidfile_fdp)
 {
 	pid_t holder = 0;
 	int fd;
@@ -136,28 +136,28 @@ pidfile_replace(const char *path, int *fdp)
 		pidfile_release(path, fd);
 		return -1;
 	}
-	close(*fdp);
-	*fdp = fd;
+	close(*pidfile_fdp);
+	*pidfile_fdp = fd;
 	return 0;
 }
 
 void
-pidfile_release(const char *path, int fd)
+pidfile_release(const char *path, int pidfile_fd)
 {
-	if (fd == -1)
+	if (pidfile_fd == -1)
 		return;
 	/* Unlink while still holding the lock, so no newcomer's file goes. */
 	(void)unlink(path);
-	close(fd);
+	close(pidfile_fd);
 }
 
-/* Lock path into *fdp; 0, or the sysexits status and why in err. */
+/* Lock path into *pidfile_fdp; 0, or the sysexits status and why in err. */
 static int
-pidfile_take(const char *path, int *fdp, char *err, size_t errlen)
+pidfile_take(const char *path, int *pidfile_fdp, char *err, size_t errlen)
 {
 	pid_t holder = 0;
 
-	if ((*fdp = pidfile_acquire(path, &holder)) != -1)
+	if ((*pidfile_fdp = pidfile_acquire(path, &holder)) != -1)
 		return 0;
 	if (errno == EWOULDBLOCK && holder > 0)
 		snprintf(err, errlen, "already running as PID %ld (pidfile %s)",
@@ -173,27 +173,27 @@ pidfile_take(const char *path, int *fdp, char *err, size_t errlen)
 }
 
 int
-pidfile_inherit(int oldfd, const char *oldpath, const char *path, int *fdp,
-    char *err, size_t errlen)
+pidfile_inherit(int old_pidfile_fd, const char *oldpath, const char *path,
+    int *pidfile_fdp, char *err, size_t errlen)
 {
-	if (oldfd != -1 && strcmp(oldpath, path) == 0) {
-		*fdp = oldfd;
+	if (old_pidfile_fd != -1 && strcmp(oldpath, path) == 0) {
+		*pidfile_fdp = old_pidfile_fd;
 		return 0;
 	}
-	if (oldfd != -1)
-		pidfile_release(oldpath, oldfd);
-	return pidfile_take(path, fdp, err, errlen);
+	if (old_pidfile_fd != -1)
+		pidfile_release(oldpath, old_pidfile_fd);
+	return pidfile_take(path, pidfile_fdp, err, errlen);
 }
 
 int
-pidfile_for_reload(const char *path, const char *curpath, int curfd,
+pidfile_for_reload(const char *path, const char *curpath, int pidfile_fd,
     char *err, size_t errlen)
 {
 	pid_t holder = 0;
 	int fd;
 
 	if (strcmp(path, curpath) == 0)
-		return curfd;
+		return pidfile_fd;
 	if ((fd = pidfile_acquire(path, &holder)) == -1) {
 		if (errno == EWOULDBLOCK)
 			snprintf(err, errlen, "pidfile %s is held by PID %ld",

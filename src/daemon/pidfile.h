@@ -8,13 +8,13 @@
 #include <sys/types.h>
 
 /* Write our PID into the locked pidfile.  Returns 0 or -1 with errno. */
-int pidfile_write(int fd);
+int pidfile_write(int pidfile_fd);
 
 /*
  * Create, lock and write path anew (its file was removed), then close
- * *fdp and put the new fd there.  Returns 0 or -1 with errno.
+ * *pidfile_fdp and put the new fd there.  Returns 0 or -1 with errno.
  */
-int pidfile_replace(const char *path, int *fdp);
+int pidfile_replace(const char *path, int *pidfile_fdp);
 
 /*
  * Is path's lock held, and by whom?  Tested without taking it.  The PID
@@ -31,24 +31,25 @@ pid_t pidfile_locked_by(const char *path);
 pid_t pidfile_flock_pid(ino_t ino, pid_t want);
 
 /* Remove the pidfile and release the lock. */
-void pidfile_release(const char *path, int fd);
+void pidfile_release(const char *path, int pidfile_fd);
 
 /*
- * At start: keep the pidfile oldfd (at oldpath) a reload's old image
- * passed if its path is still path, else release it and take (create
- * and lock) path; oldfd -1 at a first start.  Returns 0, or the sysexits
- * status to exit with and why in err ("already running as PID N ...").
+ * At start: keep the pidfile old_pidfile_fd (at oldpath) a reload's old
+ * image passed if its path is still path, else release it and take
+ * (create and lock) path; old_pidfile_fd -1 at a first start.  The one
+ * kept goes into *pidfile_fdp.  Returns 0, or the sysexits status to
+ * exit with and why in err ("already running as PID N ...").
  */
-int pidfile_inherit(int oldfd, const char *oldpath, const char *path,
-    int *fdp, char *err, size_t errlen);
+int pidfile_inherit(int old_pidfile_fd, const char *oldpath, const char *path,
+    int *pidfile_fdp, char *err, size_t errlen);
 
 /*
  * Before a reload, in the old image: the pidfile the new configuration
- * names -- curfd if it is still curpath, else path taken (locked and
- * written) now, while a failure can still refuse the reload.  Returns
- * its fd, or -1 with the reason in err.
+ * names -- pidfile_fd if it is still curpath, else path taken (locked
+ * and written) now, while a failure can still refuse the reload.
+ * Returns its fd, or -1 with the reason in err.
  */
-int pidfile_for_reload(const char *path, const char *curpath, int curfd,
-    char *err, size_t errlen);
+int pidfile_for_reload(const char *path, const char *curpath,
+    int pidfile_fd, char *err, size_t errlen);
 
 #endif

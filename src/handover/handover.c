@@ -172,8 +172,9 @@ handover_report_line(struct handover *ho, char *rest)
 
 	/* Only a report pair's end: a socket of the kind proxied.c makes. */
 	if ((fd = handover_fd(rest, &p)) == -1 || *p++ != ' ' ||
-	    fd == ho->ho_pidfd || getsockopt(fd, SOL_SOCKET, SO_TYPE, &type,
-	    &len) == -1 || type != SOCK_SEQPACKET)
+	    fd == ho->ho_pidfile_fd ||
+	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||
+	    type != SOCK_SEQPACKET)
 		return -1;
 	pid = strtol(p, &rest, 10);
 	if (rest == p || *rest != '\0' || pid <= 0 || pid > INT_MAX)
@@ -244,8 +245,8 @@ handover_line(struct handover *ho, char *line)
 		return 0;
 	}
 	if (strncmp(line, "pidfile ", 8) == 0) {
-		if ((ho->ho_pidfd = handover_fd(line + 8, &p)) == -1 || *p++ != ' ' ||
-		    handover_unescape(p) == -1 || strlen(p) >= sizeof(ho->ho_pidfile))
+		if ((ho->ho_pidfile_fd = handover_fd(line + 8, &p)) == -1 ||
+		    *p++ != ' ' || handover_unescape(p) == -1 || strlen(p) >= sizeof(ho->ho_pidfile))
 			return -1;
 		memcpy(ho->ho_pidfile, p, strlen(p) + 1);
 		return 0;
@@ -342,7 +343,7 @@ handover_receive(struct handover *ho, char *err, size_t errlen)
 	int memfd, rc;
 
 	memset(ho, 0, sizeof(*ho));
-	ho->ho_pidfd = -1;
+	ho->ho_pidfile_fd = -1;
 	if (env == NULL)
 		return inherited_activation(ho, err, errlen);
 	unsetenv(HANDOVER_ENV);

@@ -102,7 +102,7 @@ struct inherited_counts {
 struct handover {
 	int			 ho_present;	/* we are a reload's new image */
 	char			 ho_startdir[PATH_MAX];
-	int			 ho_pidfd;	/* -1: none */
+	int			 ho_pidfile_fd;	/* -1: none */
 	char			 ho_pidfile[PATH_MAX];
 	struct inherited_listener *ho_listeners;
 	size_t			 ho_nlisteners;

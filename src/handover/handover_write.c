@@ -20,7 +20,7 @@
 #include "handover/handover_write.h"
 
 int
-handover_create(const char *startdir, int pidfd, const char *pidfile)
+handover_create(const char *startdir, int pidfile_fd, const char *pidfile)
 {
 	char dir[PATH_MAX * 4], path[PATH_MAX * 4];
 	int fd = memfd_create("spawnd-handover", 0);	/* survives exec */
@@ -28,15 +28,16 @@ handover_create(const char *startdir, int pidfd, const char *pidfile)
 	if (fd == -1)
 		return -1;
 	if (handover_escape(dir, sizeof(dir), startdir) == NULL ||
-	    (pidfd != -1 &&
+	    (pidfile_fd != -1 &&
 	    handover_escape(path, sizeof(path), pidfile) == NULL)) {
 		close(fd);
 		errno = ENAMETOOLONG;
 		return -1;
 	}
 	if (dprintf(fd, "%s\nstartdir %s\n", HANDOVER_MAGIC, dir) < 0 ||
-	    (pidfd != -1 && dprintf(fd, "pidfile %d %s\n", pidfd, path) < 0) ||
-	    (pidfd != -1 && fd_set_cloexec(pidfd, 0) == -1))
+	    (pidfile_fd != -1 &&
+	    dprintf(fd, "pidfile %d %s\n", pidfile_fd, path) < 0) ||
+	    (pidfile_fd != -1 && fd_set_cloexec(pidfile_fd, 0) == -1))
 		return fd_close_failed(fd);
 	return fd;
 }

@@ -14,7 +14,7 @@
  * Writing side.  handover_create() returns a memfd (not close-on-exec)
  * after the header line; the other calls append records to it.
  */
-int handover_create(const char *startdir, int pidfd, const char *pidfile);
+int handover_create(const char *startdir, int pidfile_fd, const char *pidfile);
 int handover_add_listener(int memfd, int fd, int socktype, const char *text);
 int handover_add_held(int memfd, int fd, pid_t pid);
 int handover_add_writer(int memfd, pid_t pid, uint64_t tag);

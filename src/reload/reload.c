@@ -79,10 +79,11 @@ struct attempt {
 	struct config	 at_next;	/* zeroed until loaded */
 	struct prebound	*at_pb;		/* the next configuration's new sockets */
 	size_t		 at_npb;
-	int		 at_newfd;	/* the next image's pidfile; -1: none yet */
+	int		 at_pidfile_fd;	/* the next image's pidfile;
+					   -1: none yet */
 	int		 at_memfd;	/* the hand-over; -1: none yet */
 	int		 at_swapped;	/* prebind_swap() done */
-	char		 at_pidfile[PATH_MAX];	/* at_newfd's path */
+	char		 at_pidfile[PATH_MAX];	/* at_pidfile_fd's path */
 };
 
 /*
@@ -91,7 +92,7 @@ struct attempt {
  * addresses, its pidfile.  Returns 0, or -1 after the refusal line.
  */
 static int
-reload_prepare(const struct reload *rl, struct server *srv, int pidfd,
+reload_prepare(const struct reload *rl, struct server *srv, int pidfile_fd,
     struct attempt *at)
 {
 	const struct self *se = rl->rl_self;
@@ -111,9 +112,9 @@ reload_prepare(const struct reload *rl, struct server *srv, int pidfd,
 	    sizeof(at->at_pidfile)) == -1)
 		snprintf(err, sizeof(err), "pidfile path too long");
 	else
-		at->at_newfd = pidfile_for_reload(at->at_pidfile,
-		    rl->rl_pidfile, pidfd, err, sizeof(err));
-	if (at->at_newfd == -1) {
+		at->at_pidfile_fd = pidfile_for_reload(at->at_pidfile,
+		    rl->rl_pidfile, pidfile_fd, err, sizeof(err));
+	if (at->at_pidfile_fd == -1) {
 		reload_refused(rl, err);
 		return -1;
 	}
@@ -146,7 +147,7 @@ reload_hand_over(const struct reload *rl, const struct server *srv,
 	char env[16], err[128];
 
 	log_info("got SIGHUP, re-executing %s", se->se_path);
-	at->at_memfd = handover_create(se->se_startdir, at->at_newfd,
+	at->at_memfd = handover_create(se->se_startdir, at->at_pidfile_fd,
 	    at->at_pidfile);
 	if (at->at_memfd == -1 ||
 	    handover_add_reload(at->at_memfd, rl->rl_outcome.ro_seq) == -1 ||
@@ -169,17 +170,17 @@ reload_hand_over(const struct reload *rl, const struct server *srv,
 
 /* A reload that did not happen: put everything back as it was. */
 static void
-reload_undo(struct server *srv, struct attempt *at, int pidfd)
+reload_undo(struct server *srv, struct attempt *at, int pidfile_fd)
 {
 	state_hand_over_undo(srv);
 	if (at->at_swapped)
 		prebind_unswap(srv, at->at_pb, at->at_npb);
 	prebind_close(at->at_pb, at->at_npb);
 	conf_free(&at->at_next);
-	if (at->at_newfd != -1)
-		(void)handover_restore_cloexec(at->at_newfd);
-	if (at->at_newfd != -1 && at->at_newfd != pidfd)
-		pidfile_release(at->at_pidfile, at->at_newfd);
+	if (at->at_pidfile_fd != -1)
+		(void)handover_restore_cloexec(at->at_pidfile_fd);
+	if (at->at_pidfile_fd != -1 && at->at_pidfile_fd != pidfile_fd)
+		pidfile_release(at->at_pidfile, at->at_pidfile_fd);
 	if (at->at_memfd != -1)
 		handover_cancel(at->at_memfd);
 }
@@ -190,15 +191,15 @@ reload_undo(struct server *srv, struct attempt *at, int pidfd)
  * fatal: on any failure we keep serving as we are.
  */
 static void
-reload(struct reload *rl, struct server *srv, int *pidfdp)
+reload(struct reload *rl, struct server *srv, int *pidfile_fdp)
 {
 	const struct self *se = rl->rl_self;
 	const char *pidfile = rl->rl_pidfile;
-	struct attempt at = { .at_newfd = -1, .at_memfd = -1 };
+	struct attempt at = { .at_pidfile_fd = -1, .at_memfd = -1 };
 	char err[PATH_MAX + 64];
-	int pidfd = *pidfdp;
+	int pidfile_fd = *pidfile_fdp;
 
-	if (reload_prepare(rl, srv, pidfd, &at) == 0 &&
+	if (reload_prepare(rl, srv, pidfile_fd, &at) == 0 &&
 	    reload_hand_over(rl, srv, &at) == 0) {
 		notify_reloading();
 		refusal_log_unlogged(srv, 1);	/* the counts die with us */
@@ -208,7 +209,7 @@ reload(struct reload *rl, struct server *srv, int *pidfdp)
 		 * exec fail, the new file is released below and the old one
 		 * written anew.
 		 */
-		if (at.at_newfd != pidfd) {
+		if (at.at_pidfile_fd != pidfile_fd) {
 			(void)unlink(pidfile);
 			/* The new image's outcome file is the new pidfile's. */
 			outcome_remove(&rl->rl_outcome);
@@ -219,17 +220,17 @@ reload(struct reload *rl, struct server *srv, int *pidfdp)
 		    strerror(errno));
 		writers_remake_missing(srv);
 		(void)notify_send("READY=1");
-		if (at.at_newfd != pidfd &&
-		    pidfile_replace(pidfile, pidfdp) == -1) {
+		if (at.at_pidfile_fd != pidfile_fd &&
+		    pidfile_replace(pidfile, pidfile_fdp) == -1) {
 			log_warn("writing pidfile %s again", pidfile);
 			/* Its file is gone: at exit, remove nobody else's. */
-			close(*pidfdp);
-			*pidfdp = -1;
+			close(*pidfile_fdp);
+			*pidfile_fdp = -1;
 		}
 		/* Last: spawnd -r returns, and we serve as before. */
 		reload_refused(rl, err);
 	}
-	reload_undo(srv, &at, pidfd);
+	reload_undo(srv, &at, pidfile_fd);
 }
 
 void
@@ -309,7 +310,7 @@ report_check_line(const char *line)
 }
 
 void
-reload_checked(struct reload *rl, struct server *srv, int *pidfdp)
+reload_checked(struct reload *rl, struct server *srv, int *pidfile_fdp)
 {
 	char reason[512];
 	int again = rl->rl_check.rc_again;
@@ -326,7 +327,7 @@ reload_checked(struct reload *rl, struct server *srv, int *pidfdp)
 		else
 			reload_refused(rl, reason);
 	} else if (!again)
-		reload(rl, srv, pidfdp);
+		reload(rl, srv, pidfile_fdp);
 	if (again)	/* that verdict may be stale: once more */
 		reload_request(rl, srv, "");
 }

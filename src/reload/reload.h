@@ -52,10 +52,10 @@ void reload_request(struct reload *rl, struct server *srv,
 
 /*
  * The check has ended (loop_run returned LOOP_SIDEJOB): refuse, or
- * re-execute.  *pidfdp is the running pidfile's fd; it may change (or
+ * re-execute.  *pidfile_fdp is the running pidfile's fd; it may change (or
  * become -1) after a failed exec.  Returns only if we keep running as
  * we are.
  */
-void reload_checked(struct reload *rl, struct server *srv, int *pidfdp);
+void reload_checked(struct reload *rl, struct server *srv, int *pidfile_fdp);
 
 #endif
