@@ -142,7 +142,7 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 	/* Before any fd moves: the syslog socket is not ours to reuse. */
 	log_child_init();
 	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
-	if (sig_reset_keep_term(sc->sc_type->sv_one_reply) == -1)
+	if (sig_reset_keep_term(sc->sc_type->sv_term_waits) == -1)
 		child_fail(sc, "resetting signals");
 	/* Its readers map the board (read-only) while they have its fd. */
 	if (stats_child_prepare(sc->sc_type->sv_board) == -1)

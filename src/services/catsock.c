@@ -53,7 +53,8 @@ const struct service svc_catsock = {
 	.sv_type = "catsock",
 	.sv_stream = catsock_stream,
 	.sv_fork_default = 1,
-	.sv_one_reply = 1,
+	.sv_term_waits = 1,
+	.sv_never_reads = 1,
 	.sv_check = cookie_check_stream,
 	.sv_release = cookie_release,
 };

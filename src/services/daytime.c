@@ -32,6 +32,7 @@ const struct service svc_daytime = {
 	.sv_type = "daytime",
 	.sv_reply = daytime_reply,
 	.sv_fork_default = 0,
-	.sv_one_reply = 1,
+	.sv_term_waits = 1,
+	.sv_never_reads = 1,
 	.sv_datagram = 1,
 };

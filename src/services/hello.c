@@ -45,5 +45,6 @@ const struct service svc_hello = {
 	.sv_type = "hello",
 	.sv_stream = hello_stream,
 	.sv_fork_default = 1,
-	.sv_one_reply = 1,
+	.sv_term_waits = 1,
+	.sv_never_reads = 1,
 };

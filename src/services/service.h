@@ -99,13 +99,18 @@ struct service {
 	 */
 	int		 sv_idle_socket;
 	/*
-	 * Nonzero if a child only writes one short reply and exits, never
-	 * reading from the client: then SIGTERM (spawnd's shutdown, a
-	 * restart) waits until it has, so a client already accepted still
-	 * gets its answer (SIGKILL after shutdown_grace and the idle_timeout
-	 * alarm still end it), and a PROXY header is read without a peek.
+	 * Nonzero if SIGTERM (spawnd's shutdown, a restart) waits until the
+	 * child has replied and exited: for a child that only writes one
+	 * short reply, so a client already accepted still gets its answer
+	 * (SIGKILL after shutdown_grace and the idle_timeout alarm still
+	 * end it).
 	 */
-	int		 sv_one_reply;
+	int		 sv_term_waits;
+	/*
+	 * Nonzero if the child never reads from the client: a PROXY header
+	 * is then read without a peek (what follows it is dropped).
+	 */
+	int		 sv_never_reads;
 	/*
 	 * Nonzero if the child reads the parent's status board
 	 * (board/stats.h): it keeps it, read-only; other children unmap it.

@@ -150,6 +150,7 @@ const struct service svc_status = {
 	.sv_type = "status",
 	.sv_stream = status_stream,
 	.sv_fork_default = 1,
-	.sv_one_reply = 1,
+	.sv_term_waits = 1,
+	.sv_never_reads = 1,
 	.sv_board = 1,
 };

@@ -36,6 +36,7 @@ const struct service svc_time = {
 	.sv_type = "time",
 	.sv_reply = time_reply,
 	.sv_fork_default = 0,
-	.sv_one_reply = 1,
+	.sv_term_waits = 1,
+	.sv_never_reads = 1,
 	.sv_datagram = 1,
 };
