@@ -30,11 +30,11 @@
 
 /*
  * The client's socket lives here in the child, 0-2 stay as they were;
- * a proxied connection's report to the parent (child/proxied.h) is
- * next, until its verdict.
+ * a proxied connection's fd to the parent (child/proxied.h: its report
+ * pair or the refusals channel, never both) is next, until its verdict.
  */
 #define CHILD_CLIENT_FD 3
-#define CHILD_REPORT_FD 4
+#define CHILD_PARENT_FD 4
 
 /* The most an inline reply served by a child is (RFC 865's 512). */
 #define CHILD_REPLY_MAX 512
@@ -52,27 +52,27 @@ child_fail(const struct svc_conf *sc, const char *what)
 
 /*
  * Keep 0-2 (stderr is the log in the foreground), the client and the
- * report (-1: none) only.  The parent's fds are all above 2 and
- * close-on-exec, so neither of ours can be the other's target.
+ * fd to the parent (-1: none) only.  The parent's fds are all above 2
+ * and close-on-exec, so neither of ours can be the other's target.
  */
 static void
-child_close_inherited(const struct svc_conf *sc, int fd, int report)
+child_close_inherited(const struct svc_conf *sc, int fd, int parent_fd)
 {
 	int last = CHILD_CLIENT_FD;
 
-	if (fd != CHILD_CLIENT_FD && report == CHILD_CLIENT_FD) {
-		/* Move the report out of the client's way first. */
-		if ((report = fcntl(report, F_DUPFD_CLOEXEC,
-		    CHILD_REPORT_FD + 1)) == -1)
+	if (fd != CHILD_CLIENT_FD && parent_fd == CHILD_CLIENT_FD) {
+		/* Move the parent's fd out of the client's way first. */
+		if ((parent_fd = fcntl(parent_fd, F_DUPFD_CLOEXEC,
+		    CHILD_PARENT_FD + 1)) == -1)
 			child_fail(sc, "fcntl");
 	}
 	if (fd != CHILD_CLIENT_FD && dup3(fd, CHILD_CLIENT_FD, O_CLOEXEC) == -1)
 		child_fail(sc, "dup3");
-	if (report != -1) {
-		if (report != CHILD_REPORT_FD &&
-		    dup3(report, CHILD_REPORT_FD, O_CLOEXEC) == -1)
+	if (parent_fd != -1) {
+		if (parent_fd != CHILD_PARENT_FD &&
+		    dup3(parent_fd, CHILD_PARENT_FD, O_CLOEXEC) == -1)
 			child_fail(sc, "dup3");
-		last = CHILD_REPORT_FD;
+		last = CHILD_PARENT_FD;
 	}
 	if (close_range((unsigned)last + 1, ~0U, 0) == -1)
 		child_fail(sc, "close_range");
@@ -132,10 +132,11 @@ child_reply(const struct svc_conf *sc, int fd)
 
 /*
  * Everything before the service proper, in this order: signals, fds
- * (fd becomes CHILD_CLIENT_FD), privileges and limits, the deadline.
+ * (fd becomes CHILD_CLIENT_FD, parent_fd CHILD_PARENT_FD), privileges
+ * and limits, the deadline.
  */
 static void
-child_prepare(const struct svc_conf *sc, int fd, int report)
+child_prepare(const struct svc_conf *sc, int fd, int parent_fd)
 {
 	const char *what = "";
 
@@ -147,7 +148,7 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 	/* Its readers map the board (read-only) while they have its fd. */
 	if (stats_child_prepare(sc->sc_type->sv_board) == -1)
 		child_fail(sc, "the status board");
-	child_close_inherited(sc, fd, report);
+	child_close_inherited(sc, fd, parent_fd);
 	/* Never serve with privileges we meant to give up. */
 	/* Limits first: as root, a hard limit may be raised too. */
 	if (rlimits_apply(sc, &what) == -1 || privileges_drop(sc, &what) == -1)
@@ -168,7 +169,8 @@ child_prepare(const struct svc_conf *sc, int fd, int report)
 
 void
 child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
-    int report, const struct sockaddr_storage *peer, socklen_t peerlen)
+    int report_pair, int refusals_wr, const struct sockaddr_storage *peer,
+    socklen_t peerlen)
 {
 	struct svc_client cl;
 
@@ -183,10 +185,12 @@ child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
 	cl.cl_peerlen = peerlen;
 	cl.cl_addr[0] = cl.cl_name[0] = cl.cl_via[0] = cl.cl_unique_id[0] = '\0';
 	cl.cl_port = 0;
-	child_prepare(sc, fd, report);
+	/* The two are never both open: one CHILD_PARENT_FD is enough. */
+	child_prepare(sc, fd, report_pair != -1 ? report_pair : refusals_wr);
 	if (sc->sc_proxy != 0)
 		proxied_read(&cl, CHILD_CLIENT_FD,
-		    report != -1 ? CHILD_REPORT_FD : -1);
+		    report_pair != -1 ? CHILD_PARENT_FD : -1,
+		    refusals_wr != -1 ? CHILD_PARENT_FD : -1);
 	child_identify(&cl, CHILD_CLIENT_FD);
 	if (sc->sc_type->sv_stream == NULL)
 		_exit(child_reply(sc, CHILD_CLIENT_FD));

@@ -13,14 +13,15 @@ struct svc_conf;
 /*
  * In a freshly forked child: reset signals, close every inherited fd but
  * the client's (fd), drop privileges, read a PROXY header if the service
- * wants one (report: this child's end of its pair with the parent, or
- * -1), resolve the client's name, log the connection and serve it --
- * with the service's stream handler, or with its inline reply when it
- * has no handler of its own.  Never returns.
+ * wants one (report_pair: with per_source, this child's end of its pair
+ * with the parent; refusals_wr: without, the refusals channel; -1 for
+ * neither, and never both), resolve the client's name, log the
+ * connection and serve it -- with the service's stream handler, or with
+ * its inline reply when it has no handler of its own.  Never returns.
  */
 void child_serve(const struct config *cf, const struct svc_conf *sc, int fd,
-    int report, const struct sockaddr_storage *peer, socklen_t peerlen)
-    __attribute__((noreturn));
+    int report_pair, int refusals_wr, const struct sockaddr_storage *peer,
+    socklen_t peerlen) __attribute__((noreturn));
 
 /*
  * The same for a wait service (wait = true): its listening socket

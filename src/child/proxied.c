@@ -140,21 +140,21 @@ proxied_via(struct svc_client *cl, const struct sockaddr_storage *proxy,
 
 /* The parent's verdict on the report. */
 static int
-proxied_ask(int report, const struct proxied_report *pr)
+proxied_ask(int report_pair, const struct proxied_report *pr)
 {
 	const char *why = NULL;
 	ssize_t n;
 	char answer;
 
-	if (report == -1 || send(report, pr, sizeof(*pr), MSG_NOSIGNAL) !=
-	    (ssize_t)sizeof(*pr))
+	if (report_pair == -1 || send(report_pair, pr, sizeof(*pr),
+	    MSG_NOSIGNAL) != (ssize_t)sizeof(*pr))
 		return PROXIED_NO_PARENT;
 	if (!pr->pr_ok)
 		return PROXIED_REFUSE;	/* the parent logs it */
-	if (proxied_wait(report, netio_now_ms() + PROXIED_ANSWER_MS, &why) ==
-	    -1)
+	if (proxied_wait(report_pair, netio_now_ms() + PROXIED_ANSWER_MS,
+	    &why) == -1)
 		return PROXIED_NO_ANSWER;
-	n = recv(report, &answer, 1, MSG_DONTWAIT);
+	n = recv(report_pair, &answer, 1, MSG_DONTWAIT);
 	if (n == 1)
 		return answer;
 	/* End of file: nobody holds the parent's end any more. */
@@ -198,7 +198,7 @@ proxied_decide_alone(const struct svc_conf *sc, const struct proxied_report *pr,
 }
 
 void
-proxied_read(struct svc_client *cl, int fd, int report)
+proxied_read(struct svc_client *cl, int fd, int report_pair, int refusals_wr)
 {
 	const struct svc_conf *sc = cl->cl_svc;
 	struct proxied_report pr = { 0 };
@@ -217,12 +217,12 @@ proxied_read(struct svc_client *cl, int fd, int report)
 	pr.pr_proxy = cl->cl_peer;
 	pr.pr_proxylen = cl->cl_peerlen;
 	/*
-	 * per_source: report is this child's pair, and only the parent can
-	 * count; else the channel, and allow/deny are decided here.
+	 * per_source: report_pair is this child's pair, and only the parent
+	 * can count; else the channel, and allow/deny are decided here.
 	 */
 	if (sc->sc_per_source == 0)
-		answer = proxied_decide_alone(sc, &pr, report);
-	else if ((answer = proxied_ask(report, &pr)) == PROXIED_NO_PARENT ||
+		answer = proxied_decide_alone(sc, &pr, refusals_wr);
+	else if ((answer = proxied_ask(report_pair, &pr)) == PROXIED_NO_PARENT ||
 	    answer == PROXIED_NO_ANSWER) {
 		if (!pr.pr_ok)
 			answer = proxied_refuse_alone(sc, &pr, -1);
@@ -238,8 +238,8 @@ proxied_read(struct svc_client *cl, int fd, int report)
 		}
 	}
 	/* The channel stays (close-on-exec): a close saved per child. */
-	if (report != -1 && sc->sc_per_source != 0)
-		(void)close(report);
+	if (report_pair != -1)
+		(void)close(report_pair);
 	if (answer != PROXIED_SERVE)
 		_exit(0);	/* closed without a byte; the refusal is logged */
 	if (!ph.ph_local) {

@@ -36,11 +36,12 @@ struct proxied_report {
  * Read the header on fd for the service of cl and make its client the
  * client of cl: cl_peer, cl_via (the proxy's address, with the header's
  * UNIQUE_ID) -- or end the child without a byte to the client.  With
- * per_source, report is the child's end of its pair with the parent;
- * without, the refusals channel (parent/proxied.h), on which the child
- * reports what it refuses itself.  -1: neither (the child then logs its
- * refusals).  It is closed on return.
+ * per_source, report_pair is the child's end of its pair with the
+ * parent (closed on return); without, refusals_wr is the refusals
+ * channel (parent/proxied.h), on which the child reports what it
+ * refuses itself.  -1 for both: the child then logs its refusals.
  */
-void proxied_read(struct svc_client *cl, int fd, int report);
+void proxied_read(struct svc_client *cl, int fd, int report_pair,
+    int refusals_wr);
 
 #endif

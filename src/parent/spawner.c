@@ -64,11 +64,12 @@ spawn_inline(const struct svc_conf *sc, size_t li_svc, int fd,
 static void
 spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
     int fd, const struct sockaddr_storage *peer, socklen_t peerlen,
-    int report, int parent_end)
+    int report_pair, int parent_end)
 {
 	/* The child cannot see srv (base/nofork.h): all it needs, first. */
 	const struct config *cf = srv->srv_conf;
 	const struct svc_conf *sc = &cf->cf_services[li->li_svc];
+	int refusals_wr = -1;
 	pid_t pid;
 
 	/*
@@ -77,13 +78,14 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 	 * what they refused.
 	 */
 	if (sc->sc_proxy != 0 && parent_end == -1)
-		report = srv->srv_refusals_wr;
+		refusals_wr = srv->srv_refusals_wr;
 	pid = fork();
 	if (pid == 0)
-		child_serve(cf, sc, fd, report, peer, peerlen);
+		child_serve(cf, sc, fd, report_pair, refusals_wr, peer,
+		    peerlen);
 	if (pid == -1)
 		log_warn("%s: fork", sc->sc_name);
-	if (parent_end != -1 && close(report) == -1)
+	if (parent_end != -1 && close(report_pair) == -1)
 		log_warn("closing a PROXY report's other end");
 	if (pid == -1) {
 		if (parent_end != -1)
@@ -116,7 +118,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	int forks = svc_forks(sc);
 	time_t now = time(NULL);
 	struct child *ch = NULL;
-	int report = -1, parent_end = -1;
+	int report_pair = -1, parent_end = -1;
 	enum refusal verdict;
 
 	verdict = admit_stream(srv, li->li_svc, sa, forks, now);
@@ -145,7 +147,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	 * no count, so no service.
 	 */
 	if (sc->sc_proxy != 0 && sc->sc_per_source != 0 &&
-	    (report = proxied_pair(srv, &parent_end)) == -1) {
+	    (report_pair = proxied_pair(srv, &parent_end)) == -1) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "no report channel: %s",
@@ -157,7 +159,8 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate, now);
 	rate_take(&srv->srv_counts[li->li_svc].sn_rate_minute, now / 60);
 	if (forks)
-		spawn_fork(srv, li, ch, fd, peer, peerlen, report, parent_end);
+		spawn_fork(srv, li, ch, fd, peer, peerlen, report_pair,
+		    parent_end);
 	else
 		spawn_inline(sc, li->li_svc, fd, sa, peerlen);
 }
