@@ -240,8 +240,8 @@ conf_convert_services(struct conf_ctx *cx, cfg_t *cfg, struct config *cf)
 		struct svc_conf	*sc = &cf->cf_services[first + i];
 
 		sc->sc_file = cx->cx_file;
-		sc->sc_line = cx->cx_layout.cl_nsections == n ?
-		    cx->cx_layout.cl_sections[i] : (unsigned)sec->line;
+		sc->sc_line = cx->cx_layout.ly_nsections == n ?
+		    cx->cx_layout.ly_sections[i] : (unsigned)sec->line;
 		err[0] = '\0';
 		/* The type's own checks want a sound section. */
 		if (conf_service(cx, cf, sec, sc) == 0 && sc->sc_enabled &&

@@ -266,7 +266,7 @@ static cfg_t *
 conf_parse_text(struct conf_ctx *cx, char *text, size_t len,
     int services_only)
 {
-	unsigned n, last = cx->cx_layout.cl_lines;
+	unsigned n, last = cx->cx_layout.ly_lines;
 	size_t nmsgs;
 	cfg_t *cfg;
 	int errors, again;
@@ -342,9 +342,9 @@ conf_parse(struct conf_ctx *cx, const char *text, size_t len,
 		    strerror(errno));
 		goto out;
 	}
-	if (cx->cx_layout.cl_open_line != 0) {
-		conf_error(cx, cx->cx_layout.cl_open_line, "unterminated %s",
-		    cx->cx_layout.cl_open_what);
+	if (cx->cx_layout.ly_open_line != 0) {
+		conf_error(cx, cx->cx_layout.ly_open_line, "unterminated %s",
+		    cx->cx_layout.ly_open_what);
 		goto out;
 	}
 	if ((schema = conf_schema(services_only)) == NULL ||

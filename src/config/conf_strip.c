@@ -151,15 +151,15 @@ conf_count_lines(const char *text, size_t from, size_t to)
 }
 
 static int
-conf_layout_add(struct conf_layout *cl, unsigned line)
+conf_layout_add(struct conf_layout *ly, unsigned line)
 {
 	unsigned	*p;
 
-	p = reallocarray(cl->cl_sections, cl->cl_nsections + 1, sizeof(*p));
+	p = reallocarray(ly->ly_sections, ly->ly_nsections + 1, sizeof(*p));
 	if (p == NULL)
 		return -1;
-	cl->cl_sections = p;
-	cl->cl_sections[cl->cl_nsections++] = line;
+	ly->ly_sections = p;
+	ly->ly_sections[ly->ly_nsections++] = line;
 	return 0;
 }
 
@@ -222,11 +222,11 @@ conf_next_token(const char *text, size_t len, size_t *pos, unsigned *line,
 /*
  * Length of the token at text[i] (0 for blanks and bytes the lexer
  * ignores); sets *word for strings.  Stops the scan (returns 0 with
- * cl_open_line set) at an unterminated string or comment.
+ * ly_open_line set) at an unterminated string or comment.
  */
 static size_t
 conf_layout_token(const char *text, size_t len, size_t i, unsigned line,
-    int *word, struct conf_layout *cl)
+    int *word, struct conf_layout *ly)
 {
 	size_t	 n;
 	int	 kind;
@@ -234,23 +234,23 @@ conf_layout_token(const char *text, size_t len, size_t i, unsigned line,
 	n = conf_token(text, len, i, &kind);
 	*word = kind == CONF_TOK_WORD;
 	if (kind == CONF_TOK_OPEN) {
-		cl->cl_open_line = line;
-		cl->cl_open_what = text[i] == '/' ? "comment" : "string";
+		ly->ly_open_line = line;
+		ly->ly_open_what = text[i] == '/' ? "comment" : "string";
 	}
 	return n;
 }
 
 int
-conf_layout_scan(const char *text, size_t len, struct conf_layout *cl)
+conf_layout_scan(const char *text, size_t len, struct conf_layout *ly)
 {
 	struct conf_tok	 prev[2] = { { 0, 0 }, { 0, 0 } };
 	size_t		 i, n;
 	unsigned	 line = 1, depth = 0;
 	int		 word;
 
-	memset(cl, 0, sizeof(*cl));
-	for (i = 0; i < len && cl->cl_open_line == 0; i += n ? n : 1) {
-		n = conf_layout_token(text, len, i, line, &word, cl);
+	memset(ly, 0, sizeof(*ly));
+	for (i = 0; i < len && ly->ly_open_line == 0; i += n ? n : 1) {
+		n = conf_layout_token(text, len, i, line, &word, ly);
 		if (n == 0) {
 			if (text[i] == '\n')
 				line++;
@@ -259,8 +259,8 @@ conf_layout_scan(const char *text, size_t len, struct conf_layout *cl)
 		/* A top-level section header is "name title {". */
 		if (!word && text[i] == '{' && depth++ == 0 &&
 		    prev[0].ct_word && prev[1].ct_word &&
-		    conf_layout_add(cl, prev[1].ct_line) == -1) {
-			conf_layout_free(cl);
+		    conf_layout_add(ly, prev[1].ct_line) == -1) {
+			conf_layout_free(ly);
 			errno = ENOMEM;
 			return -1;
 		}
@@ -271,15 +271,15 @@ conf_layout_scan(const char *text, size_t len, struct conf_layout *cl)
 		prev[0].ct_line = line;
 		line += conf_count_lines(text, i, i + n);
 	}
-	cl->cl_lines = conf_count_lines(text, 0, len) + 1;
-	if (len > 0 && text[len - 1] == '\n' && cl->cl_lines > 1)
-		cl->cl_lines--;
+	ly->ly_lines = conf_count_lines(text, 0, len) + 1;
+	if (len > 0 && text[len - 1] == '\n' && ly->ly_lines > 1)
+		ly->ly_lines--;
 	return 0;
 }
 
 void
-conf_layout_free(struct conf_layout *cl)
+conf_layout_free(struct conf_layout *ly)
 {
-	free(cl->cl_sections);
-	memset(cl, 0, sizeof(*cl));
+	free(ly->ly_sections);
+	memset(ly, 0, sizeof(*ly));
 }

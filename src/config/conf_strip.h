@@ -26,11 +26,11 @@ char *conf_strip_comments(const char *text, size_t len);
  * comment as running to the end of the file).
  */
 struct conf_layout {
-	unsigned	*cl_sections;	/* line of each section header */
-	size_t		 cl_nsections;
-	unsigned	 cl_open_line;	/* 0: everything is terminated */
-	const char	*cl_open_what;	/* "string" or "comment" */
-	unsigned	 cl_lines;	/* number of the last line */
+	unsigned	*ly_sections;	/* line of each section header */
+	size_t		 ly_nsections;
+	unsigned	 ly_open_line;	/* 0: everything is terminated */
+	const char	*ly_open_what;	/* "string" or "comment" */
+	unsigned	 ly_lines;	/* number of the last line */
 };
 
 /* What conf_token() found. */
@@ -64,7 +64,7 @@ int conf_next_token(const char *text, size_t len, size_t *pos,
     unsigned *line, struct conf_token *tk);
 
 /* Returns 0, or -1 with errno (ENOMEM). */
-int conf_layout_scan(const char *text, size_t len, struct conf_layout *cl);
-void conf_layout_free(struct conf_layout *cl);
+int conf_layout_scan(const char *text, size_t len, struct conf_layout *ly);
+void conf_layout_free(struct conf_layout *ly);
 
 #endif

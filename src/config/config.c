@@ -79,7 +79,7 @@ conf_text(struct config *cf, const struct service *const *types,
 		if (cx.cx_errors == 0 && conf_enabled(cf) == 0 &&
 		    (cfg_getstr(cfg, "inetd_conf") ==
 		    NULL || cfg_getstr(cfg, "inetd_conf")[0] == '\0'))
-			conf_error(&cx, cx.cx_layout.cl_lines,
+			conf_error(&cx, cx.cx_layout.ly_lines,
 			    "no enabled service");
 		cfg_free(cfg);
 	}

@@ -44,7 +44,7 @@ struct fuzz_errors {
 static void
 check_strip(const uint8_t *data, size_t size)
 {
-	struct conf_layout cl;
+	struct conf_layout ly;
 	char *once, *twice;
 	size_t i;
 
@@ -62,15 +62,15 @@ check_strip(const uint8_t *data, size_t size)
 		    "stripping twice changed the text again");
 		free(twice);
 	}
-	memset(&cl, 0, sizeof(cl));
-	if (conf_layout_scan(once, size, &cl) == 0) {
-		for (i = 0; i < cl.cl_nsections; i++)
-			fuzz_check(cl.cl_sections[i] >= 1 &&
-			    cl.cl_sections[i] <= cl.cl_lines,
+	memset(&ly, 0, sizeof(ly));
+	if (conf_layout_scan(once, size, &ly) == 0) {
+		for (i = 0; i < ly.ly_nsections; i++)
+			fuzz_check(ly.ly_sections[i] >= 1 &&
+			    ly.ly_sections[i] <= ly.ly_lines,
 			    "section line outside the text");
-		fuzz_check(cl.cl_open_line <= cl.cl_lines,
+		fuzz_check(ly.ly_open_line <= ly.ly_lines,
 		    "unterminated-at line outside the text");
-		conf_layout_free(&cl);
+		conf_layout_free(&ly);
 	}
 	free(once);
 }

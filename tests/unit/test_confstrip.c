@@ -115,14 +115,14 @@ test_lines_kept(void)
 
 /* Scan text as the loader does: stripped first. */
 static int
-scan(const char *text, struct conf_layout *cl)
+scan(const char *text, struct conf_layout *ly)
 {
 	char	*clean = conf_strip_comments(text, strlen(text));
 	int	 rc;
 
 	if (clean == NULL)
 		return -1;
-	rc = conf_layout_scan(clean, strlen(text), cl);
+	rc = conf_layout_scan(clean, strlen(text), ly);
 	free(clean);
 	return rc;
 }
@@ -130,36 +130,36 @@ scan(const char *text, struct conf_layout *cl)
 static void
 test_layout(void)
 {
-	struct conf_layout	cl;
+	struct conf_layout	ly;
 
 	ok(scan("a = 1\nservice x {\n l = {\"1\", \"2\"}\n}\n\n"
-	    "service \"y z\"\n{\n}\nservice w { }", &cl) == 0 &&
-	    cl.cl_nsections == 3 && cl.cl_sections[0] == 2 &&
-	    cl.cl_sections[1] == 6 && cl.cl_sections[2] == 9,
+	    "service \"y z\"\n{\n}\nservice w { }", &ly) == 0 &&
+	    ly.ly_nsections == 3 && ly.ly_sections[0] == 2 &&
+	    ly.ly_sections[1] == 6 && ly.ly_sections[2] == 9,
 	    "section headers, Allman braces, one-line section");
-	ok(cl.cl_open_line == 0 && cl.cl_lines == 9, "last line is 9");
-	conf_layout_free(&cl);
+	ok(ly.ly_open_line == 0 && ly.ly_lines == 9, "last line is 9");
+	conf_layout_free(&ly);
 	ok(scan("# c\n/* {\n */ service x { # {\n a = \"}{\" }\n"
-	    "service y {}\n", &cl) == 0 && cl.cl_nsections == 2 &&
-	    cl.cl_sections[0] == 3 && cl.cl_sections[1] == 5,
+	    "service y {}\n", &ly) == 0 && ly.ly_nsections == 2 &&
+	    ly.ly_sections[0] == 3 && ly.ly_sections[1] == 5,
 	    "braces in comments and strings do not count");
-	ok(cl.cl_lines == 5, "a final newline does not add a line");
-	conf_layout_free(&cl);
-	ok(scan("a = \"two\nlines\"\nservice x {}", &cl) == 0 &&
-	    cl.cl_nsections == 1 && cl.cl_sections[0] == 3,
+	ok(ly.ly_lines == 5, "a final newline does not add a line");
+	conf_layout_free(&ly);
+	ok(scan("a = \"two\nlines\"\nservice x {}", &ly) == 0 &&
+	    ly.ly_nsections == 1 && ly.ly_sections[0] == 3,
 	    "a newline inside a string is counted");
-	conf_layout_free(&cl);
-	ok(scan("a = 1\n\n/* never\nclosed\nservice x {}", &cl) == 0 &&
-	    cl.cl_open_line == 3 && strcmp(cl.cl_open_what, "comment") == 0,
+	conf_layout_free(&ly);
+	ok(scan("a = 1\n\n/* never\nclosed\nservice x {}", &ly) == 0 &&
+	    ly.ly_open_line == 3 && strcmp(ly.ly_open_what, "comment") == 0,
 	    "unterminated comment found at its first line");
-	conf_layout_free(&cl);
-	ok(scan("a = 1\nb = 'open\nservice x {}", &cl) == 0 &&
-	    cl.cl_open_line == 2 && strcmp(cl.cl_open_what, "string") == 0,
+	conf_layout_free(&ly);
+	ok(scan("a = 1\nb = 'open\nservice x {}", &ly) == 0 &&
+	    ly.ly_open_line == 2 && strcmp(ly.ly_open_what, "string") == 0,
 	    "unterminated string found at its first line");
-	conf_layout_free(&cl);
-	ok(scan("", &cl) == 0 && cl.cl_nsections == 0 && cl.cl_lines == 1,
+	conf_layout_free(&ly);
+	ok(scan("", &ly) == 0 && ly.ly_nsections == 0 && ly.ly_lines == 1,
 	    "empty text has one line and no section");
-	conf_layout_free(&cl);
+	conf_layout_free(&ly);
 }
 
 int
