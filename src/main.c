@@ -31,7 +31,7 @@
 #include "handover/inherited.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
-#include "parent/proxied.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 #include "parent/writers.h"
 #include "reload/outcome.h"
@@ -79,7 +79,7 @@ static void
 check_fd_limit(const struct config *cf, int raise)
 {
 	size_t nlisteners = conf_count_listeners(cf);
-	unsigned nreports = proxied_capacity(cf);
+	unsigned nreports = reports_capacity(cf);
 	unsigned long need = fdlimit_need(nlisteners, nreports), limit;
 	char why[256];
 
@@ -169,7 +169,7 @@ start(struct config *cf, const char *pidfile, int foreground,
 		pidfile_release(pidfile, pidfile_fd);
 		daemon_fail(status, "%s", err);
 	}
-	if (proxied_channel_open(srv) == -1)
+	if (reports_channel_open(srv) == -1)
 		log_warn("the proxied children's refusals channel");
 	state_adopt_reports(srv, ho);
 	writers_adopt_all(srv, ho);

@@ -38,7 +38,7 @@ struct proxied_report {
  * UNIQUE_ID) -- or end the child without a byte to the client.  With
  * per_source, report_pair is the child's end of its pair with the
  * parent (closed on return); without, refusals_wr is the refusals
- * channel (parent/proxied.h), on which the child reports what it
+ * channel (parent/reports.h), on which the child reports what it
  * refuses itself.  -1 for both: the child then logs its refusals.
  */
 void proxied_read(struct svc_client *cl, int fd, int report_pair,

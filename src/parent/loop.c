@@ -22,9 +22,9 @@
 #include "parent/lifetime.h"
 #include "parent/listeners.h"
 #include "parent/loop.h"
-#include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/refusals.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 #include "parent/sidejob.h"
 #include "parent/watch.h"
@@ -43,10 +43,10 @@ loop_reports(struct server *srv)
 
 	if (srv->srv_refusals_rd != -1 &&
 	    loop_pfd_channel(srv)->revents != 0)
-		proxied_channel_read(srv);
+		reports_channel_read(srv);
 	while (i-- > 0)
 		if (reports[i].revents != 0)
-			proxied_answer(srv, i, 0);
+			reports_answer(srv, i, 0);
 }
 
 /* The shorter of two timeouts in ms, -1 meaning none. */

@@ -20,7 +20,7 @@ enum loop_exit { LOOP_STOP, LOOP_RELOAD, LOOP_CHANGED, LOOP_SIDEJOB };
  * srv_pollfds, in the order ppoll() is handed it: the listeners
  * (parallel to srv_listeners; fd -1 while one is held or paused), sig_fd,
  * the watch_config inotify fd (-1 when not watching: poll() skips it),
- * the refusals channel (parent/proxied.h) when it is open, then the
+ * the refusals channel (parent/reports.h) when it is open, then the
  * srv_nreports proxied children's reports, packed.  Without a channel
  * the reports start in its place, so a daemon with no proxied service
  * polls only what it always did.  Only these functions compute an index

@@ -13,8 +13,8 @@
 #include "board/stats.h"
 #include "config/config.h"
 #include "parent/listeners.h"
-#include "parent/proxied.h"
 #include "parent/reaper.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 #include "parent/sidejob.h"
 #include "parent/writers.h"
@@ -69,7 +69,7 @@ reaper_collect(struct server *srv)
 		    status, ended);
 		/* Its refusal may still wait in the pair: logged, then closed. */
 		if (ch->ch_report != 0)
-			proxied_answer(srv, ch->ch_report - 1, 1);
+			reports_answer(srv, ch->ch_report - 1, 1);
 		/* A wait child ended at its age did not fail: no pause. */
 		listeners_release(srv, pid, ended ? 0 : status);
 		if (ch->ch_svc == SIZE_MAX) {	/* its service was removed */

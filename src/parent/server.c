@@ -16,8 +16,8 @@
 #include "net/addr.h"
 #include "parent/datagram.h"
 #include "parent/listeners.h"
-#include "parent/proxied.h"
 #include "parent/reaper.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 #include "parent/writers.h"
 
@@ -40,7 +40,7 @@ server_init(struct server *srv, struct config *cf)
 	    sizeof(struct svc_count));
 	for (i = 0; srv->srv_counts != NULL && i < cf->cf_nservices; i++)
 		srv->srv_counts[i].sn_fifo_fd = -1;
-	srv->srv_reports_max = proxied_capacity(cf);
+	srv->srv_reports_max = reports_capacity(cf);
 	srv->srv_reports = nofork_calloc(srv->srv_reports_max,
 	    sizeof(struct child *));
 	/*
@@ -112,8 +112,8 @@ server_stop(struct server *srv)
 		(void)kill(srv->srv_sidejob.sj_pid, SIGKILL);
 	/* Their pollfds sit after the listeners': gone before those. */
 	while (srv->srv_nreports > 0)
-		proxied_forget(srv, srv->srv_reports[0]);
-	proxied_channel_close(srv);
+		reports_forget(srv, srv->srv_reports[0]);
+	reports_channel_close(srv);
 	listeners_close(srv, 1);
 	server_signal_children(srv, SIGTERM);
 	server_wait_children(srv, srv->srv_conf->cf_shutdown_grace * 20);
@@ -139,8 +139,8 @@ void
 server_free(struct server *srv)
 {
 	while (srv->srv_nreports > 0)
-		proxied_forget(srv, srv->srv_reports[0]);
-	proxied_channel_close(srv);
+		reports_forget(srv, srv->srv_reports[0]);
+	reports_channel_close(srv);
 	watch_close(&srv->srv_watch);
 	writers_close(srv, 0);
 	listeners_close(srv, 0);

@@ -111,12 +111,12 @@ struct server {
 						   ones to index it) */
 	size_t			 srv_nlisteners;
 	int			 srv_refusals_rd; /* the proxied children's refusals
-						   channel (parent/proxied.h),
+						   channel (parent/reports.h),
 						   polled right after the
 						   listeners; -1: none */
 	int			 srv_refusals_wr; /* its children's end */
 	struct child		**srv_reports;	/* children whose PROXY report
-						   is awaited (parent/proxied.h) */
+						   is awaited (parent/reports.h) */
 	unsigned		 srv_nreports;
 	unsigned		 srv_reports_max; /* room in srv_reports and after
 						   the listeners' pollfds */

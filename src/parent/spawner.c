@@ -23,9 +23,9 @@
 #include "parent/datagram.h"
 #include "parent/lifetime.h"
 #include "parent/listeners.h"
-#include "parent/proxied.h"
 #include "parent/reaper.h"
 #include "parent/refusals.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 #include "parent/spawner.h"
 #include "services/service.h"
@@ -98,7 +98,7 @@ spawn_fork(struct server *srv, const struct listener *li, struct child *ch,
 	ch->ch_report = 0;
 	lifetime_begin(srv, ch, lifetime_now_ms());
 	if (parent_end != -1)
-		proxied_watch(srv, ch, parent_end);
+		reports_watch(srv, ch, parent_end);
 	srv->srv_live++;
 	srv->srv_counts[li->li_svc].sn_live++;
 	stats_child_begin((unsigned)(ch - srv->srv_children), pid, li->li_svc,
@@ -147,7 +147,7 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 	 * no count, so no service.
 	 */
 	if (sc->sc_proxy != 0 && sc->sc_per_source != 0 &&
-	    (report_pair = proxied_pair(srv, &parent_end)) == -1) {
+	    (report_pair = reports_pair(srv, &parent_end)) == -1) {
 		char why[96];
 
 		snprintf(why, sizeof(why), "no report channel: %s",

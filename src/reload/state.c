@@ -15,7 +15,7 @@
 #include "handover/handover_write.h"
 #include "net/addr.h"
 #include "parent/lifetime.h"
-#include "parent/proxied.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 #include "parent/writers.h"
 #include "reload/prebind.h"
@@ -179,7 +179,7 @@ state_hand_over(const struct server *srv, const struct prebound *pb,
 			return -1;
 		/* Its report, still to come, goes to the next image. */
 		if (ch->ch_report != 0 && handover_add_report(memfd,
-		    proxied_report_fd(srv, ch), ch->ch_pid) == -1)
+		    reports_fd(srv, ch), ch->ch_pid) == -1)
 			return -1;
 	}
 	return 0;
@@ -195,7 +195,7 @@ state_hand_over_undo(const struct server *srv)
 	for (i = 0; i < srv->srv_nslots; i++)
 		if (srv->srv_children[i].ch_pid != 0 &&
 		    srv->srv_children[i].ch_report != 0)
-			(void)handover_restore_cloexec(proxied_report_fd(srv,
+			(void)handover_restore_cloexec(reports_fd(srv,
 			    &srv->srv_children[i]));
 }
 
@@ -220,7 +220,7 @@ state_adopt_reports(struct server *srv, struct handover *ho)
 		if (sc->sc_proxy == 0 || sc->sc_per_source == 0 ||
 		    srv->srv_nreports == srv->srv_reports_max)
 			continue;
-		proxied_watch(srv, ch, ic->ic_report);
+		reports_watch(srv, ch, ic->ic_report);
 		ic->ic_report = -1;
 	}
 }

@@ -278,7 +278,7 @@ test_proxied(void)
 	    "per_source = 1 does not count the proxy's connections");
 	ok(admit_proxied(&fx.srv, first, SA(c1)) == REFUSAL_NONE,
 	    "the first real client 10.1.1.1 is admitted");
-	first->ch_peer = c1;	/* what parent/proxied.c does next */
+	first->ch_peer = c1;	/* what parent/reports.c does next */
 	second = add_child(&fx, 0, lb);
 	ok(admit_proxied(&fx.srv, second, SA(c1b)) == REFUSAL_PER_SOURCE,
 	    "a second session of 10.1.1.1: per_source");

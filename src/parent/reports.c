@@ -17,12 +17,12 @@
 #include "config/config.h"
 #include "parent/admission.h"
 #include "parent/loop.h"
-#include "parent/proxied.h"
 #include "parent/refusals.h"
+#include "parent/reports.h"
 #include "parent/server.h"
 
 unsigned
-proxied_capacity(const struct config *cf)
+reports_capacity(const struct config *cf)
 {
 	size_t i;
 
@@ -36,7 +36,7 @@ proxied_capacity(const struct config *cf)
 }
 
 int
-proxied_pair(struct server *srv, int *parent_end)
+reports_pair(struct server *srv, int *parent_end)
 {
 	int sv[2];
 
@@ -53,7 +53,7 @@ proxied_pair(struct server *srv, int *parent_end)
 }
 
 void
-proxied_watch(struct server *srv, struct child *ch, int parent_end)
+reports_watch(struct server *srv, struct child *ch, int parent_end)
 {
 	struct pollfd *pfd = loop_pfd_report(srv, srv->srv_nreports);
 
@@ -65,7 +65,7 @@ proxied_watch(struct server *srv, struct child *ch, int parent_end)
 }
 
 int
-proxied_report_fd(const struct server *srv, const struct child *ch)
+reports_fd(const struct server *srv, const struct child *ch)
 {
 	if (ch->ch_report == 0)
 		return -1;
@@ -73,7 +73,7 @@ proxied_report_fd(const struct server *srv, const struct child *ch)
 }
 
 void
-proxied_forget(struct server *srv, struct child *ch)
+reports_forget(struct server *srv, struct child *ch)
 {
 	struct pollfd *pfds = loop_pfd_report(srv, 0);
 	unsigned i = ch->ch_report - 1, last = srv->srv_nreports - 1;
@@ -96,7 +96,7 @@ proxied_forget(struct server *srv, struct child *ch)
  * as the parent's own.  The caller has ended pr_why with a NUL.
  */
 static void
-proxied_log_refusal(struct server *srv, size_t svc,
+reports_log_refusal(struct server *srv, size_t svc,
     const struct proxied_report *pr)
 {
 	if (pr->pr_ok) {
@@ -110,7 +110,7 @@ proxied_log_refusal(struct server *srv, size_t svc,
 
 /* The verdict on a real client: refusals are logged as the parent's own. */
 static char
-proxied_verdict(struct server *srv, struct child *ch,
+reports_verdict(struct server *srv, struct child *ch,
     const struct proxied_report *pr)
 {
 	const struct sockaddr *client =
@@ -118,7 +118,7 @@ proxied_verdict(struct server *srv, struct child *ch,
 	enum refusal verdict;
 
 	if (!pr->pr_ok) {
-		proxied_log_refusal(srv, ch->ch_svc, pr);
+		reports_log_refusal(srv, ch->ch_svc, pr);
 		return PROXIED_REFUSE;
 	}
 	if ((verdict = admit_proxied(srv, ch, client)) != REFUSAL_NONE) {
@@ -133,7 +133,7 @@ proxied_verdict(struct server *srv, struct child *ch,
 }
 
 void
-proxied_answer(struct server *srv, unsigned i, int gone)
+reports_answer(struct server *srv, unsigned i, int gone)
 {
 	int fd = loop_pfd_report(srv, i)->fd;
 	struct child *ch = srv->srv_reports[i];
@@ -147,7 +147,7 @@ proxied_answer(struct server *srv, unsigned i, int gone)
 	if (n == (ssize_t)sizeof(pr) && ch->ch_svc != SIZE_MAX &&
 	    pr.pr_clientlen <= sizeof(pr.pr_client)) {
 		pr.pr_why[sizeof(pr.pr_why) - 1] = '\0';
-		answer = proxied_verdict(srv, ch, &pr);
+		answer = reports_verdict(srv, ch, &pr);
 	}
 	/*
 	 * Anything but a whole report is refused (the child is ours: it
@@ -157,11 +157,11 @@ proxied_answer(struct server *srv, unsigned i, int gone)
 	if (!gone && n > 0 && send(fd, &answer, 1, MSG_DONTWAIT |
 	    MSG_NOSIGNAL) == -1 && errno != EPIPE && errno != ECONNRESET)
 		log_warn("answering a PROXY report");
-	proxied_forget(srv, ch);
+	reports_forget(srv, ch);
 }
 
 int
-proxied_channel_open(struct server *srv)
+reports_channel_open(struct server *srv)
 {
 	const struct config *cf = srv->srv_conf;
 	struct timeval limit = { .tv_sec = 1 };
@@ -198,7 +198,7 @@ proxied_channel_open(struct server *srv)
 }
 
 void
-proxied_channel_close(struct server *srv)
+reports_channel_close(struct server *srv)
 {
 	if (srv->srv_refusals_rd != -1)
 		(void)close(srv->srv_refusals_rd);
@@ -211,7 +211,7 @@ proxied_channel_close(struct server *srv)
 #define PROXIED_REFUSALS_BURST	64
 
 void
-proxied_channel_read(struct server *srv)
+reports_channel_read(struct server *srv)
 {
 	struct proxied_report pr;
 	ssize_t n;
@@ -228,6 +228,6 @@ proxied_channel_read(struct server *srv)
 		    pr.pr_proxylen > sizeof(pr.pr_proxy))
 			continue;
 		pr.pr_why[sizeof(pr.pr_why) - 1] = '\0';
-		proxied_log_refusal(srv, pr.pr_svc, &pr);
+		reports_log_refusal(srv, pr.pr_svc, &pr);
 	}
 }
