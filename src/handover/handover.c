@@ -170,7 +170,7 @@ handover_report_line(struct handover *ho, char *rest)
 	int type = 0;
 	socklen_t len = sizeof(type);
 
-	/* Only a report pair's end: a socket of the kind proxied.c makes. */
+	/* Only a report pair's end: a socket as reports_pair() makes it. */
 	if ((fd = handover_fd(rest, &p)) == -1 || *p++ != ' ' ||
 	    fd == ho->ho_pidfile_fd ||
 	    getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &len) == -1 ||

@@ -1,5 +1,5 @@
 /*
- * Proxied children's reports, in the parent (see proxied.h).  The
+ * Proxied children's reports, in the parent (see reports.h).  The
  * watched ends sit in srv_pollfds, packed, where parent/loop.h's layout
  * puts them: the loop hands ppoll() srv_nreports of them, so a daemon
  * with no proxied child polls exactly what it did before.
