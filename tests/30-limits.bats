@@ -292,3 +292,28 @@ _refusals_logged() {
 	    fail "$single single lines over $seconds second(s)"
 	assert_log 'refused [0-9]+ more on hello \(over 10 lines a second, not logged one by one\)$'
 }
+
+# What issue 26 merged into net/peer.c (peer_text, peer_log_refusal) and
+# board/stats.c (stats_child_peer) for a Unix client, so far untested:
+# its refusal line says "local" (spawnd(8), "LOG MESSAGES"), and so does
+# its row on the status page.
+@test "a Unix client over a limit is refused as local; the status page names a held one local" {
+	local sock=$BATS_TEST_TMPDIR/cmd.sock pstatus st=$BATS_TEST_TMPDIR/st pid
+	pstatus=$(free_port)
+	{
+		svc_globals
+		printf 'service cmd {\n\ttype = "command"\n'
+		printf '\tlisten_stream = {"%s"}\n\tmax_instances = 1\n}\n' "$sock"
+		printf 'service status {\n\ttype = "status"\n'
+		printf '\tlisten_stream = {"127.0.0.1:%s"}\n}\n' "$pstatus"
+	} | write_config
+	start_spawnd -c "$SPAWND_CONF"
+	hold u "$sock" 2
+	[[ $HOLD_STATE == "served=1 refused=1 "* ]] || fail "$HOLD_STATE"
+	wait_for_log "refused local on cmd: max_instances$"
+	pid=$(children_of "$SPAWND_PID" | head -n 1)
+	[[ -n $pid ]] || fail "no child holds the Unix session"
+	fetch_tcp 127.0.0.1 "$pstatus" "$st" || fail "no status"
+	grep -qE "^$pid +cmd +local +[0-9]+"$'\r''$' "$st" ||
+	    fail "no row naming child $pid's client local:" "$(cat -A "$st")"
+}
