@@ -52,8 +52,8 @@ load_config(struct config *cf, const struct self *se,
     const struct handover *ho)
 {
 	if (ho->ho_nsources > 0)
-		return conf_load_sources(cf, svc_types, ho->ho_sources, ho->ho_nsources,
-		    se->se_startdir, log_report_warn, NULL);
+		return conf_load_sources(cf, svc_types, ho->ho_sources,
+		    ho->ho_nsources, se->se_startdir, log_report_warn, NULL);
 	return conf_load_chosen(cf, svc_types, se->se_config, se->se_startdir,
 	    se->se_reexec ? log_report_warn : log_report_bare, NULL);
 }

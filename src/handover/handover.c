@@ -246,7 +246,8 @@ handover_line(struct handover *ho, char *line)
 	}
 	if (strncmp(line, "pidfile ", 8) == 0) {
 		if ((ho->ho_pidfile_fd = handover_fd(line + 8, &p)) == -1 ||
-		    *p++ != ' ' || handover_unescape(p) == -1 || strlen(p) >= sizeof(ho->ho_pidfile))
+		    *p++ != ' ' || handover_unescape(p) == -1 ||
+		    strlen(p) >= sizeof(ho->ho_pidfile))
 			return -1;
 		memcpy(ho->ho_pidfile, p, strlen(p) + 1);
 		return 0;

@@ -162,8 +162,8 @@ void
 peer_log_refusal(const char *service, const struct sockaddr *peer,
     socklen_t peerlen, enum refusal reason, const char *detail, int warn)
 {
-	const char *open = detail != NULL ? " (" : "";
-	const char *close = detail != NULL ? ")" : "";
+	const char *lparen = detail != NULL ? " (" : "";
+	const char *rparen = detail != NULL ? ")" : "";
 	char addr[INET6_ADDRSTRLEN];
 
 	(void)peer_text(peer, peerlen, addr, sizeof(addr));
@@ -172,8 +172,8 @@ peer_log_refusal(const char *service, const struct sockaddr *peer,
 	/* Two calls, one format: the compiler checks each against it. */
 	if (warn)
 		log_warnx("refused %s on %s: %s%s%s%s", addr, service,
-		    refusal_word(reason), open, detail, close);
+		    refusal_word(reason), lparen, detail, rparen);
 	else
 		log_info("refused %s on %s: %s%s%s%s", addr, service,
-		    refusal_word(reason), open, detail, close);
+		    refusal_word(reason), lparen, detail, rparen);
 }

@@ -43,12 +43,6 @@ live_from_source(const struct server *srv, size_t svc,
 	return n;
 }
 
-int
-rate_full(const struct rate_window *rw, unsigned rate, time_t now)
-{
-	return rate != 0 && rw->rw_second == now && rw->rw_used >= rate;
-}
-
 /* Which count of live children a new child would exceed, if any. */
 static enum refusal
 admit_children(const struct server *srv, size_t svc,
@@ -142,16 +136,6 @@ admit_children_limit(enum refusal verdict)
 {
 	return verdict == REFUSAL_MAX_CHILDREN ||
 	    verdict == REFUSAL_MAX_INSTANCES || verdict == REFUSAL_PER_SOURCE;
-}
-
-void
-rate_take(struct rate_window *rw, time_t now)
-{
-	if (rw->rw_second != now) {
-		rw->rw_second = now;
-		rw->rw_used = 0;
-	}
-	rw->rw_used++;
 }
 
 enum refusal

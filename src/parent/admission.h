@@ -13,16 +13,11 @@
 #include <sys/socket.h>
 #include <time.h>
 
+#include "base/rate.h"
 #include "base/refusal.h"
 
 struct child;
 struct server;
-
-/* How much of a per-second rate this second has used. */
-struct rate_window {
-	time_t			 rw_second;	/* the second rw_used counts */
-	unsigned		 rw_used;
-};
 
 /*
  * A new stream client of service svc from peer, at second now.  forks:
@@ -61,11 +56,5 @@ const char *admit_detail(enum refusal verdict);
 
 /* Is verdict a limit on live children, which reaping may lift? */
 int admit_children_limit(enum refusal verdict);
-
-/* Has rw used up rate (0: no limit) at second now? */
-int rate_full(const struct rate_window *rw, unsigned rate, time_t now);
-
-/* Count one admitted client, datagram or log line in rw at second now. */
-void rate_take(struct rate_window *rw, time_t now);
 
 #endif

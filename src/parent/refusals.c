@@ -4,10 +4,10 @@
 #include <time.h>
 
 #include "base/log.h"
+#include "base/rate.h"
 #include "board/stats.h"
 #include "config/config.h"
 #include "net/peer.h"
-#include "parent/admission.h"
 #include "parent/refusals.h"
 #include "parent/server.h"
 

@@ -208,7 +208,7 @@ reports_channel_close(struct server *srv)
 }
 
 /* Bounded, so that a flood of refusals cannot starve the listeners. */
-#define PROXIED_REFUSALS_BURST	64
+#define REPORTS_REFUSALS_BURST	64
 
 void
 reports_channel_read(struct server *srv)
@@ -217,7 +217,7 @@ reports_channel_read(struct server *srv)
 	ssize_t n;
 	int i;
 
-	for (i = 0; i < PROXIED_REFUSALS_BURST; i++) {
+	for (i = 0; i < REPORTS_REFUSALS_BURST; i++) {
 		n = recv(srv->srv_refusals_rd, &pr, sizeof(pr), MSG_DONTWAIT);
 		if (n == -1 && errno == EINTR)
 			continue;

@@ -17,7 +17,7 @@
 #include <sys/types.h>
 #include <time.h>
 
-#include "parent/admission.h"
+#include "base/rate.h"
 #include "parent/sidejob.h"
 #include "parent/watch.h"
 #include "systemd/sdstatus.h"

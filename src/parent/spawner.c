@@ -123,8 +123,8 @@ spawn_one(struct server *srv, const struct listener *li, int fd,
 
 	verdict = admit_stream(srv, li->li_svc, sa, forks, now);
 	/*
-	 * SIGCHLD is only taken in ppoll(), so during a burst of accepts
-	 * children that already exited still count.  At a limit, reap
+	 * SIGCHLD is read from the signalfd only after ppoll(), so during a
+	 * burst of accepts children that already exited still count.  At a limit, reap
 	 * first (one WNOHANG waitpid when nothing exited) and look again:
 	 * the limits are on live children, not on unreaped ones.
 	 */
