@@ -74,4 +74,3 @@ drain_retire(struct server *srv, const struct listener *li, int fd)
 	spawn_serve_taken(srv, li, taken, n);
 	free(taken);
 }
-

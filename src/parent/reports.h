@@ -9,7 +9,6 @@
 #ifndef SPAWND_PARENT_REPORTS_H
 #define SPAWND_PARENT_REPORTS_H
 
-
 struct child;
 struct config;
 struct server;

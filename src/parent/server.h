@@ -106,9 +106,9 @@ struct server {
 	struct listener		*srv_listeners;
 	struct pollfd		*srv_pollfds;	/* what the loop polls: the
 						   listeners first, then the
-						   rest (parent/loop.h's
-						   loop_pfd_*(), the only
-						   ones to index it) */
+						   rest: where each is, only
+						   parent/loop.h's
+						   loop_pfd_*() say */
 	size_t			 srv_nlisteners;
 	int			 srv_refusals_rd; /* the proxied children's refusals
 						   channel (parent/reports.h),

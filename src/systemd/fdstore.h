@@ -13,12 +13,17 @@
 
 /*
  * If the unit keeps a store: replace what it holds under name with the
- * n sockets fds.  Returns 1 if they are stored, 0 if there is no store
- * (or name cannot be an FDNAME: logged), -1 on failure (logged).
+ * n sockets fds.  Returns 1 if they are stored; 0 if there is no store,
+ * n is 0, or name cannot be an FDNAME (logged); -1 on failure (logged).
  */
 int fdstore_keep(const char *name, const int *fds, size_t n);
 
-/* Out of the store, if there is one, with whatever name holds. */
+/*
+ * Out of the store, if there is one, with whatever name holds.  A name
+ * that cannot be an FDNAME (a blank, a ":", a control byte: a newline
+ * would start another field of the message) is never sent: nothing was
+ * stored under it, since fdstore_keep() refuses it too.
+ */
 void fdstore_forget(const char *name);
 
 #endif
