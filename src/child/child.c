@@ -138,15 +138,16 @@ child_reply(const struct svc_conf *sc, int fd)
 static void
 child_prepare(const struct svc_conf *sc, int fd, int parent_fd)
 {
+	unsigned props = sc->sc_type->sv_props;
 	const char *what = "";
 
 	/* Before any fd moves: the syslog socket is not ours to reuse. */
 	log_child_init();
 	/* SIGPIPE stays ignored: a vanished client costs an EPIPE. */
-	if (sig_reset_keep_term(sc->sc_type->sv_term_waits) == -1)
+	if (sig_reset_keep_term((props & SV_TERM_WAITS) != 0) == -1)
 		child_fail(sc, "resetting signals");
 	/* Its readers map the board (read-only) while they have its fd. */
-	if (stats_child_prepare(sc->sc_type->sv_board) == -1)
+	if (stats_child_prepare((props & SV_BOARD) != 0) == -1)
 		child_fail(sc, "the status board");
 	child_close_inherited(sc, fd, parent_fd);
 	/* Never serve with privileges we meant to give up. */
@@ -159,11 +160,11 @@ child_prepare(const struct svc_conf *sc, int fd, int parent_fd)
 	 * traffic we cannot see (max_lifetime, in the parent, bounds that);
 	 * the default SIGALRM action ends the child.
 	 */
-	if (sc->sc_type->sv_idle_socket &&
+	if ((props & SV_IDLE_SOCKET) != 0 &&
 	    netio_idle_limit(CHILD_CLIENT_FD, sc->sc_idle_timeout) == -1)
 		child_fail(sc, "setting the idle limit");
-	if (!sc->sc_type->sv_own_timeout && !sc->sc_type->sv_idle_socket &&
-	    !sc->sc_type->sv_no_idle && sc->sc_idle_timeout > 0)
+	if ((props & (SV_OWN_TIMEOUT | SV_IDLE_SOCKET | SV_NO_IDLE)) == 0 &&
+	    sc->sc_idle_timeout > 0)
 		alarm(sc->sc_idle_timeout);
 }
 

@@ -59,7 +59,7 @@ proxied_consume(int fd, unsigned char *buf, size_t len, const char **why)
 
 /*
  * The whole header into *ph, the client's own bytes left unread -- but
- * for a service that never reads them (sv_never_reads), which saves the
+ * for a service that never reads them (SV_NEVER_READS), which saves the
  * peek: what follows the header is read with it, and dropped.
  */
 static int
@@ -68,7 +68,7 @@ proxied_header(int fd, const struct svc_conf *sc, struct proxy_header *ph,
 {
 	unsigned char buf[PROXY_MAX_HEADER];
 	int64_t deadline = netio_now_ms() + 1000 * (int64_t)sc->sc_proxy_timeout;
-	int peek = sc->sc_type->sv_never_reads ? 0 : MSG_PEEK;
+	int peek = (sc->sc_type->sv_props & SV_NEVER_READS) != 0 ? 0 : MSG_PEEK;
 	size_t have = 0;
 
 	for (;;) {

@@ -28,7 +28,8 @@ svc_can(const struct svc_conf *sc)
 		can |= SVC_CAN_CHILDREN;
 	if (sc->sc_proxy != 0)
 		can |= SVC_CAN_PROXY;
-	if ((can & SVC_CAN_CHILDREN) != 0 && !sc->sc_type->sv_no_idle)
+	if ((can & SVC_CAN_CHILDREN) != 0 &&
+	    (sc->sc_type->sv_props & SV_NO_IDLE) == 0)
 		can |= SVC_CAN_IDLE;
 	return can;
 }

@@ -196,7 +196,7 @@ list_how(struct list_line *ll, const struct svc_conf *sc)
 		list_word(ll, "disabled");
 	if (sc->sc_nstream > 0 && !svc_forks(sc))
 		list_word(ll, "fork=false");
-	else if (sc->sc_nstream > 0 && !sc->sc_type->sv_fork_default)
+	else if (sc->sc_nstream > 0 && (sc->sc_type->sv_props & SV_FORK) == 0)
 		list_word(ll, "fork=true");
 	if (sc->sc_type->sv_wait != NULL)
 		list_word(ll, "wait=%s", sc->sc_wait ? "true" : "false");

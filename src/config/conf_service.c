@@ -79,12 +79,13 @@ conf_svc_type(struct conf_ctx *cx, cfg_t *sec, struct svc_conf *sc,
 	if (cfg_size(sec, "fork") > 0)
 		sc->sc_fork = cfg_getbool(sec, "fork");
 	else
-		sc->sc_fork = sc->sc_type->sv_fork_default;
+		sc->sc_fork = (sc->sc_type->sv_props & SV_FORK) != 0;
 	if (!sc->sc_fork && sc->sc_type->sv_reply == NULL)
 		conf_error(cx, conf_line(cx, sec, "fork", 0, sc->sc_line),
 		    "%sfork = false: type %s cannot answer without a child",
 		    who, type);
-	if (!sc->sc_type->sv_datagram && cfg_size(sec, "listen_datagram") > 0)
+	if ((sc->sc_type->sv_props & SV_DATAGRAM) == 0 &&
+	    cfg_size(sec, "listen_datagram") > 0)
 		conf_error(cx, conf_line(cx, sec, "listen_datagram", 0,
 		    sc->sc_line), "%stype %s has no datagram service "
 		    "(listen_datagram)", who, type);

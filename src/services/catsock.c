@@ -52,9 +52,7 @@ catsock_stream(int fd, const struct svc_client *cl)
 const struct service svc_catsock = {
 	.sv_type = "catsock",
 	.sv_stream = catsock_stream,
-	.sv_fork_default = 1,
-	.sv_term_waits = 1,
-	.sv_never_reads = 1,
+	.sv_props = SV_FORK | SV_TERM_WAITS | SV_NEVER_READS,
 	.sv_check = cookie_check_stream,
 	.sv_release = cookie_release,
 };

@@ -82,7 +82,5 @@ const struct service svc_chargen = {
 	.sv_type = "chargen",
 	.sv_stream = chargen_stream,
 	.sv_dgram = chargen_dgram,
-	.sv_fork_default = 1,
-	.sv_datagram = 1,
-	.sv_idle_socket = 1,
+	.sv_props = SV_FORK | SV_DATAGRAM | SV_IDLE_SOCKET,
 };

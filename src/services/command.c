@@ -11,7 +11,7 @@
  * command_line.c, which also strips telnet's commands, so telnet and nc
  * both work.
  *
- * idle_timeout here is idle time, not a total deadline (sv_own_timeout):
+ * idle_timeout here is idle time, not a total deadline (SV_OWN_TIMEOUT):
  * a session may last as long as the client keeps typing.  The same
  * timeout bounds each answer to a client that sends but never reads
  * (SO_SNDTIMEO and an alarm), so no session can hold a child forever.
@@ -301,8 +301,7 @@ command_stream(int fd, const struct svc_client *cl)
 const struct service svc_command = {
 	.sv_type = "command",
 	.sv_stream = command_stream,
-	.sv_fork_default = 1,
-	.sv_own_timeout = 1,
+	.sv_props = SV_FORK | SV_OWN_TIMEOUT,
 	.sv_check = cookie_check_stream,
 	.sv_release = cookie_release,
 };

@@ -31,8 +31,5 @@ daytime_reply(const struct svc_conf *sc, char *buf, size_t cap)
 const struct service svc_daytime = {
 	.sv_type = "daytime",
 	.sv_reply = daytime_reply,
-	.sv_fork_default = 0,
-	.sv_term_waits = 1,
-	.sv_never_reads = 1,
-	.sv_datagram = 1,
+	.sv_props = SV_TERM_WAITS | SV_NEVER_READS | SV_DATAGRAM,
 };

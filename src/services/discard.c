@@ -42,7 +42,5 @@ const struct service svc_discard = {
 	.sv_type = "discard",
 	.sv_stream = discard_stream,
 	.sv_dgram = discard_dgram,
-	.sv_fork_default = 1,
-	.sv_datagram = 1,
-	.sv_idle_socket = 1,
+	.sv_props = SV_FORK | SV_DATAGRAM | SV_IDLE_SOCKET,
 };

@@ -48,7 +48,5 @@ const struct service svc_echo = {
 	.sv_type = "echo",
 	.sv_stream = echo_stream,
 	.sv_dgram = echo_dgram,
-	.sv_fork_default = 1,
-	.sv_datagram = 1,
-	.sv_idle_socket = 1,
+	.sv_props = SV_FORK | SV_DATAGRAM | SV_IDLE_SOCKET,
 };

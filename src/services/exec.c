@@ -14,7 +14,7 @@
  * gets the listening socket itself on fds 0 and 1, and the parent
  * watches that socket again only once the child has exited.
  *
- * idle_timeout does not apply (sv_no_idle): spawnd cannot see the
+ * idle_timeout does not apply (SV_NO_IDLE): spawnd cannot see the
  * program's traffic, and an alarm armed before the exec would cut a
  * working session at a fixed age.  max_lifetime is the bound an admin
  * may set; the parent keeps it (parent/lifetime.h).
@@ -183,9 +183,7 @@ const struct service svc_exec = {
 	.sv_type = "exec",
 	.sv_stream = exec_stream,
 	.sv_wait = exec_wait,
-	.sv_fork_default = 1,
-	.sv_datagram = 1,
-	.sv_no_idle = 1,
+	.sv_props = SV_FORK | SV_DATAGRAM | SV_NO_IDLE,
 	.sv_check = exec_check,
 	.sv_release = exec_release,
 };

@@ -70,10 +70,7 @@ const struct service svc_fortune = {
 	.sv_type = "fortune",
 	.sv_stream = fortune_stream,
 	.sv_reply = cookie_dgram,
-	.sv_fork_default = 1,
-	.sv_term_waits = 1,
-	.sv_never_reads = 1,
-	.sv_datagram = 1,
+	.sv_props = SV_FORK | SV_TERM_WAITS | SV_NEVER_READS | SV_DATAGRAM,
 	.sv_check = fortune_check,
 	.sv_release = cookie_release,
 };

@@ -44,7 +44,5 @@ hello_stream(int fd, const struct svc_client *cl)
 const struct service svc_hello = {
 	.sv_type = "hello",
 	.sv_stream = hello_stream,
-	.sv_fork_default = 1,
-	.sv_term_waits = 1,
-	.sv_never_reads = 1,
+	.sv_props = SV_FORK | SV_TERM_WAITS | SV_NEVER_READS,
 };

@@ -95,6 +95,5 @@ metrics_stream(int fd, const struct svc_client *cl)
 const struct service svc_metrics = {
 	.sv_type = "metrics",
 	.sv_stream = metrics_stream,
-	.sv_fork_default = 1,
-	.sv_board = 1,
+	.sv_props = SV_FORK | SV_BOARD,
 };

@@ -32,6 +32,51 @@ struct svc_client {
 						   odd bytes as \\xNN; "" if none */
 };
 
+/*
+ * A type's properties (sv_props), each one thing the core does
+ * differently for it.
+ */
+/* "fork" when the configuration says nothing. */
+#define SV_FORK		0x01
+/* listen_datagram allowed. */
+#define SV_DATAGRAM	0x02
+/*
+ * sv_stream applies idle_timeout itself (as idle time); otherwise the
+ * core arms alarm(idle_timeout) as a total deadline.
+ */
+#define SV_OWN_TIMEOUT	0x04
+/*
+ * idle_timeout does not apply at all: the child becomes a program whose
+ * traffic the core cannot see (exec), and a working session must never
+ * be cut at a fixed age.  Only max_lifetime, kept by the parent, bounds
+ * it.
+ */
+#define SV_NO_IDLE	0x08
+/*
+ * The core bounds each read and write on the client socket at
+ * idle_timeout (SO_RCVTIMEO, SO_SNDTIMEO: they fail with EAGAIN)
+ * instead of the total deadline: for services that talk until the
+ * client closes.
+ */
+#define SV_IDLE_SOCKET	0x10
+/*
+ * SIGTERM (spawnd's shutdown, a restart) waits until the child has
+ * replied and exited: for a child that only writes one short reply, so
+ * a client already accepted still gets its answer (SIGKILL after
+ * shutdown_grace and the idle_timeout alarm still end it).
+ */
+#define SV_TERM_WAITS	0x20
+/*
+ * The child never reads from the client: a PROXY header is then read
+ * without a peek (what follows it is dropped).
+ */
+#define SV_NEVER_READS	0x40
+/*
+ * The child reads the parent's status board (board/stats.h): it keeps
+ * it, read-only; other children unmap it.
+ */
+#define SV_BOARD	0x80
+
 struct service {
 	const char	*sv_type;	/* "hello", "time", ... */
 
@@ -77,45 +122,7 @@ struct service {
 	 */
 	int		(*sv_fifo)(int fd, const struct svc_conf *sc);
 
-	int		 sv_fork_default; /* "fork" when the config says nothing */
-	int		 sv_datagram;	/* listen_datagram allowed */
-	/*
-	 * Nonzero if sv_stream applies idle_timeout itself (as idle time);
-	 * otherwise the core arms alarm(idle_timeout) as a total deadline.
-	 */
-	int		 sv_own_timeout;
-	/*
-	 * Nonzero if idle_timeout does not apply at all: the child becomes
-	 * a program whose traffic the core cannot see (exec), and a working
-	 * session must never be cut at a fixed age.  Only max_lifetime,
-	 * kept by the parent, bounds it.
-	 */
-	int		 sv_no_idle;
-	/*
-	 * Nonzero if the core bounds each read and write on the client
-	 * socket at idle_timeout (SO_RCVTIMEO, SO_SNDTIMEO: they fail with
-	 * EAGAIN) instead of the total deadline: for services that talk
-	 * until the client closes.
-	 */
-	int		 sv_idle_socket;
-	/*
-	 * Nonzero if SIGTERM (spawnd's shutdown, a restart) waits until the
-	 * child has replied and exited: for a child that only writes one
-	 * short reply, so a client already accepted still gets its answer
-	 * (SIGKILL after shutdown_grace and the idle_timeout alarm still
-	 * end it).
-	 */
-	int		 sv_term_waits;
-	/*
-	 * Nonzero if the child never reads from the client: a PROXY header
-	 * is then read without a peek (what follows it is dropped).
-	 */
-	int		 sv_never_reads;
-	/*
-	 * Nonzero if the child reads the parent's status board
-	 * (board/stats.h): it keeps it, read-only; other children unmap it.
-	 */
-	int		 sv_board;
+	unsigned	 sv_props;	/* what the type is: SV_* below */
 
 	/*
 	 * Optional: validate type-specific settings and prepare data the

@@ -178,8 +178,7 @@ signature_check(struct svc_conf *sc, const struct config *cf, char *err,
 const struct service svc_signature = {
 	.sv_type = "signature",
 	.sv_fifo = signature_fifo,
-	.sv_fork_default = 1,
-	.sv_own_timeout = 1,
+	.sv_props = SV_FORK | SV_OWN_TIMEOUT,
 	.sv_check = signature_check,
 	.sv_release = cookie_release,
 };

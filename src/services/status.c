@@ -149,8 +149,5 @@ status_stream(int fd, const struct svc_client *cl)
 const struct service svc_status = {
 	.sv_type = "status",
 	.sv_stream = status_stream,
-	.sv_fork_default = 1,
-	.sv_term_waits = 1,
-	.sv_never_reads = 1,
-	.sv_board = 1,
+	.sv_props = SV_FORK | SV_TERM_WAITS | SV_NEVER_READS | SV_BOARD,
 };

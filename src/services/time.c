@@ -35,8 +35,5 @@ time_reply(const struct svc_conf *sc, char *buf, size_t cap)
 const struct service svc_time = {
 	.sv_type = "time",
 	.sv_reply = time_reply,
-	.sv_fork_default = 0,
-	.sv_term_waits = 1,
-	.sv_never_reads = 1,
-	.sv_datagram = 1,
+	.sv_props = SV_TERM_WAITS | SV_NEVER_READS | SV_DATAGRAM,
 };
