@@ -80,24 +80,26 @@ assert_daytime() {
 	local out=$BATS_TEST_TMPDIR/ns.out
 	{
 		svc_globals
-		printf 'pidfile = "%s"\n' "$BATS_TEST_TMPDIR/named.pid"
 		printf 'service daytime {\n\ttype = "daytime"\n'
 		printf '\tlisten_stream = {"127.0.0.1:daytime"}\n'
 		printf '\tlisten_datagram = {"127.0.0.1:daytime"}\n}\n'
-	} >"$conf"
-	# spawnd runs in the namespace, stopped by the script itself, by PID.
+	} | sed "s|$SPAWND_PIDFILE|$BATS_TEST_TMPDIR/named.pid|" >"$conf"
+	# spawnd runs in the namespace, stopped by the script itself, by PID;
+	# each step that can fail says which it was (a loaded machine is
+	# given 30 s to start it).
 	# shellcheck disable=SC2016 # the inner bash expands its arguments
-	timeout 60 unshare --net -- bash -c "$(declare -f udp_ask)"'
+	timeout 120 unshare --net -- bash -c "$(declare -f udp_ask)"'
 		set -u
-		ip link set lo up
+		ip link set lo up || exit 1
 		"$1" -f -c "$2" 2>"$3" </dev/null 3>&- &
 		pid=$!
-		for _ in $(seq 100); do
-			[[ $(grep -c "server started on daytime 127\.0\.0\.1:13" "$3") == 2 ]] && break
-			sleep 0.1
-		done
-		timeout 5 nc -N 127.0.0.1 13 </dev/null >"$4/tcp"
-		udp_ask 127.0.0.1 13 "$4/udp"
+		log=$3
+		up() { [[ $(grep -c "server started on daytime 127\.0\.0\.1:13" "$log") == 2 ]]; }
+		for _ in $(seq 300); do up && break; kill -0 "$pid" || break; sleep 0.1; done
+		up || { echo "not started"; kill "$pid"; exit 1; }
+		timeout 10 nc -N 127.0.0.1 13 </dev/null >"$4/tcp" ||
+		    echo "nc: status $?"
+		udp_ask 127.0.0.1 13 "$4/udp" || echo "udp_ask: status $?"
 		kill "$pid"
 		wait "$pid"
 		echo "stopped with $?"
