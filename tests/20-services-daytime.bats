@@ -79,11 +79,11 @@ assert_daytime() {
 	local conf=$BATS_TEST_TMPDIR/named.conf log=$BATS_TEST_TMPDIR/named.log
 	local out=$BATS_TEST_TMPDIR/ns.out
 	{
-		svc_globals
+		SPAWND_PIDFILE=$BATS_TEST_TMPDIR/named.pid svc_globals
 		printf 'service daytime {\n\ttype = "daytime"\n'
 		printf '\tlisten_stream = {"127.0.0.1:daytime"}\n'
 		printf '\tlisten_datagram = {"127.0.0.1:daytime"}\n}\n'
-	} | sed "s|$SPAWND_PIDFILE|$BATS_TEST_TMPDIR/named.pid|" >"$conf"
+	} >"$conf"
 	# spawnd runs in the namespace, stopped by the script itself, by PID;
 	# each step that can fail says which it was (a loaded machine is
 	# given 30 s to start it).
